@@ -1,0 +1,77 @@
+//! Hot paths of the login and token-check routes (see DESIGN.md §4 for target numbers).
+//! Run: `cargo bench -p cognate-crypto -- --warm-up-time 1 --measurement-time 3`.
+
+#![allow(clippy::unwrap_used)]
+
+use std::hint::black_box;
+
+use cognate_crypto::jwt;
+use cognate_crypto::keys::{GeneratedKey, SigningKey};
+use cognate_crypto::password::{PasswordHasher, PasswordProfile};
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::json;
+
+fn sample_claims() -> serde_json::Value {
+    json!({
+        "sub": "0b8e4f1a-9c1d-4b7e-8f3a-2d5c6e7f8a9b",
+        "iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
+        "client_id": "abcdefghijklmnopqrstuvwxyz",
+        "origin_jti": "3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "event_id": "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
+        "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
+        "auth_time": 1_700_000_000,
+        "exp": 1_700_003_600,
+        "iat": 1_700_000_000,
+        "jti": "9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c",
+        "username": "alice"
+    })
+}
+
+fn rs256(c: &mut Criterion) {
+    let key = SigningKey::generate().unwrap();
+    let claims = sample_claims();
+    c.bench_function("rs256_sign", |b| {
+        b.iter(|| jwt::sign(&key, black_box(&claims)).unwrap())
+    });
+
+    let token = jwt::sign(&key, &claims).unwrap();
+    let public = key.public_key().clone();
+    c.bench_function("rs256_verify", |b| {
+        b.iter(|| jwt::verify(black_box(&token), |_| Some(public.clone())).unwrap())
+    });
+}
+
+fn argon2id(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("argon2id_verify");
+    group.sample_size(10);
+    for (name, profile) in [
+        ("owasp", PasswordProfile::Owasp),
+        ("dev", PasswordProfile::Dev),
+    ] {
+        let hasher = PasswordHasher::new(profile).unwrap();
+        let phc = runtime.block_on(hasher.hash("Correct horse 1!")).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(hasher.verify(black_box("Correct horse 1!"), &phc))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn rsa_keygen(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rsa2048");
+    group.sample_size(10);
+    group.bench_function("keygen", |b| b.iter(|| GeneratedKey::generate().unwrap()));
+    group.finish();
+}
+
+criterion_group!(benches, rs256, argon2id, rsa_keygen);
+criterion_main!(benches);

@@ -1,0 +1,16 @@
+//! Cognate's domain: ids, entities, rules, storage traits and the injected services
+//! (clock, ids, message delivery). No HTTP, no SQL, no wire types.
+
+pub mod client;
+pub mod clock;
+pub mod ids;
+pub mod keys;
+pub mod password;
+pub mod pool;
+pub mod schema;
+pub mod store;
+pub mod tokens;
+pub mod user;
+
+pub use clock::{Clock, SystemClock, TestClock, Timestamp};
+pub use store::{Page, Store, StoreError};

@@ -1,0 +1,140 @@
+//! Storage traits. One implementation per backend (`store-sqlite`, `store-postgres`), one
+//! contract suite (`store-contract`) that both pass. Callers hold `Arc<dyn Store>`.
+
+use async_trait::async_trait;
+
+use crate::client::AppClient;
+use crate::ids::{ClientId, Sub, UserPoolId};
+use crate::keys::SigningKeyRecord;
+use crate::pool::UserPool;
+use crate::tokens::{OutboxFilter, OutboxMessage, RefreshTokenRecord};
+use crate::user::{User, UserFilter};
+use crate::Timestamp;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique index refused the write; the constraint name says which
+    /// (`users_pool_username_key`, `user_aliases_pool_alias_key`, `users_pool_sub_key`...).
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// One page of a listing, with the key to continue after its last item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Present when more items may follow: pass it back as `after`.
+    pub next: Option<String>,
+}
+
+#[async_trait]
+pub trait PoolStore: Send + Sync {
+    /// Creates the pool with its first signing keys in one transaction.
+    async fn create_pool(
+        &self,
+        pool: &UserPool,
+        keys: &[SigningKeyRecord],
+    ) -> Result<(), StoreError>;
+    async fn get_pool(&self, id: &UserPoolId) -> Result<UserPool, StoreError>;
+    /// Replaces the stored pool. `NotFound` when it does not exist.
+    async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError>;
+    /// Deletes the pool and everything in it (clients, users, keys...). `NotFound` when absent.
+    async fn delete_pool(&self, id: &UserPoolId) -> Result<(), StoreError>;
+    /// Pools ordered by id, starting after the id `after`.
+    async fn list_pools(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<UserPool>, StoreError>;
+    async fn count_users(&self, id: &UserPoolId) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+pub trait ClientStore: Send + Sync {
+    /// `NotFound` when the pool does not exist.
+    async fn create_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    /// Client ids are globally unique: InitiateAuth names only the client.
+    async fn get_client(&self, client_id: &ClientId) -> Result<AppClient, StoreError>;
+    async fn update_client(&self, client: &AppClient) -> Result<(), StoreError>;
+    async fn delete_client(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: &ClientId,
+    ) -> Result<(), StoreError>;
+    /// A pool's clients ordered by client id, starting after `after`.
+    async fn list_clients(
+        &self,
+        pool_id: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<AppClient>, StoreError>;
+}
+
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Adds keys; a key whose (pool, purpose) slot is already filled is skipped, so replicas
+    /// racing to fill a pool's keys converge on one set.
+    async fn add_keys(&self, keys: &[SigningKeyRecord]) -> Result<(), StoreError>;
+    /// The pool's keys, oldest first.
+    async fn list_keys(&self, pool_id: &UserPoolId) -> Result<Vec<SigningKeyRecord>, StoreError>;
+}
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Conflicts: `users_pool_username_key`, `users_pool_sub_key`, `user_aliases_pool_alias_key`.
+    async fn create_user(&self, user: &User) -> Result<(), StoreError>;
+    async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError>;
+    async fn get_user_by_sub(&self, pool_id: &UserPoolId, sub: &Sub) -> Result<User, StoreError>;
+    /// The user holding alias `name` = `value_key` (e.g. a verified email used to sign in).
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &UserPoolId,
+        name: &str,
+        value_key: &str,
+    ) -> Result<User, StoreError>;
+    /// Replaces the user (attributes, aliases and all) in one transaction, if the stored
+    /// version still equals `user.version` (the stored version becomes `user.version + 1`).
+    /// A changed version is `Conflict { constraint: "users_version" }`; a missing user `NotFound`.
+    async fn update_user(&self, user: &User) -> Result<(), StoreError>;
+    async fn delete_user(&self, pool_id: &UserPoolId, username_key: &str)
+    -> Result<(), StoreError>;
+    /// Users ordered by username key, starting after `after`, optionally filtered.
+    /// A filter is served by an index, never a scan of the pool.
+    async fn list_users(
+        &self,
+        pool_id: &UserPoolId,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<User>, StoreError>;
+}
+
+#[async_trait]
+pub trait RefreshTokenStore: Send + Sync {
+    /// `NotFound` when the pool does not exist.
+    async fn insert_refresh_token(&self, record: &RefreshTokenRecord) -> Result<(), StoreError>;
+    async fn get_refresh_token(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError>;
+    /// Marks the token revoked; returns its record. `NotFound` when unknown.
+    async fn revoke_refresh_token(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError>;
+    /// Marks the token rotated at `at`, only if it was not rotated yet (`Conflict` otherwise).
+    async fn mark_refresh_token_rotated(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError>;
+    /// Revokes every refresh token of a user (GlobalSignOut, password reset, disable...).
+    async fn revoke_user_refresh_tokens(&self, pool_id: &UserPoolId, username_key: &str) -> Result<u64, StoreError>;
+}
+
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Stores the message and returns its id.
+    async fn add_message(&self, message: &OutboxMessage) -> Result<i64, StoreError>;
+    /// Matching messages, newest first.
+    async fn list_messages(&self, filter: &OutboxFilter, limit: usize) -> Result<Vec<OutboxMessage>, StoreError>;
+}
+
+/// Everything a backend provides.
+pub trait Store: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore {}
+
+impl<T: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore> Store for T {}

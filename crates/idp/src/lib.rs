@@ -1,0 +1,79 @@
+//! cognito-idp: user pools. One file per operation under `ops/`, registered in `ops/mod.rs`.
+
+mod clients;
+mod errors;
+pub mod keycache;
+pub mod tokens;
+mod lookup;
+mod ops;
+mod paging;
+mod pools;
+mod signing;
+mod tags;
+pub mod users;
+pub mod wellknown;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use cognate_crypto::keys::KeyFactory;
+use cognate_crypto::password::PasswordHasher;
+use cognate_crypto::seal::SealKey;
+use cognate_domain::{Clock, Store};
+
+pub use ops::registry;
+
+/// Settings the service needs from the server's configuration.
+#[derive(Debug, Clone)]
+pub struct IdpConfig {
+    pub region: String,
+    pub account_id: String,
+    /// Base URL of this server: issuers are `<public_url>/<poolId>`.
+    pub public_url: String,
+}
+
+/// Everything an operation may use, passed in (no globals).
+pub struct Services {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub seal: Arc<SealKey>,
+    pub keys: Arc<KeyFactory>,
+    pub hasher: Arc<PasswordHasher>,
+    pub config: IdpConfig,
+    pub key_cache: keycache::KeyCache,
+    pub token_cache: tokens::VerifiedTokenCache,
+}
+
+/// The cognito-idp service: cheap to clone, handed to every operation.
+#[derive(Clone)]
+pub struct Idp(Arc<Services>);
+
+impl Idp {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        seal: Arc<SealKey>,
+        keys: Arc<KeyFactory>,
+        hasher: Arc<PasswordHasher>,
+        config: IdpConfig,
+    ) -> Self {
+        Self(Arc::new(Services {
+            store,
+            clock,
+            seal,
+            keys,
+            hasher,
+            config,
+            key_cache: keycache::KeyCache::default(),
+            token_cache: tokens::VerifiedTokenCache::default(),
+        }))
+    }
+}
+
+impl Deref for Idp {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}

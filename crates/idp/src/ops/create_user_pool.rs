@@ -1,0 +1,33 @@
+use cognate_awsjson::RequestContext;
+use cognate_crypto::secrets::random_pool_suffix;
+use cognate_domain::StoreError;
+use cognate_domain::ids::UserPoolId;
+use cognate_model::idp::{CreateUserPoolRequest, CreateUserPoolResponse};
+
+use crate::errors::{Result, internal};
+use crate::{Idp, pools, signing};
+
+pub async fn handle(
+    idp: Idp,
+    _ctx: RequestContext,
+    input: CreateUserPoolRequest,
+) -> Result<CreateUserPoolResponse> {
+    let now = idp.clock.now();
+    let id = UserPoolId::new(format!("{}_{}", idp.config.region, random_pool_suffix()));
+    let pool = pools::new_pool(id, &input, now)?;
+    let keys = signing::prefilled_keys(&idp, &pool.id, now);
+    let missing_keys = keys.len() < signing::KEYS_PER_POOL;
+    idp.store
+        .create_pool(&pool, &keys)
+        .await
+        .map_err(|error| match error {
+            StoreError::Conflict { .. } => internal(error),
+            other => internal(other),
+        })?;
+    if missing_keys {
+        signing::fill_keys_in_background(&idp, &pool.id);
+    }
+    Ok(CreateUserPoolResponse {
+        user_pool: Some(pools::wire_pool(&pool, &idp.config.account_id, 0)?),
+    })
+}

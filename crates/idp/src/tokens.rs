@@ -1,0 +1,314 @@
+//! ID, access and refresh tokens: issuing them with AWS's claim sets, and authenticating access
+//! tokens (signature, expiry, issuer, pool, `token_use`, scope, revocation) for the operations
+//! that take one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use cognate_awsjson::ApiError;
+use cognate_crypto::jwt;
+use cognate_crypto::secrets::{random_token, sha256_hex};
+use cognate_domain::client::AppClient;
+use cognate_domain::ids::{ClientId, UserPoolId};
+use cognate_domain::pool::UserPool;
+use cognate_domain::tokens::RefreshTokenRecord;
+use cognate_domain::user::User;
+use cognate_model::idp::{AuthenticationResultType, ErrorCode};
+use serde_json::{Map, Value, json};
+
+use crate::Idp;
+use crate::errors::{Result, internal};
+use crate::users::state::UserState;
+use crate::users::{self, user_not_found};
+
+/// The scope of access tokens from the user-pool API (as opposed to the OAuth endpoints).
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+/// Verified tokens kept; the cache is emptied when it fills (tokens are cheap to re-verify).
+const TOKEN_CACHE_CAPACITY: usize = 100_000;
+
+/// What ties tokens to one sign-in: kept across refreshes.
+#[derive(Debug, Clone)]
+pub struct SignIn {
+    /// Epoch seconds of the authentication.
+    pub auth_time: i64,
+    pub origin_jti: String,
+}
+
+impl SignIn {
+    pub fn new(idp: &Idp) -> Self {
+        Self {
+            auth_time: idp.clock.now().secs(),
+            origin_jti: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+}
+
+impl Idp {
+    /// Signs ID and access tokens for `user` and, when `with_refresh`, stores and returns a new
+    /// refresh token bound to the same sign-in.
+    pub async fn issue_tokens(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        sign_in: &SignIn,
+        with_refresh: bool,
+    ) -> Result<AuthenticationResultType> {
+        let keys = self.pool_keys(&pool.id).await?;
+        let now = self.clock.now().secs();
+        let validity = &client.token_validity;
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let issuer = self.issuer(pool.id.as_str());
+        let groups = self.token_groups(pool, user).await?;
+
+        let mut id_claims = Map::new();
+        for (name, value) in &user.attributes {
+            if users::attributes::readable_by(Some(client), name) {
+                id_claims.insert(name.clone(), attribute_claim(name, value));
+            }
+        }
+        groups.add_to(&mut id_claims, true);
+        id_claims.extend(claims([
+            ("sub", json!(user.sub.as_str())),
+            ("iss", json!(issuer)),
+            ("cognito:username", json!(user.username)),
+            ("origin_jti", json!(sign_in.origin_jti)),
+            ("aud", json!(client.client_id.as_str())),
+            ("event_id", json!(event_id)),
+            ("token_use", json!("id")),
+            ("auth_time", json!(sign_in.auth_time)),
+            ("exp", json!(now + validity.id_token_secs)),
+            ("iat", json!(now)),
+            ("jti", json!(uuid::Uuid::new_v4().to_string())),
+        ]));
+
+        let mut access_claims = claims([("sub", json!(user.sub.as_str()))]);
+        groups.add_to(&mut access_claims, false);
+        access_claims.extend(claims([
+            ("iss", json!(issuer)),
+            ("client_id", json!(client.client_id.as_str())),
+            ("origin_jti", json!(sign_in.origin_jti)),
+            ("event_id", json!(event_id)),
+            ("token_use", json!("access")),
+            ("scope", json!(ADMIN_SCOPE)),
+            ("auth_time", json!(sign_in.auth_time)),
+            ("exp", json!(now + validity.access_token_secs)),
+            ("iat", json!(now)),
+            ("jti", json!(uuid::Uuid::new_v4().to_string())),
+            ("username", json!(user.username)),
+        ]));
+
+        let sign = |key, claims: &Map<String, Value>| {
+            jwt::sign(key, claims).map_err(|error| {
+                tracing::error!(%error, "token signing failed");
+                ApiError::internal()
+            })
+        };
+        let id_token = sign(&keys.id_token, &id_claims)?;
+        let access_token = sign(&keys.access_token, &access_claims)?;
+        let refresh_token = if with_refresh {
+            Some(self.store_refresh_token(pool, client, user, sign_in).await?)
+        } else {
+            None
+        };
+        Ok(AuthenticationResultType {
+            access_token: Some(access_token.into()),
+            expires_in: Some(validity.access_token_secs as i32),
+            token_type: Some("Bearer".into()),
+            refresh_token: refresh_token.map(Into::into),
+            id_token: Some(id_token.into()),
+            new_device_metadata: None,
+        })
+    }
+
+    /// A new opaque refresh token; only its hash is stored.
+    pub async fn store_refresh_token(&self, pool: &UserPool, client: &AppClient, user: &User, sign_in: &SignIn) -> Result<String> {
+        let token = random_token(96);
+        let now = self.clock.now();
+        let record = RefreshTokenRecord {
+            token_hash: sha256_hex(token.as_bytes()),
+            pool_id: pool.id.clone(),
+            client_id: client.client_id.clone(),
+            username_key: user.username_key.clone(),
+            sub: user.sub.clone(),
+            origin_jti: sign_in.origin_jti.clone(),
+            auth_time: sign_in.auth_time,
+            issued_at: now,
+            expires_at: now.plus_secs(client.token_validity.refresh_token_secs),
+            revoked: false,
+            rotated_at: None,
+        };
+        self.store.insert_refresh_token(&record).await.map_err(internal)?;
+        Ok(token)
+    }
+
+    /// Authenticates an access token for a user-pool API call: a valid signature from the pool,
+    /// unexpired, `token_use` access with the admin scope, a live and enabled user, not revoked.
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        let verified = self.verified_access_token(token).await?;
+        let now = self.clock.now().secs();
+        if verified.exp <= now {
+            return Err(not_authorized("Access Token has expired"));
+        }
+        let user = match self.store.get_user(&verified.pool_id, &verified.username_key).await {
+            Ok(user) if user.sub.as_str() == verified.sub => user,
+            Ok(_) | Err(cognate_domain::StoreError::NotFound) => return Err(user_not_found()),
+            Err(other) => return Err(internal(other)),
+        };
+        let state = UserState::of(&user);
+        let revoked_before = state.tokens_valid_after.is_some_and(|after| verified.iat < after);
+        if revoked_before || state.is_origin_revoked(&verified.origin_jti) {
+            return Err(not_authorized("Access Token has been revoked"));
+        }
+        if !user.enabled {
+            return Err(not_authorized("User is disabled."));
+        }
+        Ok(Authenticated { token: verified, user })
+    }
+
+    async fn verified_access_token(&self, token: &str) -> Result<Arc<VerifiedAccessToken>> {
+        if let Some(hit) = self.token_cache.get(token) {
+            return Ok(hit);
+        }
+        let invalid = || not_authorized("Invalid Access Token");
+        let (_, unverified) = jwt::decode_unverified(token).map_err(|_| invalid())?;
+        let pool_id = unverified
+            .get("iss")
+            .and_then(Value::as_str)
+            .and_then(|iss| self.pool_id_of_issuer(iss))
+            .ok_or_else(invalid)?;
+        let pool = match self.store.get_pool(&pool_id).await {
+            Ok(pool) => pool,
+            Err(cognate_domain::StoreError::NotFound) => return Err(invalid()),
+            Err(other) => return Err(internal(other)),
+        };
+        let keys = self.pool_keys(&pool.id).await?;
+        let claims = jwt::verify(token, |kid| keys.public_key(kid)).map_err(|_| invalid())?;
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
+        let number = |name: &str| claims.get(name).and_then(Value::as_i64);
+        if text("token_use").as_deref() != Some("access") {
+            return Err(invalid());
+        }
+        let scopes = text("scope").unwrap_or_default();
+        if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+            return Err(not_authorized("Access Token does not have required scopes"));
+        }
+        let username = text("username").ok_or_else(invalid)?;
+        let verified = Arc::new(VerifiedAccessToken {
+            username_key: users::username_key(&pool, &username),
+            pool_id: pool.id.clone(),
+            username,
+            sub: text("sub").ok_or_else(invalid)?,
+            client_id: ClientId::new(text("client_id").ok_or_else(invalid)?),
+            origin_jti: text("origin_jti").unwrap_or_default(),
+            iat: number("iat").ok_or_else(invalid)?,
+            exp: number("exp").ok_or_else(invalid)?,
+        });
+        self.token_cache.put(token, verified.clone());
+        Ok(verified)
+    }
+
+    /// The pool an `iss` names: Cognate's `<public_url>/<poolId>` or AWS's own form.
+    pub fn pool_id_of_issuer(&self, issuer: &str) -> Option<UserPoolId> {
+        let own = format!("{}/", self.config.public_url);
+        let pool_id = match issuer.strip_prefix(&own) {
+            Some(rest) => rest,
+            None => issuer
+                .strip_prefix("https://cognito-idp.")
+                .and_then(|rest| rest.split_once(".amazonaws.com/"))
+                .map(|(_, id)| id)?,
+        };
+        (!pool_id.is_empty() && !pool_id.contains('/')).then(|| UserPoolId::new(pool_id))
+    }
+}
+
+/// `email_verified` and friends are booleans in tokens; other attributes are strings.
+fn attribute_claim(name: &str, value: &str) -> Value {
+    match (name, value) {
+        ("email_verified" | "phone_number_verified", "true") => Value::Bool(true),
+        ("email_verified" | "phone_number_verified", "false") => Value::Bool(false),
+        _ => Value::String(value.to_string()),
+    }
+}
+
+fn claims<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+pub fn not_authorized(message: &str) -> ApiError {
+    ErrorCode::NotAuthorizedException.msg(message)
+}
+
+/// Group claims for a user's tokens (filled in by the groups feature).
+#[derive(Debug, Default)]
+pub struct TokenGroups {
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+    pub preferred_role: Option<String>,
+}
+
+impl TokenGroups {
+    fn add_to(&self, claims: &mut Map<String, Value>, with_roles: bool) {
+        if self.groups.is_empty() {
+            return;
+        }
+        claims.insert("cognito:groups".into(), json!(self.groups));
+        if with_roles {
+            if !self.roles.is_empty() {
+                claims.insert("cognito:roles".into(), json!(self.roles));
+            }
+            if let Some(role) = &self.preferred_role {
+                claims.insert("cognito:preferred_role".into(), json!(role));
+            }
+        }
+    }
+}
+
+impl Idp {
+    /// The groups feature replaces this with the user's memberships.
+    async fn token_groups(&self, _pool: &UserPool, _user: &User) -> Result<TokenGroups> {
+        Ok(TokenGroups::default())
+    }
+}
+
+/// The facts of a verified access token (signature checked once, then cached).
+#[derive(Debug)]
+pub struct VerifiedAccessToken {
+    pub pool_id: UserPoolId,
+    pub username: String,
+    pub username_key: String,
+    pub sub: String,
+    pub client_id: ClientId,
+    pub origin_jti: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// An authenticated caller: its token and its current user record.
+#[derive(Debug)]
+pub struct Authenticated {
+    pub token: Arc<VerifiedAccessToken>,
+    pub user: User,
+}
+
+/// Tokens whose signature was verified, keyed by the whole token. Expiry and revocation are
+/// still checked on every use.
+#[derive(Default)]
+pub struct VerifiedTokenCache {
+    entries: Mutex<HashMap<String, Arc<VerifiedAccessToken>>>,
+}
+
+impl VerifiedTokenCache {
+    fn get(&self, token: &str) -> Option<Arc<VerifiedAccessToken>> {
+        self.entries.lock().ok().and_then(|entries| entries.get(token).cloned())
+    }
+
+    fn put(&self, token: &str, verified: Arc<VerifiedAccessToken>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= TOKEN_CACHE_CAPACITY {
+                entries.clear();
+            }
+            entries.insert(token.to_string(), verified);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Sending codes and temporary passwords: where they go (email or SMS, masked as AWS shows it),
+//! and into the outbox (tests and developers read codes there). Nothing secret is logged.
+
+use cognate_domain::pool::UserPool;
+use cognate_domain::tokens::OutboxMessage;
+use cognate_domain::user::User;
+use cognate_model::idp::{CodeDeliveryDetailsType, DeliveryMediumType};
+
+use crate::Idp;
+use crate::errors::{Result, internal};
+
+/// Where a message for `user` goes: email when it has one (and `prefer_sms` is false), else SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    pub medium: DeliveryMediumType,
+    pub attribute: &'static str,
+    pub address: String,
+}
+
+impl Destination {
+    pub fn email(user: &User) -> Option<Self> {
+        user.attributes.get("email").map(|address| Self {
+            medium: DeliveryMediumType::Email,
+            attribute: "email",
+            address: address.clone(),
+        })
+    }
+
+    pub fn sms(user: &User) -> Option<Self> {
+        user.attributes.get("phone_number").map(|address| Self {
+            medium: DeliveryMediumType::Sms,
+            attribute: "phone_number",
+            address: address.clone(),
+        })
+    }
+
+    /// Email first, then phone: the order Cognito uses for codes when both exist.
+    pub fn preferred(user: &User) -> Option<Self> {
+        Self::email(user).or_else(|| Self::sms(user))
+    }
+
+    pub fn details(&self) -> CodeDeliveryDetailsType {
+        CodeDeliveryDetailsType {
+            destination: Some(mask(&self.address, self.medium)),
+            delivery_medium: Some(self.medium),
+            attribute_name: Some(self.attribute.to_string()),
+        }
+    }
+}
+
+/// AWS's masking: `a***@e***` for email, `+*******1234` for phone numbers.
+pub fn mask(address: &str, medium: DeliveryMediumType) -> String {
+    match medium {
+        DeliveryMediumType::Email => {
+            let (local, domain) = address.split_once('@').unwrap_or((address, ""));
+            let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+            format!("{}***@{}***", first(local), first(domain))
+        }
+        _ => {
+            let digits: Vec<char> = address.chars().collect();
+            let keep = digits.len().saturating_sub(4);
+            let tail: String = digits[keep..].iter().collect();
+            format!("+{}{}", "*".repeat(keep.saturating_sub(1)), tail)
+        }
+    }
+}
+
+/// One message to send.
+pub struct Message<'a> {
+    pub kind: &'a str,
+    pub subject: Option<String>,
+    pub body: String,
+    pub code: Option<String>,
+}
+
+impl Idp {
+    /// Delivers `message` to `destination`: into the outbox, and a log line without its secret.
+    pub async fn send(&self, pool: &UserPool, user: &User, destination: &Destination, message: Message<'_>) -> Result<()> {
+        let outbox = OutboxMessage {
+            id: 0,
+            pool_id: pool.id.clone(),
+            username: user.username.clone(),
+            kind: message.kind.to_string(),
+            medium: destination.medium.as_str().to_string(),
+            destination: destination.address.clone(),
+            subject: message.subject,
+            body: message.body,
+            code: message.code,
+            created_at: self.clock.now(),
+        };
+        let id = self.store.add_message(&outbox).await.map_err(internal)?;
+        tracing::info!(
+            pool = %pool.id,
+            kind = message.kind,
+            medium = destination.medium.as_str(),
+            destination = %mask(&destination.address, destination.medium),
+            outbox_id = id,
+            "message sent to the outbox"
+        );
+        Ok(())
+    }
+}
+
+/// The pool's verification message with the code in place of `{####}`.
+pub fn verification_text(pool: &UserPool, medium: DeliveryMediumType, code: &str) -> (Option<String>, String) {
+    let template = pool.settings.get("VerificationMessageTemplate");
+    let field = |name: &str| {
+        template
+            .and_then(|t| t.get(name))
+            .or_else(|| pool.settings.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let (subject, body) = match medium {
+        DeliveryMediumType::Email => (
+            field("EmailSubject").or_else(|| field("EmailVerificationSubject")).unwrap_or_else(|| "Your verification code".into()),
+            field("EmailMessage").or_else(|| field("EmailVerificationMessage")).unwrap_or_else(|| "Your verification code is {####}. ".into()),
+        ),
+        _ => (
+            String::new(),
+            field("SmsMessage").or_else(|| field("SmsVerificationMessage")).unwrap_or_else(|| "Your verification code is {####}. ".into()),
+        ),
+    };
+    let subject = (!subject.is_empty()).then_some(subject);
+    (subject, body.replace("{####}", code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_like_aws() {
+        assert_eq!(mask("test@example.com", DeliveryMediumType::Email), "t***@e***");
+        assert_eq!(mask("+15555550123", DeliveryMediumType::Sms), "+*******0123");
+    }
+}

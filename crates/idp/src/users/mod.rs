@@ -1,0 +1,143 @@
+//! Users: finding them by the name a client gives, saving them safely under concurrency, and
+//! the pieces every user operation shares (state, passwords, attributes, wire form, delivery).
+
+pub mod attributes;
+pub mod delivery;
+pub mod passwords;
+pub mod state;
+pub mod wire;
+
+use cognate_domain::StoreError;
+use cognate_domain::pool::UserPool;
+use cognate_domain::user::User;
+use cognate_model::idp::ErrorCode;
+
+use crate::Idp;
+use crate::errors::{Result, internal};
+
+/// How many times a read-modify-write of a user is retried when another request won the race.
+const MAX_CAS_ATTEMPTS: usize = 8;
+
+/// The key a username is unique under in `pool`.
+pub fn username_key(pool: &UserPool, username: &str) -> String {
+    if pool.username_case_sensitive {
+        username.to_string()
+    } else {
+        username.to_lowercase()
+    }
+}
+
+/// The key an alias value is unique under: emails are case-insensitive everywhere.
+pub fn alias_key(pool: &UserPool, name: &str, value: &str) -> String {
+    match name {
+        "email" => value.to_lowercase(),
+        "preferred_username" if !pool.username_case_sensitive => value.to_lowercase(),
+        _ => value.to_string(),
+    }
+}
+
+/// Attributes that may stand in for the username at sign-in: the pool's username attributes
+/// (email/phone as username) or its alias attributes.
+pub fn sign_in_aliases(pool: &UserPool) -> Vec<String> {
+    if pool.username_attributes.is_empty() {
+        pool.alias_attributes.clone()
+    } else {
+        pool.username_attributes.clone()
+    }
+}
+
+/// The aliases a user holds given its attributes. Email and phone aliases count once verified
+/// (or always, when they are the username attribute); `preferred_username` always.
+pub fn aliases_of(pool: &UserPool, user: &User) -> Vec<cognate_domain::user::Alias> {
+    let mut aliases = Vec::new();
+    for name in sign_in_aliases(pool) {
+        let Some(value) = user.attributes.get(&name) else {
+            continue;
+        };
+        let verified = match name.as_str() {
+            "email" => user.attributes.get("email_verified").is_some_and(|v| v == "true"),
+            "phone_number" => user.attributes.get("phone_number_verified").is_some_and(|v| v == "true"),
+            _ => true,
+        };
+        if verified || !pool.username_attributes.is_empty() {
+            aliases.push(cognate_domain::user::Alias {
+                name: name.clone(),
+                value_key: alias_key(pool, &name, value),
+            });
+        }
+    }
+    aliases
+}
+
+pub fn user_not_found() -> cognate_awsjson::ApiError {
+    ErrorCode::UserNotFoundException.msg("User does not exist.")
+}
+
+impl Idp {
+    /// The user a client means by `given`: the username, or an alias (email, phone, preferred
+    /// username) the pool allows signing in with. `None` when there is no such user.
+    pub async fn find_user(&self, pool: &UserPool, given: &str) -> Result<Option<User>> {
+        match self.store.get_user(&pool.id, &username_key(pool, given)).await {
+            Ok(user) => return Ok(Some(user)),
+            Err(StoreError::NotFound) => {}
+            Err(other) => return Err(internal(other)),
+        }
+        for name in sign_in_aliases(pool) {
+            let key = alias_key(pool, &name, given);
+            match self.store.get_user_by_alias(&pool.id, &name, &key).await {
+                Ok(user) => return Ok(Some(user)),
+                Err(StoreError::NotFound) => {}
+                Err(other) => return Err(internal(other)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Like `find_user`, answering `UserNotFoundException` when there is none.
+    pub async fn require_user(&self, pool: &UserPool, given: &str) -> Result<User> {
+        self.find_user(pool, given).await?.ok_or_else(user_not_found)
+    }
+
+    /// Reads the user, applies `change` and saves it, retrying from a fresh read when another
+    /// request saved it in between. `change` may run several times; it sees the latest user.
+    pub async fn modify_user<T>(
+        &self,
+        pool: &UserPool,
+        username_key: &str,
+        mut change: impl FnMut(&mut User) -> Result<T>,
+    ) -> Result<(User, T)> {
+        for _ in 0..MAX_CAS_ATTEMPTS {
+            let mut user = match self.store.get_user(&pool.id, username_key).await {
+                Ok(user) => user,
+                Err(StoreError::NotFound) => return Err(user_not_found()),
+                Err(other) => return Err(internal(other)),
+            };
+            let outcome = change(&mut user)?;
+            user.aliases = aliases_of(pool, &user);
+            match self.store.update_user(&user).await {
+                Ok(()) => {
+                    user.version += 1;
+                    return Ok((user, outcome));
+                }
+                Err(StoreError::Conflict { constraint }) if constraint == "users_version" => continue,
+                Err(error) => return Err(store_write_error(error)),
+            }
+        }
+        tracing::warn!(pool = %pool.id, "user update kept losing races");
+        Err(ErrorCode::TooManyRequestsException.msg("Too many concurrent updates of this user; try again."))
+    }
+}
+
+/// Unique-index conflicts on user writes, as Cognito reports them.
+pub fn store_write_error(error: StoreError) -> cognate_awsjson::ApiError {
+    match error {
+        StoreError::Conflict { constraint } if constraint == "users_pool_username_key" => {
+            ErrorCode::UsernameExistsException.msg("User account already exists")
+        }
+        StoreError::Conflict { constraint } if constraint == "user_aliases_pool_alias_key" => {
+            ErrorCode::AliasExistsException.msg("An account with the given email already exists.")
+        }
+        StoreError::NotFound => user_not_found(),
+        other => internal(other),
+    }
+}

@@ -1,0 +1,116 @@
+//! What a user record carries besides profile and password: sign-in failures and lockout,
+//! pending codes, challenge sessions, and revocation marks. Stored in `User.extra`.
+
+use cognate_domain::Timestamp;
+use cognate_domain::user::User;
+use serde::{Deserialize, Serialize};
+
+const STATE_KEY: &str = "state";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserState {
+    /// Consecutive failed sign-ins since the last success.
+    pub failed_attempts: u32,
+    /// Epoch millis until which sign-in is refused without checking the password.
+    pub locked_until: Option<i64>,
+    pub codes: Vec<PendingCode>,
+    pub sessions: Vec<PendingSession>,
+    /// Epoch seconds: tokens issued before this are revoked (GlobalSignOut, disable, reset).
+    pub tokens_valid_after: Option<i64>,
+    /// `origin_jti`s revoked by RevokeToken, with when they can be forgotten (epoch seconds).
+    pub revoked_origins: Vec<(String, i64)>,
+    /// Everything later features keep per user (MFA settings, devices...), by feature name.
+    pub features: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodePurpose {
+    SignUp,
+    ForgotPassword,
+    VerifyEmail,
+    VerifyPhone,
+    Mfa,
+}
+
+/// A code sent to the user, kept only as a hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCode {
+    pub purpose: CodePurpose,
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub failed_attempts: u32,
+}
+
+/// A challenge session handed to a client, kept only as a hash: single use, bound to a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSession {
+    pub session_hash: String,
+    pub client_id: String,
+    pub challenge: String,
+    pub expires_at: i64,
+    /// Challenge-specific facts (e.g. the SRP secret block), as the flow needs.
+    #[serde(default)]
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserState {
+    pub fn of(user: &User) -> Self {
+        user.extra
+            .get(STATE_KEY)
+            .and_then(|value| serde_json::from_value(value.clone()).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save_into(&self, user: &mut User) {
+        if let Ok(value) = serde_json::to_value(self) {
+            user.extra.insert(STATE_KEY.into(), value);
+        }
+    }
+
+    /// Drops expired codes, sessions and revocation marks.
+    pub fn prune(&mut self, now: Timestamp) {
+        let millis = now.millis();
+        self.codes.retain(|c| c.expires_at > millis);
+        self.sessions.retain(|s| s.expires_at > millis);
+        let secs = now.secs();
+        self.revoked_origins.retain(|(_, forget_at)| *forget_at > secs);
+    }
+
+    pub fn is_origin_revoked(&self, origin_jti: &str) -> bool {
+        self.revoked_origins.iter().any(|(jti, _)| jti == origin_jti)
+    }
+
+    /// Revokes every token issued up to now.
+    pub fn revoke_all_tokens(&mut self, now: Timestamp) {
+        self.tokens_valid_after = Some(now.secs());
+        self.sessions.clear();
+    }
+}
+
+/// Cognito's lockout: five free failures, then 2^(n-5) seconds doubling up to about 15 minutes.
+pub mod lockout {
+    use super::UserState;
+    use cognate_domain::Timestamp;
+
+    pub const FREE_FAILURES: u32 = 5;
+    pub const MAX_LOCK_SECS: i64 = 900;
+
+    pub fn is_locked(state: &UserState, now: Timestamp) -> bool {
+        state.locked_until.is_some_and(|until| until > now.millis())
+    }
+
+    pub fn record_failure(state: &mut UserState, now: Timestamp) {
+        state.failed_attempts = state.failed_attempts.saturating_add(1);
+        if state.failed_attempts >= FREE_FAILURES {
+            let exponent = (state.failed_attempts - FREE_FAILURES).min(20);
+            let secs = (1_i64 << exponent).min(MAX_LOCK_SECS);
+            state.locked_until = Some(now.plus_secs(secs).millis());
+        }
+    }
+
+    pub fn record_success(state: &mut UserState) {
+        state.failed_attempts = 0;
+        state.locked_until = None;
+    }
+}

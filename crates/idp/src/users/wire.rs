@@ -1,0 +1,23 @@
+//! Users in their wire forms.
+
+use cognate_domain::user::User;
+use cognate_model::idp::{UserStatusType, UserType};
+
+use super::attributes;
+
+pub fn status(user: &User) -> UserStatusType {
+    user.status.as_str().parse().unwrap_or(UserStatusType::Unknown)
+}
+
+/// `UserType`, as AdminCreateUser and ListUsers return it.
+pub fn user_type(user: &User) -> UserType {
+    UserType {
+        username: Some(user.username.as_str().into()),
+        attributes: Some(attributes::to_wire(&user.attributes, |_| true)),
+        user_create_date: Some(user.created_at.epoch_seconds()),
+        user_last_modified_date: Some(user.last_modified_at.epoch_seconds()),
+        enabled: Some(user.enabled),
+        user_status: Some(status(user)),
+        mfa_options: None,
+    }
+}

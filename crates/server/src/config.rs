@@ -1,0 +1,180 @@
+//! Layered configuration: built-in defaults → `config/default.toml` style file → `COGNATE_*` env.
+//! `config/default.toml` documents every key.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub aws: AwsConfig,
+    pub security: SecurityConfig,
+    pub testing: TestingConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    /// Base URL clients reach us at; token issuers are `<public_url>/<poolId>`.
+    /// Empty: `http://<host>:<bound port>`.
+    pub public_url: String,
+    /// Request bodies above this answer 413 without being read whole.
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DatabaseConfig {
+    /// `sqlite://path` or `postgres://...`.
+    pub url: String,
+    /// Keep nothing on disk (SQLite in memory). Overrides `url`.
+    pub in_memory: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AwsConfig {
+    pub region: String,
+    /// The 12-digit account id in ARNs.
+    pub account_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SecurityConfig {
+    /// `open` (any or no signature on admin operations) or `sigv4`.
+    pub auth: String,
+    /// `owasp` (argon2id m=19456 KiB, t=2) or `dev` (m=4096 KiB, t=1: fixtures and tests only).
+    pub password_profile: String,
+    /// 64 hex characters: the key sealing password material and client secrets.
+    /// Empty: read `seal_key_file`.
+    #[serde(skip_serializing)]
+    pub seal_key: String,
+    /// Where the seal key lives; created when missing. Empty: beside the SQLite database
+    /// (`.cognate/seal.key`), or a throw-away key with `--in-memory`.
+    pub seal_key_file: String,
+    /// How many RSA signing keys to keep generated ahead, so CreateUserPool does not wait on one.
+    pub key_prefill: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct TestingConfig {
+    /// Enables `/_cognate/clock`, a clock tests can move. Never in production.
+    pub clock: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LogConfig {
+    /// A tracing `EnvFilter` directive; `RUST_LOG` wins when set.
+    pub filter: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 9229,
+            public_url: String::new(),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://.cognate/cognate.db".into(),
+            in_memory: false,
+        }
+    }
+}
+
+impl Default for AwsConfig {
+    fn default() -> Self {
+        Self {
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+        }
+    }
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            auth: "open".into(),
+            password_profile: "owasp".into(),
+            seal_key: String::new(),
+            seal_key_file: String::new(),
+            key_prefill: 8,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            aws: AwsConfig::default(),
+            security: SecurityConfig::default(),
+            testing: TestingConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the TOML file if given, then `COGNATE_SECTION__KEY` environment variables
+    /// (e.g. `COGNATE_SERVER__PORT=9000`, `COGNATE_DATABASE__URL=postgres://...`).
+    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("COGNATE_").split("__"))
+            .extract()
+    }
+
+    /// Where the seal key file goes when not configured: beside the SQLite database.
+    pub fn default_seal_key_file(&self) -> Option<PathBuf> {
+        if !self.security.seal_key_file.is_empty() {
+            return Some(PathBuf::from(&self.security.seal_key_file));
+        }
+        let path = self.database.url.strip_prefix("sqlite://")?;
+        let parent = Path::new(path).parent().unwrap_or(Path::new("."));
+        Some(parent.join("seal.key"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/default.toml");
+        let from_file: Config = Figment::from(Toml::file_exact(path))
+            .extract()
+            .expect("config/default.toml parses");
+        assert_eq!(from_file, Config::default());
+    }
+}

@@ -1,0 +1,9 @@
+//! The `cognate` server: configuration, storage selection, the HTTP router and start-up.
+
+pub mod app;
+pub mod config;
+mod routes;
+mod storage;
+
+pub use app::Application;
+pub use config::Config;

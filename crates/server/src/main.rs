@@ -1,0 +1,82 @@
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use cognate_server::{Application, Config};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "cognate",
+    version,
+    about = "A self-hosted server speaking Amazon Cognito's protocols"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve cognito-idp, cognito-identity, STS and the OIDC endpoints.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long)]
+    port: Option<u16>,
+    #[arg(long)]
+    host: Option<String>,
+    /// Keep everything in memory; nothing is written to disk.
+    #[arg(long)]
+    in_memory: bool,
+    /// sqlite://path or postgres://...
+    #[arg(long)]
+    database_url: Option<String>,
+    /// A TOML file with any of the keys of config/default.toml.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let Command::Serve(args) = cli.command;
+    let config = configure(args)?;
+    init_tracing(&config.log.filter);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(config))
+}
+
+fn configure(args: ServeArgs) -> anyhow::Result<Config> {
+    let mut config = Config::load(args.config.as_deref())?;
+    if let Some(port) = args.port {
+        config.server.port = port;
+    }
+    if let Some(host) = args.host {
+        config.server.host = host;
+    }
+    if let Some(url) = args.database_url {
+        config.database.url = url;
+    }
+    if args.in_memory {
+        config.database.in_memory = true;
+    }
+    Ok(config)
+}
+
+fn init_tracing(filter: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    tracing::info!(address = %app.address(), public_url = app.public_url(), "cognate listening");
+    app.run().await?;
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! The HTTP surface: both AWS JSON services on `POST /`, the OIDC documents, health, and the
+//! operator/test extensions under `/_cognate/`.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cognate_awsjson::{ApiError, Registry};
+use cognate_domain::TestClock;
+use cognate_idp::Idp;
+use http_body_util::{BodyExt, Limited};
+use serde::Deserialize;
+use tracing::Instrument;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub registry: Arc<Registry>,
+    pub idp: Idp,
+    pub test_clock: Option<Arc<TestClock>>,
+    pub max_body_bytes: usize,
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", post(aws_json))
+        .route("/health", get(health))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(openid_configuration),
+        )
+        .route("/_cognate/clock", get(clock).post(advance_clock))
+        .with_state(state)
+}
+
+fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
+    let request_id = request_id();
+    let (parts, body) = request.into_parts();
+    let body = match read_body(&parts.headers, body, state.max_body_bytes).await {
+        Ok(body) => body,
+        Err(error) => return cognate_awsjson::error_response(&request_id, &error),
+    };
+    let span = tracing::info_span!("request", request_id = %request_id);
+    cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
+        .instrument(span)
+        .await
+}
+
+/// Reads at most `limit` bytes: a larger body is refused without being buffered whole.
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            "RequestEntityTooLargeException",
+            format!("Request body exceeds {limit} bytes"),
+        )
+        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(_) => Err(ApiError::serialization("Could not read the request body")),
+    }
+}
+
+async fn health() -> impl IntoResponse {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
+    json_or_error(cognate_idp::wellknown::jwks(&state.idp, &pool_id).await)
+}
+
+async fn openid_configuration(
+    State(state): State<AppState>,
+    Path(pool_id): Path<String>,
+) -> Response {
+    json_or_error(cognate_idp::wellknown::openid_configuration(&state.idp, &pool_id).await)
+}
+
+fn json_or_error(result: Result<serde_json::Value, ApiError>) -> Response {
+    match result {
+        Ok(document) => axum::Json(document).into_response(),
+        Err(error) if error.code == "ResourceNotFoundException" => (
+            StatusCode::NOT_FOUND,
+            axum::Json(serde_json::json!({ "message": error.message })),
+        )
+            .into_response(),
+        Err(error) => cognate_awsjson::error_response(&request_id(), &error),
+    }
+}
+
+#[derive(Deserialize)]
+struct AdvanceClock {
+    advance_secs: i64,
+}
+
+async fn clock(State(state): State<AppState>) -> Response {
+    match &state.test_clock {
+        Some(clock) => {
+            axum::Json(serde_json::json!({ "offset_secs": clock.offset_secs() })).into_response()
+        }
+        None => clock_disabled(),
+    }
+}
+
+async fn advance_clock(State(state): State<AppState>, body: Bytes) -> Response {
+    let Some(clock) = &state.test_clock else {
+        return clock_disabled();
+    };
+    match serde_json::from_slice::<AdvanceClock>(&body) {
+        Ok(request) => {
+            clock.advance_secs(request.advance_secs);
+            axum::Json(serde_json::json!({ "offset_secs": clock.offset_secs() })).into_response()
+        }
+        Err(error) => (
+            StatusCode::BAD_REQUEST,
+            format!("expected {{\"advance_secs\": N}}: {error}"),
+        )
+            .into_response(),
+    }
+}
+
+fn clock_disabled() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "the test clock is off (testing.clock = false)",
+    )
+        .into_response()
+}

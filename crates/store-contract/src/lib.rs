@@ -1,0 +1,129 @@
+//! The storage contract: one backend-agnostic test suite that every store passes.
+//!
+//! Each case is a `pub async fn(&dyn Store)` in [`cases`] that starts from an empty database.
+//! A backend crate runs them all with one line in its `tests/contract.rs`:
+//!
+//! ```ignore
+//! async fn harness() -> Option<cognate_store_contract::Harness> { /* a fresh, empty store */ }
+//! cognate_store_contract::store_contract_tests!(harness());
+//! ```
+//!
+//! The macro expands into one `#[tokio::test]` per case (the crate needs `tokio` as a
+//! dev-dependency). The expression is evaluated once per test and gives `None` to skip the test
+//! (e.g. Postgres without `TEST_DATABASE_URL`); a [`Harness`] may carry a teardown (dropping a
+//! scratch database) that runs whether the case passes or panics.
+
+pub mod cases;
+pub mod fixtures;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use cognate_domain::Store;
+
+type Teardown = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A fresh store for one contract case, and what to do after it.
+pub struct Harness {
+    store: Arc<dyn Store>,
+    teardown: Option<Teardown>,
+}
+
+impl Harness {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            teardown: None,
+        }
+    }
+
+    /// `teardown` runs after the case, passed or failed.
+    pub fn with_teardown(
+        store: Arc<dyn Store>,
+        teardown: impl Future<Output = ()> + Send + 'static,
+    ) -> Self {
+        Self {
+            store,
+            teardown: Some(Box::pin(teardown)),
+        }
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
+    /// Runs the teardown, then re-raises the case's panic if it had one.
+    pub async fn finish(self, outcome: Result<(), tokio::task::JoinError>) {
+        let Self { store, teardown } = self;
+        drop(store);
+        if let Some(teardown) = teardown {
+            teardown.await;
+        }
+        if let Err(error) = outcome {
+            match error.try_into_panic() {
+                Ok(panic) => std::panic::resume_unwind(panic),
+                Err(error) => panic!("contract case did not finish: {error}"),
+            }
+        }
+    }
+}
+
+/// Prints why a backend's contract tests are skipped (once per test, in its captured output).
+pub fn skip(reason: &str) -> Option<Harness> {
+    eprintln!("skipped: {reason}");
+    None
+}
+
+/// Expands into one `#[tokio::test]` per contract case. `$make` is an expression of type
+/// `impl Future<Output = Option<Harness>>`, evaluated once per test.
+#[macro_export]
+macro_rules! store_contract_tests {
+    ($make:expr) => {
+        $crate::store_contract_tests!(@cases ($make)
+            pools::pool_crud,
+            pools::pool_create_is_atomic,
+            pools::pool_list_pages_each_pool_once,
+            pools::pool_delete_cascades,
+            pools::count_users_counts_the_pools_users,
+            clients::client_crud,
+            clients::client_for_missing_pool_is_not_found,
+            clients::client_list_pages_each_client_once,
+            keys::keys_add_and_list_oldest_first,
+            keys::keys_filled_slot_is_skipped,
+            keys::keys_racing_writers_converge,
+            keys::keys_for_missing_pool_are_not_found,
+            users::user_create_and_get_every_way,
+            users::user_for_missing_pool_is_not_found,
+            users::user_username_conflict_writes_nothing,
+            users::user_sub_conflict,
+            users::user_alias_conflict_writes_nothing,
+            users::user_concurrent_creates_one_wins,
+            users::user_update_replaces_attributes_and_aliases,
+            users::user_update_conflict_keeps_the_old_user,
+            users::user_update_missing_is_not_found,
+            users::user_delete_frees_username_and_aliases,
+            users::user_attributes_round_trip,
+            listing::list_users_pages_each_user_once,
+            listing::list_users_by_username,
+            listing::list_users_by_enabled,
+            listing::list_users_by_user_status,
+            listing::list_users_by_attribute,
+            listing::list_users_by_phone_prefix,
+            listing::list_users_by_unicode_values,
+            listing::list_users_by_long_values,
+            listing::list_users_filtered_pages_each_user_once,
+        );
+    };
+    (@cases ($make:expr) $($module:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                let Some(harness) = $make.await else { return };
+                let store = harness.store();
+                let outcome = tokio::spawn(async move { $crate::cases::$module::$case(&*store).await }).await;
+                harness.finish(outcome).await;
+            }
+        )*
+    };
+}

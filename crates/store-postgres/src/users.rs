@@ -1,0 +1,283 @@
+use async_trait::async_trait;
+use cognate_domain::ids::{Sub, UserPoolId};
+use cognate_domain::store::UserStore;
+use cognate_domain::user::{User, UserFilter};
+use cognate_domain::{Page, StoreError};
+use sqlx::types::Json;
+use sqlx::{Postgres, QueryBuilder, Transaction};
+
+use crate::PgStore;
+use crate::error::map_err;
+use crate::plan::{FilterPlan, TextMatch, fetch_limit, page};
+
+/// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
+/// statement each, whatever the number of rows.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Postgres>,
+    user: &User,
+) -> Result<(), StoreError> {
+    if !user.attributes.is_empty() {
+        let (names, values): (Vec<&str>, Vec<&str>) = user
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .unzip();
+        sqlx::query(
+            "INSERT INTO user_attributes (pool_id, username_key, name, value) \
+             SELECT $1, $2, name, value FROM UNNEST($3::text[], $4::text[]) AS t (name, value)",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(names)
+        .bind(values)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    }
+    if !user.aliases.is_empty() {
+        let (names, values): (Vec<&str>, Vec<&str>) = user
+            .aliases
+            .iter()
+            .map(|alias| (alias.name.as_str(), alias.value_key.as_str()))
+            .unzip();
+        sqlx::query(
+            "INSERT INTO user_aliases (pool_id, name, value_key, username_key) \
+             SELECT $1, name, value_key, $2 FROM UNNEST($3::text[], $4::text[]) AS t (name, value_key)",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(names)
+        .bind(values)
+        .execute(&mut **tx)
+        .await
+        .map_err(map_err)?;
+    }
+    Ok(())
+}
+
+/// Appends `AND <column> = v` or the range of a prefix.
+fn push_match(query: &mut QueryBuilder<'_, Postgres>, column: &str, value: &TextMatch) {
+    match value {
+        TextMatch::Exact(value) => {
+            query
+                .push(format_args!(" AND {column} = "))
+                .push_bind(value.clone());
+        }
+        TextMatch::Range { from, until } => {
+            query
+                .push(format_args!(" AND {column} >= "))
+                .push_bind(from.clone());
+            if let Some(until) = until {
+                query
+                    .push(format_args!(" AND {column} < "))
+                    .push_bind(until.clone());
+            }
+        }
+    }
+}
+
+/// The ListUsers statement: an index range (primary key, status index or the attribute filter
+/// index), then the page's users by primary key.
+/// `head` goes before the statement (`EXPLAIN` in the tests).
+pub(crate) fn list_users_query<'a>(
+    head: &str,
+    pool_id: &'a UserPoolId,
+    plan: &FilterPlan,
+    after: Option<&'a str>,
+    limit: usize,
+) -> QueryBuilder<'a, Postgres> {
+    let mut query = QueryBuilder::new(head);
+    let key = match plan {
+        FilterPlan::Attribute { name, value } => {
+            query
+                .push(
+                    "SELECT u.data FROM user_attributes a JOIN users u \
+                     ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
+                     WHERE a.pool_id = ",
+                )
+                .push_bind(pool_id.as_str())
+                .push(" AND a.name = ")
+                .push_bind(name.clone());
+            let (indexed, recheck) = value.indexed();
+            push_match(&mut query, "substr(a.value, 1, 256)", &indexed);
+            if recheck {
+                push_match(&mut query, "a.value", value);
+            }
+            "a.username_key"
+        }
+        _ => {
+            query
+                .push("SELECT u.data FROM users u WHERE u.pool_id = ")
+                .push_bind(pool_id.as_str());
+            match plan {
+                FilterPlan::Username(value) => push_match(&mut query, "u.username_key", value),
+                FilterPlan::Status(value) => push_match(&mut query, "u.status", value),
+                FilterPlan::Enabled(enabled) => {
+                    query.push(" AND u.enabled = ").push_bind(*enabled);
+                }
+                FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
+            }
+            "u.username_key"
+        }
+    };
+    if let Some(after) = after {
+        query.push(format_args!(" AND {key} > ")).push_bind(after);
+    }
+    query
+        .push(format_args!(" ORDER BY {key} LIMIT "))
+        .push_bind(fetch_limit(limit));
+    query
+}
+
+impl PgStore {
+    async fn fetch_user(
+        &self,
+        sql: &str,
+        pool_id: &UserPoolId,
+        keys: &[&str],
+    ) -> Result<User, StoreError> {
+        let mut query = sqlx::query_scalar(sql).bind(pool_id.as_str());
+        for key in keys {
+            query = query.bind(*key);
+        }
+        let Json(user) = query.fetch_one(&self.pool).await.map_err(map_err)?;
+        Ok(user)
+    }
+}
+
+#[async_trait]
+impl UserStore for PgStore {
+    async fn create_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(&user.username)
+        .bind(user.sub.as_str())
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(user.created_at.millis())
+        .bind(user.last_modified_at.millis())
+        .bind(Json(user))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        insert_rows(&mut tx, user).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError> {
+        self.fetch_user(
+            "SELECT data FROM users WHERE pool_id = $1 AND username_key = $2",
+            pool_id,
+            &[username_key],
+        )
+        .await
+    }
+
+    async fn get_user_by_sub(&self, pool_id: &UserPoolId, sub: &Sub) -> Result<User, StoreError> {
+        self.fetch_user(
+            "SELECT data FROM users WHERE pool_id = $1 AND sub = $2",
+            pool_id,
+            &[sub.as_str()],
+        )
+        .await
+    }
+
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &UserPoolId,
+        name: &str,
+        value_key: &str,
+    ) -> Result<User, StoreError> {
+        self.fetch_user(
+            "SELECT u.data FROM user_aliases a JOIN users u \
+             ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
+             WHERE a.pool_id = $1 AND a.name = $2 AND a.value_key = $3",
+            pool_id,
+            &[name, value_key],
+        )
+        .await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let done = sqlx::query(
+            "UPDATE users SET username = $3, sub = $4, status = $5, enabled = $6, created_at = $7, \
+             last_modified_at = $8, data = $9 WHERE pool_id = $1 AND username_key = $2",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(&user.username)
+        .bind(user.sub.as_str())
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(user.created_at.millis())
+        .bind(user.last_modified_at.millis())
+        .bind(Json(user))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        for sql in [
+            "DELETE FROM user_attributes WHERE pool_id = $1 AND username_key = $2",
+            "DELETE FROM user_aliases WHERE pool_id = $1 AND username_key = $2",
+        ] {
+            sqlx::query(sql)
+                .bind(user.pool_id.as_str())
+                .bind(&user.username_key)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        insert_rows(&mut tx, user).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn delete_user(
+        &self,
+        pool_id: &UserPoolId,
+        username_key: &str,
+    ) -> Result<(), StoreError> {
+        // Attribute and alias rows go by ON DELETE CASCADE, in the statement's own transaction.
+        let done = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
+            .bind(pool_id.as_str())
+            .bind(username_key)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn list_users(
+        &self,
+        pool_id: &UserPoolId,
+        filter: Option<&UserFilter>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<User>, StoreError> {
+        let plan = FilterPlan::new(filter);
+        if plan == FilterPlan::Nothing {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        let rows: Vec<Json<User>> = list_users_query("", pool_id, &plan, after, limit)
+            .build_query_scalar()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let users = rows.into_iter().map(|Json(user)| user).collect();
+        Ok(page(users, limit, |user| user.username_key.clone()))
+    }
+}

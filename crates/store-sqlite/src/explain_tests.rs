@@ -1,0 +1,139 @@
+//! ListUsers filters are index lookups: checked on SQLite's plans (`EXPLAIN QUERY PLAN`).
+
+use cognate_domain::ids::UserPoolId;
+use cognate_domain::user::{FilterField, UserFilter};
+use sqlx::Row;
+
+use crate::SqliteStore;
+use crate::plan::FilterPlan;
+use crate::users::list_users_query;
+
+fn filters() -> Vec<(UserFilter, &'static str)> {
+    let filter = |field, prefix, value: &str| UserFilter {
+        field,
+        prefix,
+        value: value.into(),
+    };
+    let attr = |name: &str| FilterField::Attribute(name.into());
+    vec![
+        (
+            filter(attr("phone_number"), true, "+1555"),
+            "user_attributes_filter_idx",
+        ),
+        (
+            filter(attr("email"), false, "user0000042@example.com"),
+            "user_attributes_filter_idx",
+        ),
+        (
+            filter(attr("given_name"), true, &"é".repeat(300)),
+            "user_attributes_filter_idx",
+        ),
+        (
+            filter(FilterField::Username, true, "user00004"),
+            "sqlite_autoindex_users_1",
+        ),
+        (
+            filter(FilterField::UserStatus, false, "UNCONFIRMED"),
+            "users_pool_status_idx",
+        ),
+        (
+            filter(FilterField::Enabled, false, "Disabled"),
+            "users_pool_enabled_idx",
+        ),
+    ]
+}
+
+async fn plan(
+    store: &SqliteStore,
+    pool: &UserPoolId,
+    filter: &UserFilter,
+    after: Option<&str>,
+) -> Vec<String> {
+    let plan = FilterPlan::new(Some(filter));
+    let rows = list_users_query("EXPLAIN QUERY PLAN ", pool, &plan, after, 60)
+        .build()
+        .fetch_all(store.pool())
+        .await
+        .expect("explain");
+    rows.iter()
+        .map(|row| row.get::<String, _>("detail"))
+        .collect()
+}
+
+fn assert_index_lookup(lines: &[String], index: &str, filter: &UserFilter) {
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("SEARCH") && line.contains(index)),
+        "{filter:?}: {lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|line| line.starts_with("SCAN")),
+        "{filter:?} scans: {lines:#?}"
+    );
+}
+
+#[tokio::test]
+async fn filters_are_index_lookups() {
+    let store = SqliteStore::in_memory().await.expect("store");
+    let pool = UserPoolId::new("us-east-1_Plan");
+    for (filter, index) in filters() {
+        for after in [None, Some("user0000010")] {
+            assert_index_lookup(&plan(&store, &pool, &filter, after).await, index, &filter);
+        }
+    }
+}
+
+/// Fills a pool with a million users (set-based SQL, not the store API) and prints the plans and
+/// timings of prefix filters. Run by hand:
+/// `cargo test -p cognate-store-sqlite --release -- --ignored --nocapture million`
+#[tokio::test]
+#[ignore]
+#[allow(clippy::disallowed_methods)] // wall-clock timings for the report
+async fn million_users_filters_stay_index_lookups() {
+    use cognate_domain::store::UserStore;
+
+    let store = SqliteStore::in_memory().await.expect("store");
+    let pool = UserPoolId::new("us-east-1_Million");
+    let started = std::time::Instant::now();
+    for sql in [
+        "INSERT INTO user_pools (id, name, created_at, data) VALUES ('us-east-1_Million', 'm', 0, '{}')",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+         INSERT INTO users SELECT 'us-east-1_Million', printf('user%07d', i), printf('user%07d', i),
+            printf('sub-%07d', i), CASE WHEN i % 10 = 0 THEN 'UNCONFIRMED' ELSE 'CONFIRMED' END, i % 7 <> 0, 0, 0,
+            json_object('pool_id', 'us-east-1_Million', 'username', printf('user%07d', i),
+                'username_key', printf('user%07d', i), 'sub', printf('sub-%07d', i),
+                'status', CASE WHEN i % 10 = 0 THEN 'Unconfirmed' ELSE 'Confirmed' END,
+                'enabled', json(CASE WHEN i % 7 <> 0 THEN 'true' ELSE 'false' END),
+                'created_at', 0, 'last_modified_at', 0,
+                'attributes', json_object('email', printf('user%07d@example.com', i),
+                    'phone_number', printf('+%d%09d', 1 + i % 50, (i * 7919) % 1000000000)),
+                'aliases', json_array(), 'password', json('null'), 'password_history', json_array(),
+                'extra', json_object())
+         FROM n",
+        "INSERT INTO user_attributes SELECT pool_id, username_key, 'email', json_extract(data, '$.attributes.email') FROM users",
+        "INSERT INTO user_attributes SELECT pool_id, username_key, 'phone_number', json_extract(data, '$.attributes.phone_number') FROM users",
+        "ANALYZE",
+    ] {
+        sqlx::query(sql).execute(store.pool()).await.expect(sql);
+    }
+    println!("populated in {:?}", started.elapsed());
+    for (filter, index) in filters() {
+        for after in [None, Some("user0500000")] {
+            let lines = plan(&store, &pool, &filter, after).await;
+            println!("{filter:?} after {after:?}\n  {}", lines.join("\n  "));
+            assert_index_lookup(&lines, index, &filter);
+            let started = std::time::Instant::now();
+            let page = store
+                .list_users(&pool, Some(&filter), after, 60)
+                .await
+                .expect("list");
+            println!(
+                "  -> {} users, next {:?}, in {:?}",
+                page.items.len(),
+                page.next,
+                started.elapsed()
+            );
+        }
+    }
+}

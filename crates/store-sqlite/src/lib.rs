@@ -1,0 +1,149 @@
+//! The SQLite backend: every storage trait of `cognate_domain::store` over sqlx's SQLite driver.
+//!
+//! Queries are runtime-checked (`sqlx::query` with binds); the contract suite
+//! (`cognate-store-contract`, run by `tests/contract.rs`) exercises every one of them.
+
+mod clients;
+mod error;
+#[cfg(test)]
+mod explain_tests;
+mod keys;
+mod plan;
+mod pools;
+mod users;
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cognate_domain::StoreError;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::{Connection, Sqlite, Transaction};
+
+use crate::error::map_err;
+
+/// How long a writer waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections to a database file: one writes at a time, readers proceed in parallel (WAL).
+const FILE_POOL_SIZE: u32 = 8;
+
+/// A SQLite database: a file (`sqlite://path`) or a private in-memory database.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    /// For in-memory databases: a connection that is never used, held so that the database
+    /// lives exactly as long as the store (see `in_memory`).
+    _keeper: Option<Arc<Mutex<SqliteConnection>>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("in_memory", &self._keeper.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating the file and its parent directory when missing) the database at
+    /// `sqlite://path` and brings its schema up to date. WAL journal, a busy timeout, foreign
+    /// keys on. `sqlite::memory:` (or `mode=memory`) gives the same as `in_memory`.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url).map_err(map_err)?;
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return Self::open_in_memory(options).await;
+        }
+        let path = options.get_filename().to_path_buf();
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).map_err(|err| {
+                StoreError::Backend(format!("creating {}: {err}", parent.display()))
+            })?;
+        }
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL cannot corrupt the database; a power cut may lose the last commits.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(FILE_POOL_SIZE)
+            // An embedded database has no connection to go stale: skip the ping per acquire.
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(map_err)?;
+        Self::migrated(pool, None).await
+    }
+
+    /// A private, empty in-memory database, gone when the store (and its clones) are dropped.
+    ///
+    /// The pool has a single connection: SQLite runs one writer at a time anyway and in-memory
+    /// statements take microseconds, whereas several connections to one in-memory database need
+    /// SQLite's shared-cache mode, whose table locks fail (`SQLITE_LOCKED`) instead of waiting
+    /// where two transactions cross. Concurrent callers queue for the connection, so concurrency
+    /// is correct. The database is a uniquely named shared-cache one all the same, with a second,
+    /// idle connection held by the store: the database then survives the pool replacing its
+    /// connection (which would otherwise silently give an empty database).
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(map_err)?;
+        Self::open_in_memory(options).await
+    }
+
+    async fn open_in_memory(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        // `sqlite::memory:` parses to a process-unique `file:sqlx-in-memory-N` shared-cache name.
+        let options = options
+            .shared_cache(true)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let keeper = SqliteConnection::connect_with(&options)
+            .await
+            .map_err(map_err)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(map_err)?;
+        Self::migrated(pool, Some(Arc::new(Mutex::new(keeper)))).await
+    }
+
+    async fn migrated(
+        pool: SqlitePool,
+        keeper: Option<Arc<Mutex<SqliteConnection>>>,
+    ) -> Result<Self, StoreError> {
+        sqlx::migrate!("../../migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Backend(format!("migrating the SQLite database: {err}")))?;
+        Ok(Self {
+            pool,
+            _keeper: keeper,
+        })
+    }
+
+    /// The connection pool, for the server's own health checks.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes the pool's connections (waiting for those in use to come back).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A write transaction. `BEGIN IMMEDIATE` takes the write lock up front (waiting up to the
+    /// busy timeout), so a transaction never fails half-way on upgrading a read lock.
+    async fn write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(map_err)
+    }
+}

@@ -1,0 +1,210 @@
+//! Test support: the real application in-process on `127.0.0.1:0` with a fresh database,
+//! AWS SDK clients pointed at it, and fixtures.
+
+use std::sync::Arc;
+
+use aws_sdk_cognitoidentityprovider as idp;
+use cognate_domain::TestClock;
+use cognate_server::{Application, Config};
+
+pub use aws_sdk_cognitoidentity as identity;
+pub use aws_sdk_cognitoidentityprovider as cognito_idp;
+
+/// A strong password that satisfies Cognito's default policy.
+pub const PASSWORD: &str = "Corr3ct!Horse";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The Postgres server tests may create scratch databases on, when there is one.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+}
+
+pub struct TestApp {
+    pub endpoint: String,
+    pub idp: idp::Client,
+    pub identity: identity::Client,
+    pub http: reqwest::Client,
+    pub clock: Arc<TestClock>,
+    scratch_database: Option<(String, String)>,
+}
+
+impl TestApp {
+    /// Starts the app on a free port with a fresh database of `backend`.
+    /// `None` for Postgres when `TEST_DATABASE_URL` is unset.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like `spawn`, after letting the test adjust the configuration.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let mut config = test_config();
+        let mut scratch_database = None;
+        match backend {
+            Backend::Sqlite => config.database.in_memory = true,
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url()?;
+                let url = cognate_store_postgres::create_scratch_database(&admin_url)
+                    .await
+                    .expect("creating a scratch Postgres database");
+                config.database.url = url.clone();
+                scratch_database = Some((admin_url, url));
+            }
+        }
+        adjust(&mut config);
+        let app = Application::build(config)
+            .await
+            .expect("the application builds");
+        let endpoint = format!("http://{}", app.address());
+        let clock = app.test_clock().expect("tests run with the test clock");
+        tokio::spawn(app.run());
+        Some(Self {
+            idp: idp_client(&endpoint),
+            identity: identity_client(&endpoint),
+            http: reqwest::Client::new(),
+            endpoint,
+            clock,
+            scratch_database,
+        })
+    }
+
+    /// POSTs a raw AWS JSON 1.1 request: (status, headers, body text).
+    pub async fn raw(&self, target: &str, body: impl Into<reqwest::Body>) -> RawResponse {
+        let response = self
+            .http
+            .post(format!("{}/", self.endpoint))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .body(body)
+            .send()
+            .await
+            .expect("the server answers");
+        RawResponse::read(response).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((admin_url, url)) = self.scratch_database.take() {
+            // Drop runs outside async: clean up on a thread of its own.
+            let _ = std::thread::spawn(move || {
+                if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    let _ = runtime.block_on(cognate_store_postgres::drop_scratch_database(
+                        &admin_url, &url,
+                    ));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl RawResponse {
+    async fn read(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap_or_default();
+        Self {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The error code, from `__type`.
+    pub fn error_type(&self) -> String {
+        self.json()["__type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub fn test_config() -> Config {
+    let mut config = Config::default();
+    config.server.port = 0;
+    config.security.password_profile = "dev".into();
+    config.security.key_prefill = 2;
+    config.testing.clock = true;
+    config.log.filter = "warn".into();
+    config.security.seal_key = uuid::Uuid::new_v4().simple().to_string().repeat(2);
+    config
+}
+
+fn credentials() -> idp::config::Credentials {
+    idp::config::Credentials::new("test", "test", None, None, "cognate-testkit")
+}
+
+pub fn idp_client(endpoint: &str) -> idp::Client {
+    let config = idp::Config::builder()
+        .behavior_version(idp::config::BehaviorVersion::latest())
+        .region(idp::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(credentials())
+        .build();
+    idp::Client::from_conf(config)
+}
+
+pub fn identity_client(endpoint: &str) -> identity::Client {
+    let config = identity::Config::builder()
+        .behavior_version(identity::config::BehaviorVersion::latest())
+        .region(identity::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(identity::config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "cognate-testkit",
+        ))
+        .build();
+    identity::Client::from_conf(config)
+}
+
+/// Expands each named async test `fn name(app: TestApp)` into one `#[tokio::test]` per backend:
+/// `name::sqlite` and `name::postgres` (the latter passes with a note when no Postgres is given).
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite app");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("TEST_DATABASE_URL unset: Postgres run skipped"),
+                    }
+                }
+            }
+        )+
+    };
+}
