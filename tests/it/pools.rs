@@ -405,12 +405,44 @@ async fn tags_round_trip(app: TestApp) {
 }
 
 async fn signing_certificate_is_stable_der(app: TestApp) {
-    let id = app.idp.create_user_pool().pool_name("cert").send().await.unwrap().user_pool.unwrap().id.unwrap();
-    let first = app.idp.get_signing_certificate().user_pool_id(&id).send().await.unwrap().certificate.unwrap();
-    let second = app.idp.get_signing_certificate().user_pool_id(&id).send().await.unwrap().certificate.unwrap();
+    let id = app
+        .idp
+        .create_user_pool()
+        .pool_name("cert")
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let first = app
+        .idp
+        .get_signing_certificate()
+        .user_pool_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .certificate
+        .unwrap();
+    let second = app
+        .idp
+        .get_signing_certificate()
+        .user_pool_id(&id)
+        .send()
+        .await
+        .unwrap()
+        .certificate
+        .unwrap();
     assert_eq!(first, second);
     // Base64 of a DER SEQUENCE with a long form length: "MII...".
     assert!(first.starts_with("MII"), "{first}");
-    let error = app.idp.get_signing_certificate().user_pool_id("us-east-1_AAAAAAAAA").send().await.unwrap_err();
+    let error = app
+        .idp
+        .get_signing_certificate()
+        .user_pool_id("us-east-1_AAAAAAAAA")
+        .send()
+        .await
+        .unwrap_err();
     assert!(error.into_service_error().is_resource_not_found_exception());
 }

@@ -12,7 +12,11 @@ const VALIDITY_SECS: i64 = 10 * 365 * 86_400;
 /// A DER certificate for the RSA key `pkcs8_der`, valid from `not_before_epoch` for ten years.
 /// Deterministic (fixed serial from the name, PKCS#1 v1.5 signatures): the same inputs give
 /// the same bytes, so a pool's certificate is stable without being stored.
-pub fn self_signed_certificate(pkcs8_der: &[u8], common_name: &str, not_before_epoch: i64) -> Result<Vec<u8>> {
+pub fn self_signed_certificate(
+    pkcs8_der: &[u8],
+    common_name: &str,
+    not_before_epoch: i64,
+) -> Result<Vec<u8>> {
     let der = PrivatePkcs8KeyDer::from(pkcs8_der.to_vec());
     let key_pair = KeyPair::from_pkcs8_der_and_sign_algo(&der, &PKCS_RSA_SHA256)
         .map_err(|e| CryptoError::InvalidKey(e.to_string()))?;
@@ -31,7 +35,8 @@ pub fn self_signed_certificate(pkcs8_der: &[u8], common_name: &str, not_before_e
 }
 
 fn timestamp(epoch: i64) -> Result<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp(epoch).map_err(|e| CryptoError::InvalidKey(e.to_string()))
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .map_err(|e| CryptoError::InvalidKey(e.to_string()))
 }
 
 #[cfg(test)]
@@ -42,11 +47,13 @@ mod tests {
     #[test]
     fn certifies_a_generated_key() {
         let key = GeneratedKey::generate().unwrap();
-        let der = self_signed_certificate(&key.pkcs8_der, "us-east-1_AbCdEfGhI", 1_800_000_000).unwrap();
+        let der =
+            self_signed_certificate(&key.pkcs8_der, "us-east-1_AbCdEfGhI", 1_800_000_000).unwrap();
         // A DER SEQUENCE, long enough to hold a 2048-bit key and a signature.
         assert_eq!(der[0], 0x30);
         assert!(der.len() > 600);
-        let again = self_signed_certificate(&key.pkcs8_der, "us-east-1_AbCdEfGhI", 1_800_000_000).unwrap();
+        let again =
+            self_signed_certificate(&key.pkcs8_der, "us-east-1_AbCdEfGhI", 1_800_000_000).unwrap();
         assert_eq!(der, again);
     }
 }

@@ -83,14 +83,20 @@ pub fn new_verifier(pool_name: &str, user_id: &str, password: &str) -> (String, 
 
 fn verifier_for(pool_name: &str, user_id: &str, password: &str, salt: &BigUint) -> BigUint {
     let group = group();
-    group.g.modpow(&private_x(pool_name, user_id, password, salt), &group.n)
+    group
+        .g
+        .modpow(&private_x(pool_name, user_id, password, salt), &group.n)
 }
 
 fn parse_hex(value: &str) -> Result<BigUint> {
-    if value.is_empty() || value.len() > MAX_PUBLIC_HEX || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if value.is_empty()
+        || value.len() > MAX_PUBLIC_HEX
+        || !value.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Err(CryptoError::InvalidKey("malformed SRP value".into()));
     }
-    BigUint::parse_bytes(value.as_bytes(), 16).ok_or_else(|| CryptoError::InvalidKey("malformed SRP value".into()))
+    BigUint::parse_bytes(value.as_bytes(), 16)
+        .ok_or_else(|| CryptoError::InvalidKey("malformed SRP value".into()))
 }
 
 /// The server's half of a sign-in: its secret b (hex, kept server-side) and B (hex, sent).

@@ -3,13 +3,13 @@
 
 use async_trait::async_trait;
 
+use crate::Timestamp;
 use crate::client::AppClient;
 use crate::ids::{ClientId, Sub, UserPoolId};
 use crate::keys::SigningKeyRecord;
 use crate::pool::UserPool;
 use crate::tokens::{OutboxFilter, OutboxMessage, RefreshTokenRecord};
 use crate::user::{User, UserFilter};
-use crate::Timestamp;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum StoreError {
@@ -119,11 +119,22 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn insert_refresh_token(&self, record: &RefreshTokenRecord) -> Result<(), StoreError>;
     async fn get_refresh_token(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError>;
     /// Marks the token revoked; returns its record. `NotFound` when unknown.
-    async fn revoke_refresh_token(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError>;
+    async fn revoke_refresh_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<RefreshTokenRecord, StoreError>;
     /// Marks the token rotated at `at`, only if it was not rotated yet (`Conflict` otherwise).
-    async fn mark_refresh_token_rotated(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError>;
+    async fn mark_refresh_token_rotated(
+        &self,
+        token_hash: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Revokes every refresh token of a user (GlobalSignOut, password reset, disable...).
-    async fn revoke_user_refresh_tokens(&self, pool_id: &UserPoolId, username_key: &str) -> Result<u64, StoreError>;
+    async fn revoke_user_refresh_tokens(
+        &self,
+        pool_id: &UserPoolId,
+        username_key: &str,
+    ) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -131,10 +142,20 @@ pub trait OutboxStore: Send + Sync {
     /// Stores the message and returns its id.
     async fn add_message(&self, message: &OutboxMessage) -> Result<i64, StoreError>;
     /// Matching messages, newest first.
-    async fn list_messages(&self, filter: &OutboxFilter, limit: usize) -> Result<Vec<OutboxMessage>, StoreError>;
+    async fn list_messages(
+        &self,
+        filter: &OutboxFilter,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError>;
 }
 
 /// Everything a backend provides.
-pub trait Store: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore {}
+pub trait Store:
+    PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore
+{
+}
 
-impl<T: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore> Store for T {}
+impl<T: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore> Store
+    for T
+{
+}

@@ -33,7 +33,10 @@ pub struct KeyCache {
 
 impl KeyCache {
     fn get(&self, pool_id: &str) -> Option<Arc<PoolKeys>> {
-        self.pools.read().ok().and_then(|pools| pools.get(pool_id).cloned())
+        self.pools
+            .read()
+            .ok()
+            .and_then(|pools| pools.get(pool_id).cloned())
     }
 
     fn put(&self, pool_id: &str, keys: Arc<PoolKeys>) {
@@ -65,7 +68,10 @@ impl Idp {
     }
 
     fn open_key(&self, records: &[SigningKeyRecord], purpose: KeyPurpose) -> Result<SigningKey> {
-        let record = records.iter().find(|r| r.purpose == purpose).ok_or_else(ApiError::internal)?;
+        let record = records
+            .iter()
+            .find(|r| r.purpose == purpose)
+            .ok_or_else(ApiError::internal)?;
         let der = self
             .seal
             .open(&record.sealed_private_key, &signing::key_aad(&record.pool_id, &record.kid))

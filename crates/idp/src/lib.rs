@@ -3,13 +3,13 @@
 mod clients;
 mod errors;
 pub mod keycache;
-pub mod tokens;
 mod lookup;
 mod ops;
 mod paging;
 mod pools;
 mod signing;
 mod tags;
+pub mod tokens;
 pub mod users;
 pub mod wellknown;
 

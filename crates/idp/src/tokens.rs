@@ -107,7 +107,10 @@ impl Idp {
         let id_token = sign(&keys.id_token, &id_claims)?;
         let access_token = sign(&keys.access_token, &access_claims)?;
         let refresh_token = if with_refresh {
-            Some(self.store_refresh_token(pool, client, user, sign_in).await?)
+            Some(
+                self.store_refresh_token(pool, client, user, sign_in)
+                    .await?,
+            )
         } else {
             None
         };
@@ -122,7 +125,13 @@ impl Idp {
     }
 
     /// A new opaque refresh token; only its hash is stored.
-    pub async fn store_refresh_token(&self, pool: &UserPool, client: &AppClient, user: &User, sign_in: &SignIn) -> Result<String> {
+    pub async fn store_refresh_token(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        sign_in: &SignIn,
+    ) -> Result<String> {
         let token = random_token(96);
         let now = self.clock.now();
         let record = RefreshTokenRecord {
@@ -138,7 +147,10 @@ impl Idp {
             revoked: false,
             rotated_at: None,
         };
-        self.store.insert_refresh_token(&record).await.map_err(internal)?;
+        self.store
+            .insert_refresh_token(&record)
+            .await
+            .map_err(internal)?;
         Ok(token)
     }
 
@@ -150,20 +162,29 @@ impl Idp {
         if verified.exp <= now {
             return Err(not_authorized("Access Token has expired"));
         }
-        let user = match self.store.get_user(&verified.pool_id, &verified.username_key).await {
+        let user = match self
+            .store
+            .get_user(&verified.pool_id, &verified.username_key)
+            .await
+        {
             Ok(user) if user.sub.as_str() == verified.sub => user,
             Ok(_) | Err(cognate_domain::StoreError::NotFound) => return Err(user_not_found()),
             Err(other) => return Err(internal(other)),
         };
         let state = UserState::of(&user);
-        let revoked_before = state.tokens_valid_after.is_some_and(|after| verified.iat < after);
+        let revoked_before = state
+            .tokens_valid_after
+            .is_some_and(|after| verified.iat < after);
         if revoked_before || state.is_origin_revoked(&verified.origin_jti) {
             return Err(not_authorized("Access Token has been revoked"));
         }
         if !user.enabled {
             return Err(not_authorized("User is disabled."));
         }
-        Ok(Authenticated { token: verified, user })
+        Ok(Authenticated {
+            token: verified,
+            user,
+        })
     }
 
     async fn verified_access_token(&self, token: &str) -> Result<Arc<VerifiedAccessToken>> {
@@ -300,7 +321,10 @@ pub struct VerifiedTokenCache {
 
 impl VerifiedTokenCache {
     fn get(&self, token: &str) -> Option<Arc<VerifiedAccessToken>> {
-        self.entries.lock().ok().and_then(|entries| entries.get(token).cloned())
+        self.entries
+            .lock()
+            .ok()
+            .and_then(|entries| entries.get(token).cloned())
     }
 
     fn put(&self, token: &str, verified: Arc<VerifiedAccessToken>) {

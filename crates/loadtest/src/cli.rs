@@ -175,7 +175,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "m" | "min" => value * 60.0,
         other => return Err(format!("unknown duration unit {other:?} in {s:?}")),
     };
-    if !seconds.is_finite() || seconds < 0.0 || seconds > 86_400.0 {
+    if !seconds.is_finite() || !(0.0..=86_400.0).contains(&seconds) {
         return Err(format!("duration {s:?} out of range"));
     }
     Ok(Duration::from_secs_f64(seconds))
@@ -193,9 +193,7 @@ pub fn loopback_endpoint(raw: &str) -> anyhow::Result<Url> {
         || matches!(host.parse::<IpAddr>(),
             Ok(ip) if ip == IpAddr::V4(Ipv4Addr::LOCALHOST) || ip == IpAddr::V6(Ipv6Addr::LOCALHOST));
     if !loopback {
-        bail!(
-            "refusing --endpoint {raw:?}: this tool only targets 127.0.0.1, localhost or ::1"
-        );
+        bail!("refusing --endpoint {raw:?}: this tool only targets 127.0.0.1, localhost or ::1");
     }
     Ok(url)
 }

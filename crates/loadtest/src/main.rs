@@ -5,8 +5,8 @@
 //! run is bounded by a duration (and optionally a request count).
 
 mod api;
-mod clock;
 mod cli;
+mod clock;
 mod report;
 mod runner;
 mod scenarios;
@@ -23,7 +23,7 @@ fn main() -> anyhow::Result<()> {
         Some(Command::Startup(args)) => startup::run(args),
         Some(Command::Scenarios) => {
             for s in scenarios::all() {
-                println!("{:<24} {}", s.name(), s.about());
+                println!("{:<26} {}", s.name(), s.about());
             }
             Ok(())
         }

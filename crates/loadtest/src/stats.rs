@@ -46,7 +46,9 @@ pub fn new_histogram() -> Histogram<u64> {
 
 /// Microseconds of a duration, clamped to the histogram's range.
 pub fn micros(d: Duration) -> u64 {
-    u64::try_from(d.as_micros()).unwrap_or(u64::MAX).clamp(1, MAX_MICROS)
+    u64::try_from(d.as_micros())
+        .unwrap_or(u64::MAX)
+        .clamp(1, MAX_MICROS)
 }
 
 #[derive(Default)]

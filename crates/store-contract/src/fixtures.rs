@@ -174,6 +174,7 @@ pub fn user(pool: &UserPoolId, username: &str) -> User {
         }),
         password_history: vec![vec![1, 2, 3], vec![4, 5]],
         extra,
+        version: 0,
     }
 }
 

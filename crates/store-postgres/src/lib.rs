@@ -12,6 +12,7 @@ mod keys;
 mod plan;
 mod pools;
 mod scratch;
+mod tokens;
 mod users;
 
 use cognate_domain::StoreError;

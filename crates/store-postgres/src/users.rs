@@ -76,6 +76,24 @@ fn push_match(query: &mut QueryBuilder<'_, Postgres>, column: &str, value: &Text
     }
 }
 
+/// Why a versioned update matched no row: the user is gone, or another write changed it first.
+async fn missing_or_changed(tx: &mut Transaction<'static, Postgres>, user: &User) -> StoreError {
+    let exists = sqlx::query_scalar::<_, bool>(
+        "SELECT TRUE FROM users WHERE pool_id = $1 AND username_key = $2",
+    )
+    .bind(user.pool_id.as_str())
+    .bind(&user.username_key)
+    .fetch_optional(&mut **tx)
+    .await;
+    match exists {
+        Ok(Some(_)) => StoreError::Conflict {
+            constraint: "users_version".into(),
+        },
+        Ok(None) => StoreError::NotFound,
+        Err(error) => map_err(error),
+    }
+}
+
 /// The ListUsers statement: an index range (primary key, status index or the attribute filter
 /// index), then the page's users by primary key.
 /// `head` goes before the statement (`EXPLAIN` in the tests).
@@ -150,8 +168,8 @@ impl UserStore for PgStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         sqlx::query(
-            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
@@ -162,6 +180,7 @@ impl UserStore for PgStore {
         .bind(user.created_at.millis())
         .bind(user.last_modified_at.millis())
         .bind(Json(user))
+        .bind(user.version)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -204,10 +223,15 @@ impl UserStore for PgStore {
     }
 
     async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let saved = User {
+            version: user.version + 1,
+            ..user.clone()
+        };
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         let done = sqlx::query(
             "UPDATE users SET username = $3, sub = $4, status = $5, enabled = $6, created_at = $7, \
-             last_modified_at = $8, data = $9 WHERE pool_id = $1 AND username_key = $2",
+             last_modified_at = $8, data = $9, version = $10 + 1 \
+             WHERE pool_id = $1 AND username_key = $2 AND version = $10",
         )
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
@@ -217,12 +241,13 @@ impl UserStore for PgStore {
         .bind(user.enabled)
         .bind(user.created_at.millis())
         .bind(user.last_modified_at.millis())
-        .bind(Json(user))
+        .bind(Json(&saved))
+        .bind(user.version)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(missing_or_changed(&mut tx, user).await);
         }
         for sql in [
             "DELETE FROM user_attributes WHERE pool_id = $1 AND username_key = $2",

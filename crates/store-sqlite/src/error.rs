@@ -25,6 +25,7 @@ fn map_database_error(kind: ErrorKind, message: &str) -> Option<StoreError> {
                 .unwrap_or(message);
             let constraint = match columns {
                 "user_pools.id" => "user_pools_pkey",
+                "refresh_tokens.token_hash" => "refresh_tokens_pkey",
                 "app_clients.client_id" => "app_clients_pkey",
                 "signing_keys.pool_id, signing_keys.kid" => "signing_keys_pkey",
                 "signing_keys.pool_id, signing_keys.purpose" => "signing_keys_pool_purpose_key",

@@ -10,6 +10,7 @@ mod explain_tests;
 mod keys;
 mod plan;
 mod pools;
+mod tokens;
 mod users;
 
 use std::str::FromStr;

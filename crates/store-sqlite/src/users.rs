@@ -38,6 +38,24 @@ async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, user: &User) -> Resu
     Ok(())
 }
 
+/// Why a versioned update matched no row: the user is gone, or another write changed it first.
+async fn missing_or_changed(tx: &mut Transaction<'static, Sqlite>, user: &User) -> StoreError {
+    let exists = sqlx::query_scalar::<_, bool>(
+        "SELECT TRUE FROM users WHERE pool_id = ?1 AND username_key = ?2",
+    )
+    .bind(user.pool_id.as_str())
+    .bind(&user.username_key)
+    .fetch_optional(&mut **tx)
+    .await;
+    match exists {
+        Ok(Some(_)) => StoreError::Conflict {
+            constraint: "users_version".into(),
+        },
+        Ok(None) => StoreError::NotFound,
+        Err(error) => map_err(error),
+    }
+}
+
 /// Appends `AND <column> = v` or the range of a prefix.
 fn push_match(query: &mut QueryBuilder<'_, Sqlite>, column: &str, value: &TextMatch) {
     match value {
@@ -148,8 +166,8 @@ impl UserStore for SqliteStore {
         let data = serde_json::to_string(user).map_err(json_err)?;
         let mut tx = self.write().await?;
         sqlx::query(
-            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data, version) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
@@ -160,6 +178,7 @@ impl UserStore for SqliteStore {
         .bind(user.created_at.millis())
         .bind(user.last_modified_at.millis())
         .bind(&data)
+        .bind(user.version)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
@@ -205,11 +224,16 @@ impl UserStore for SqliteStore {
     }
 
     async fn update_user(&self, user: &User) -> Result<(), StoreError> {
-        let data = serde_json::to_string(user).map_err(json_err)?;
+        let saved = User {
+            version: user.version + 1,
+            ..user.clone()
+        };
+        let data = serde_json::to_string(&saved).map_err(json_err)?;
         let mut tx = self.write().await?;
         let done = sqlx::query(
             "UPDATE users SET username = ?3, sub = ?4, status = ?5, enabled = ?6, created_at = ?7, \
-             last_modified_at = ?8, data = ?9 WHERE pool_id = ?1 AND username_key = ?2",
+             last_modified_at = ?8, data = ?9, version = ?10 + 1 \
+             WHERE pool_id = ?1 AND username_key = ?2 AND version = ?10",
         )
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
@@ -220,11 +244,12 @@ impl UserStore for SqliteStore {
         .bind(user.created_at.millis())
         .bind(user.last_modified_at.millis())
         .bind(&data)
+        .bind(user.version)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Err(missing_or_changed(&mut tx, user).await);
         }
         for table in ["user_attributes", "user_aliases"] {
             sqlx::query(&format!(

@@ -16,11 +16,16 @@ pub async fn handle(
 ) -> Result<GetSigningCertificateResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let keys = idp.pool_keys(&pool.id).await?;
-    let pkcs8 = keys.id_token.to_pkcs8_der().map_err(|_| ApiError::internal())?;
-    let der = self_signed_certificate(&pkcs8, pool.id.as_str(), pool.created_at.secs()).map_err(|error| {
-        tracing::error!(%error, "could not make the signing certificate");
-        ApiError::internal()
-    })?;
+    let pkcs8 = keys
+        .id_token
+        .to_pkcs8_der()
+        .map_err(|_| ApiError::internal())?;
+    let der = self_signed_certificate(&pkcs8, pool.id.as_str(), pool.created_at.secs()).map_err(
+        |error| {
+            tracing::error!(%error, "could not make the signing certificate");
+            ApiError::internal()
+        },
+    )?;
     Ok(GetSigningCertificateResponse {
         certificate: Some(STANDARD.encode(der)),
     })

@@ -75,7 +75,13 @@ pub struct Message<'a> {
 
 impl Idp {
     /// Delivers `message` to `destination`: into the outbox, and a log line without its secret.
-    pub async fn send(&self, pool: &UserPool, user: &User, destination: &Destination, message: Message<'_>) -> Result<()> {
+    pub async fn send(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        destination: &Destination,
+        message: Message<'_>,
+    ) -> Result<()> {
         let outbox = OutboxMessage {
             id: 0,
             pool_id: pool.id.clone(),
@@ -102,7 +108,11 @@ impl Idp {
 }
 
 /// The pool's verification message with the code in place of `{####}`.
-pub fn verification_text(pool: &UserPool, medium: DeliveryMediumType, code: &str) -> (Option<String>, String) {
+pub fn verification_text(
+    pool: &UserPool,
+    medium: DeliveryMediumType,
+    code: &str,
+) -> (Option<String>, String) {
     let template = pool.settings.get("VerificationMessageTemplate");
     let field = |name: &str| {
         template
@@ -113,12 +123,18 @@ pub fn verification_text(pool: &UserPool, medium: DeliveryMediumType, code: &str
     };
     let (subject, body) = match medium {
         DeliveryMediumType::Email => (
-            field("EmailSubject").or_else(|| field("EmailVerificationSubject")).unwrap_or_else(|| "Your verification code".into()),
-            field("EmailMessage").or_else(|| field("EmailVerificationMessage")).unwrap_or_else(|| "Your verification code is {####}. ".into()),
+            field("EmailSubject")
+                .or_else(|| field("EmailVerificationSubject"))
+                .unwrap_or_else(|| "Your verification code".into()),
+            field("EmailMessage")
+                .or_else(|| field("EmailVerificationMessage"))
+                .unwrap_or_else(|| "Your verification code is {####}. ".into()),
         ),
         _ => (
             String::new(),
-            field("SmsMessage").or_else(|| field("SmsVerificationMessage")).unwrap_or_else(|| "Your verification code is {####}. ".into()),
+            field("SmsMessage")
+                .or_else(|| field("SmsVerificationMessage"))
+                .unwrap_or_else(|| "Your verification code is {####}. ".into()),
         ),
     };
     let subject = (!subject.is_empty()).then_some(subject);
@@ -131,7 +147,13 @@ mod tests {
 
     #[test]
     fn masks_like_aws() {
-        assert_eq!(mask("test@example.com", DeliveryMediumType::Email), "t***@e***");
-        assert_eq!(mask("+15555550123", DeliveryMediumType::Sms), "+*******0123");
+        assert_eq!(
+            mask("test@example.com", DeliveryMediumType::Email),
+            "t***@e***"
+        );
+        assert_eq!(
+            mask("+15555550123", DeliveryMediumType::Sms),
+            "+*******0123"
+        );
     }
 }

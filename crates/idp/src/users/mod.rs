@@ -55,8 +55,14 @@ pub fn aliases_of(pool: &UserPool, user: &User) -> Vec<cognate_domain::user::Ali
             continue;
         };
         let verified = match name.as_str() {
-            "email" => user.attributes.get("email_verified").is_some_and(|v| v == "true"),
-            "phone_number" => user.attributes.get("phone_number_verified").is_some_and(|v| v == "true"),
+            "email" => user
+                .attributes
+                .get("email_verified")
+                .is_some_and(|v| v == "true"),
+            "phone_number" => user
+                .attributes
+                .get("phone_number_verified")
+                .is_some_and(|v| v == "true"),
             _ => true,
         };
         if verified || !pool.username_attributes.is_empty() {
@@ -77,7 +83,11 @@ impl Idp {
     /// The user a client means by `given`: the username, or an alias (email, phone, preferred
     /// username) the pool allows signing in with. `None` when there is no such user.
     pub async fn find_user(&self, pool: &UserPool, given: &str) -> Result<Option<User>> {
-        match self.store.get_user(&pool.id, &username_key(pool, given)).await {
+        match self
+            .store
+            .get_user(&pool.id, &username_key(pool, given))
+            .await
+        {
             Ok(user) => return Ok(Some(user)),
             Err(StoreError::NotFound) => {}
             Err(other) => return Err(internal(other)),
@@ -95,7 +105,9 @@ impl Idp {
 
     /// Like `find_user`, answering `UserNotFoundException` when there is none.
     pub async fn require_user(&self, pool: &UserPool, given: &str) -> Result<User> {
-        self.find_user(pool, given).await?.ok_or_else(user_not_found)
+        self.find_user(pool, given)
+            .await?
+            .ok_or_else(user_not_found)
     }
 
     /// Reads the user, applies `change` and saves it, retrying from a fresh read when another
@@ -119,12 +131,15 @@ impl Idp {
                     user.version += 1;
                     return Ok((user, outcome));
                 }
-                Err(StoreError::Conflict { constraint }) if constraint == "users_version" => continue,
+                Err(StoreError::Conflict { constraint }) if constraint == "users_version" => {
+                    continue;
+                }
                 Err(error) => return Err(store_write_error(error)),
             }
         }
         tracing::warn!(pool = %pool.id, "user update kept losing races");
-        Err(ErrorCode::TooManyRequestsException.msg("Too many concurrent updates of this user; try again."))
+        Err(ErrorCode::TooManyRequestsException
+            .msg("Too many concurrent updates of this user; try again."))
     }
 }
 

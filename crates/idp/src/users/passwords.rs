@@ -34,13 +34,20 @@ fn aad(user: &User) -> Vec<u8> {
 }
 
 pub fn check_policy(pool: &UserPool, candidate: &str) -> Result<()> {
-    password::check(&pool.password_policy, candidate).map_err(|message| ErrorCode::InvalidPasswordException.msg(message))
+    password::check(&pool.password_policy, candidate)
+        .map_err(|message| ErrorCode::InvalidPasswordException.msg(message))
 }
 
 impl Idp {
     /// Sets `user`'s password (policy and history checked), `temporary` for admin-set ones.
     /// Does not save the user.
-    pub async fn set_password(&self, pool: &UserPool, user: &mut User, candidate: &str, temporary: bool) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        candidate: &str,
+        temporary: bool,
+    ) -> Result<()> {
         check_policy(pool, candidate)?;
         self.check_history(pool, user, candidate).await?;
         let phc = self.hasher.hash(candidate).await.map_err(hash_failure)?;
@@ -72,7 +79,10 @@ impl Idp {
             return Ok(false);
         };
         let material = self.open_material(user, &record.sealed)?;
-        self.hasher.verify(candidate, &material.phc).await.map_err(hash_failure)
+        self.hasher
+            .verify(candidate, &material.phc)
+            .await
+            .map_err(hash_failure)
     }
 
     /// A verification as costly as a real one, for users that do not exist.
@@ -81,7 +91,10 @@ impl Idp {
     }
 
     pub fn password_material(&self, user: &User) -> Result<Option<PasswordMaterial>> {
-        user.password.as_ref().map(|record| self.open_material(user, &record.sealed)).transpose()
+        user.password
+            .as_ref()
+            .map(|record| self.open_material(user, &record.sealed))
+            .transpose()
     }
 
     /// Whether a temporary password is past the pool's validity days.
@@ -99,9 +112,17 @@ impl Idp {
         }
         let mut previous: Vec<&Vec<u8>> = user.password.iter().map(|p| &p.sealed).collect();
         previous.extend(user.password_history.iter());
-        for sealed in previous.into_iter().take(pool.password_policy.password_history_size as usize) {
+        for sealed in previous
+            .into_iter()
+            .take(pool.password_policy.password_history_size as usize)
+        {
             let material = self.open_material(user, sealed)?;
-            if self.hasher.verify(candidate, &material.phc).await.map_err(hash_failure)? {
+            if self
+                .hasher
+                .verify(candidate, &material.phc)
+                .await
+                .map_err(hash_failure)?
+            {
                 return Err(ErrorCode::PasswordHistoryPolicyViolationException
                     .msg("The password must not match previously used passwords."));
             }
@@ -123,7 +144,12 @@ impl Idp {
     }
 
     /// The SRP verifier to store beside the hash. SRP sign-in is a later feature: none yet.
-    fn srp_verifier_for(&self, _pool: &UserPool, _user: &User, _password: &str) -> Option<SrpVerifier> {
+    fn srp_verifier_for(
+        &self,
+        _pool: &UserPool,
+        _user: &User,
+        _password: &str,
+    ) -> Option<SrpVerifier> {
         None
     }
 }

@@ -74,11 +74,14 @@ impl UserState {
         self.codes.retain(|c| c.expires_at > millis);
         self.sessions.retain(|s| s.expires_at > millis);
         let secs = now.secs();
-        self.revoked_origins.retain(|(_, forget_at)| *forget_at > secs);
+        self.revoked_origins
+            .retain(|(_, forget_at)| *forget_at > secs);
     }
 
     pub fn is_origin_revoked(&self, origin_jti: &str) -> bool {
-        self.revoked_origins.iter().any(|(jti, _)| jti == origin_jti)
+        self.revoked_origins
+            .iter()
+            .any(|(jti, _)| jti == origin_jti)
     }
 
     /// Revokes every token issued up to now.

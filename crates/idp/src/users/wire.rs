@@ -6,7 +6,10 @@ use cognate_model::idp::{UserStatusType, UserType};
 use super::attributes;
 
 pub fn status(user: &User) -> UserStatusType {
-    user.status.as_str().parse().unwrap_or(UserStatusType::Unknown)
+    user.status
+        .as_str()
+        .parse()
+        .unwrap_or(UserStatusType::Unknown)
 }
 
 /// `UserType`, as AdminCreateUser and ListUsers return it.

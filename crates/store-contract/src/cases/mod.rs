@@ -4,6 +4,7 @@ pub mod clients;
 pub mod keys;
 pub mod listing;
 pub mod pools;
+pub mod tokens;
 pub mod users;
 
 use cognate_domain::ids::UserPoolId;

@@ -317,6 +317,7 @@ pub async fn user_update_replaces_attributes_and_aliases(store: &dyn Store) {
     updated.password_history.insert(0, vec![42]);
     updated.extra.insert("failed_attempts".into(), json!(0));
     store.update_user(&updated).await.expect("update");
+    updated.version += 1;
 
     assert_eq!(store.get_user(&id, "alice").await.expect("get"), updated);
     assert_eq!(
@@ -576,4 +577,58 @@ pub async fn user_attributes_round_trip(store: &dyn Store) {
         "it's \"quoted\" \\ back\\slash; DROP TABLE users; --",
     );
     assert_eq!(filtered(store, &id, &quote).await, ["carol"]);
+}
+
+pub async fn user_update_of_a_stale_version_is_refused(store: &dyn Store) {
+    let (id, _) = pools(store).await;
+    store
+        .create_user(&user(&id, "alice"))
+        .await
+        .expect("create");
+    let read = store.get_user(&id, "alice").await.expect("get");
+    assert_eq!(read.version, 0);
+
+    let mut first = read.clone();
+    first.attributes.insert("name".into(), "first".into());
+    store.update_user(&first).await.expect("first writer wins");
+    let mut second = read.clone();
+    second.attributes.insert("name".into(), "second".into());
+    assert_eq!(
+        store.update_user(&second).await,
+        Err(conflict("users_version"))
+    );
+
+    let stored = store.get_user(&id, "alice").await.expect("get");
+    assert_eq!(stored.version, 1);
+    assert_eq!(stored.attributes["name"], "first");
+    assert!(
+        filtered(store, &id, &attribute_is("name", "second"))
+            .await
+            .is_empty()
+    );
+}
+
+pub async fn user_concurrent_updates_one_wins(store: &dyn Store) {
+    let (id, _) = pools(store).await;
+    store
+        .create_user(&user(&id, "alice"))
+        .await
+        .expect("create");
+    let read = store.get_user(&id, "alice").await.expect("get");
+    let writes = (0..8).map(|n| {
+        let mut attempt = read.clone();
+        attempt
+            .attributes
+            .insert("name".into(), format!("writer {n}"));
+        async move { store.update_user(&attempt).await }
+    });
+    let outcomes = futures::future::join_all(writes).await;
+    let wins = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(wins, 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|outcome| outcome.is_ok() || *outcome == Err(conflict("users_version")))
+    );
+    assert_eq!(store.get_user(&id, "alice").await.expect("get").version, 1);
 }

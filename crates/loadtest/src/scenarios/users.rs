@@ -1,0 +1,141 @@
+//! The user-based scenarios: a pool with a client and `--users` confirmed users with a permanent
+//! password, then one request per user, round-robin. Operations the server does not implement yet
+//! fail here, in setup, with their error code and name.
+
+use anyhow::Context as _;
+use serde_json::{Value, json};
+
+use super::{Context, PASSWORD, Plan, concurrently, create_client, create_pool};
+use crate::api::{Api, Request, field};
+
+/// InitiateAuth USER_PASSWORD_AUTH.
+pub(super) async fn initiate_auth(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    let up = UserPool::create(api, ctx).await?;
+    let reqs = up.usernames.iter();
+    let reqs = reqs.map(|u| Request::json("InitiateAuth", &password_auth(&up.client, u)));
+    Plan::round_robin(reqs.collect())
+}
+
+/// InitiateAuth REFRESH_TOKEN_AUTH with each user's refresh token.
+pub(super) async fn refresh_token_auth(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    token_plan(api, ctx, |client, tokens| {
+        let refresh = field(tokens, "InitiateAuth", "/RefreshToken")?;
+        let body = json!({
+            "AuthFlow": "REFRESH_TOKEN_AUTH",
+            "ClientId": client,
+            "AuthParameters": {"REFRESH_TOKEN": refresh},
+        });
+        Ok(Request::json("InitiateAuth", &body))
+    })
+    .await
+}
+
+/// GetUser with each user's access token (valid for the pool's default hour).
+pub(super) async fn get_user(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    token_plan(api, ctx, |_client, tokens| {
+        let access = field(tokens, "InitiateAuth", "/AccessToken")?;
+        Ok(Request::json("GetUser", &json!({"AccessToken": access})))
+    })
+    .await
+}
+
+pub(super) async fn admin_get_user(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    let up = UserPool::create(api, ctx).await?;
+    let reqs = up.usernames.iter().map(|u| {
+        let body = json!({"UserPoolId": up.pool, "Username": u});
+        Request::json("AdminGetUser", &body)
+    });
+    Plan::round_robin(reqs.collect())
+}
+
+/// AdminCreateUser of a new user per iteration; no users beforehand.
+pub(super) async fn admin_create_user(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    let pool = create_pool(api, ctx, "admin-create").await?;
+    Ok(Plan::generated(move |i| {
+        let body = json!({
+            "UserPoolId": pool,
+            "Username": format!("new-{i}"),
+            "TemporaryPassword": PASSWORD,
+            "MessageAction": "SUPPRESS",
+        });
+        Request::json("AdminCreateUser", &body)
+    }))
+}
+
+/// SignUp of a new user per iteration through a client without secret.
+pub(super) async fn sign_up(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    let pool = create_pool(api, ctx, "sign-up").await?;
+    let client = create_client(api, &pool).await?;
+    Ok(Plan::generated(move |i| {
+        let username = format!("signup-{i}");
+        let body = json!({"ClientId": client, "Username": username, "Password": PASSWORD});
+        Request::json("SignUp", &body)
+    }))
+}
+
+/// A pool with a client and `ctx.users` confirmed users with a permanent password.
+struct UserPool {
+    pool: String,
+    client: String,
+    usernames: Vec<String>,
+}
+
+impl UserPool {
+    async fn create(api: &Api, ctx: &Context) -> anyhow::Result<Self> {
+        let pool = create_pool(api, ctx, "users").await?;
+        let client = create_client(api, &pool).await?;
+        let usernames: Vec<String> = (0..ctx.users).map(|k| format!("user-{k}")).collect();
+        eprintln!("setup: creating {} users in {pool}", usernames.len());
+        concurrently(api, &usernames, |api, name| {
+            let pool = pool.clone();
+            async move { create_user(&api, &pool, &name).await }
+        })
+        .await?;
+        Ok(Self {
+            pool,
+            client,
+            usernames,
+        })
+    }
+}
+
+/// AdminCreateUser leaves the user in FORCE_CHANGE_PASSWORD; a permanent password confirms it,
+/// so USER_PASSWORD_AUTH succeeds without a NEW_PASSWORD_REQUIRED challenge.
+async fn create_user(api: &Api, pool: &str, username: &str) -> anyhow::Result<()> {
+    let body = json!({"UserPoolId": pool, "Username": username, "MessageAction": "SUPPRESS"});
+    api.call("AdminCreateUser", body).await?;
+    let body = json!({
+        "UserPoolId": pool, "Username": username, "Password": PASSWORD, "Permanent": true,
+    });
+    api.call("AdminSetUserPassword", body).await?;
+    Ok(())
+}
+
+fn password_auth(client: &str, username: &str) -> Value {
+    json!({
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "ClientId": client,
+        "AuthParameters": {"USERNAME": username, "PASSWORD": PASSWORD},
+    })
+}
+
+/// Signs every user in once and builds one request per user from its AuthenticationResult.
+async fn token_plan(
+    api: &Api,
+    ctx: &Context,
+    build: impl Fn(&str, &Value) -> anyhow::Result<Request>,
+) -> anyhow::Result<Plan> {
+    let up = UserPool::create(api, ctx).await?;
+    let results = concurrently(api, &up.usernames, |api, name| {
+        let body = password_auth(&up.client, &name);
+        async move {
+            let v = api.call("InitiateAuth", body).await?;
+            v.get("AuthenticationResult").cloned().with_context(|| {
+                format!("InitiateAuth of {name} gave no AuthenticationResult: {v}")
+            })
+        }
+    })
+    .await?;
+    let reqs = results.iter().map(|tokens| build(&up.client, tokens));
+    Plan::round_robin(reqs.collect::<anyhow::Result<_>>()?)
+}
