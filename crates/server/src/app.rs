@@ -30,6 +30,7 @@ pub struct Application {
 impl Application {
     /// Opens storage, builds both services and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        check_admin_auth(&config.security.auth)?;
         let listener = TcpListener::bind((config.server.host.as_str(), config.server.port))
             .await
             .with_context(|| format!("binding {}:{}", config.server.host, config.server.port))?;
@@ -129,6 +130,19 @@ fn load_seal_key(config: &Config) -> anyhow::Result<SealKey> {
     }
 }
 
+/// Fails closed: an operator who asks for SigV4-guarded admin operations must not silently get
+/// an open server. Only `open` is built so far.
+fn check_admin_auth(mode: &str) -> anyhow::Result<()> {
+    match mode {
+        "open" => Ok(()),
+        "sigv4" => anyhow::bail!(
+            "security.auth = \"sigv4\" is not supported by this version of Cognate yet; \
+             refusing to start with admin operations unguarded (use \"open\" only on a trusted network)"
+        ),
+        other => anyhow::bail!("unknown security.auth {other:?} (use open)"),
+    }
+}
+
 fn password_hasher(profile: &str) -> anyhow::Result<PasswordHasher> {
     match profile {
         "owasp" => Ok(PasswordHasher::owasp()),
@@ -157,4 +171,17 @@ async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_auth_fails_closed_until_sigv4_is_built() {
+        assert!(check_admin_auth("open").is_ok());
+        let refused = check_admin_auth("sigv4").expect_err("sigv4 is not built");
+        assert!(refused.to_string().contains("not supported"));
+        assert!(check_admin_auth("none").is_err());
+    }
 }
