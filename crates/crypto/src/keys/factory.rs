@@ -35,6 +35,11 @@ struct Shared {
     buffer: Mutex<VecDeque<GeneratedKey>>,
     /// True while a refill task is queued or running; guarantees at most one at a time.
     refilling: AtomicBool,
+    /// Held while a key is generated: one generation at a time, whoever asks (refill or a
+    /// request that found the buffer empty). On a small machine a burst of pool creations
+    /// would otherwise start a CPU-bound generation per pool and starve request handling;
+    /// waiters block a blocking-pool thread, not a core.
+    generating: Mutex<()>,
 }
 
 impl Default for KeyFactory {
@@ -52,6 +57,7 @@ impl KeyFactory {
                 capacity,
                 buffer: Mutex::new(VecDeque::with_capacity(capacity)),
                 refilling: AtomicBool::new(false),
+                generating: Mutex::new(()),
             }),
         }
     }
@@ -89,10 +95,11 @@ impl KeyFactory {
     /// Returns a ready key, or generates one on the blocking pool when none is ready.
     pub fn generate(&self) -> impl Future<Output = Result<GeneratedKey>> + Send + 'static {
         let ready = self.take();
+        let shared = Arc::clone(&self.shared);
         async move {
             match ready {
                 Some(key) => Ok(key),
-                None => tokio::task::spawn_blocking(GeneratedKey::generate)
+                None => tokio::task::spawn_blocking(move || shared.generate_one())
                     .await
                     .map_err(|_| CryptoError::TaskFailed)?,
             }
@@ -114,6 +121,15 @@ impl Shared {
     /// poisoned lock is simply taken over.
     fn lock(&self) -> MutexGuard<'_, VecDeque<GeneratedKey>> {
         self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Generates a key once no other generation is running.
+    fn generate_one(&self) -> Result<GeneratedKey> {
+        let _turn = self
+            .generating
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        GeneratedKey::generate()
     }
 
     fn is_full(&self) -> bool {
@@ -157,7 +173,7 @@ fn nudge(shared: &Arc<Shared>) {
 /// key generation. On failure it stops rather than retrying in a tight loop; the next
 /// `take` tries again.
 fn refill_one(shared: &Arc<Shared>) {
-    let generated = GeneratedKey::generate();
+    let generated = shared.generate_one();
     let succeeded = generated.is_ok();
     if let Ok(key) = generated {
         shared.push(key);
