@@ -186,16 +186,26 @@ mod tests {
 
     /// The client side, written here independently of the server functions, as
     /// amazon-cognito-identity-js computes it.
+    /// What the client knows: who it signs in as, and with which password.
+    struct Client<'a> {
+        pool: &'a str,
+        user: &'a str,
+        password: &'a str,
+    }
+
     fn client_signature(
-        pool: &str,
-        user: &str,
-        password: &str,
+        client: &Client<'_>,
         salt_hex: &str,
         b_hex: &str,
         a: &BigUint,
         block: &[u8],
         ts: &str,
     ) -> Vec<u8> {
+        let Client {
+            pool,
+            user,
+            password,
+        } = *client;
         let group = group();
         let public_a = group.g.modpow(a, &group.n);
         let public_b = BigUint::parse_bytes(b_hex.as_bytes(), 16).unwrap();
@@ -221,16 +231,12 @@ mod tests {
         let a = BigUint::from_bytes_be(&[7u8; 32]);
         let public_a = to_hex(&group().g.modpow(&a, &group().n));
         let ts = "Sun Nov 22 07:20:40 UTC 2026";
-        let signature = client_signature(
-            "AbCdEfGhI",
-            "alice",
-            password_used_by_client,
-            &salt,
-            &challenge.public_b_hex,
-            &a,
-            b"block",
-            ts,
-        );
+        let client = Client {
+            pool: "AbCdEfGhI",
+            user: "alice",
+            password: password_used_by_client,
+        };
+        let signature = client_signature(&client, &salt, &challenge.public_b_hex, &a, b"block", ts);
         let expected = expected_signature(&ProofInput {
             pool_name: "AbCdEfGhI",
             user_id: "alice",

@@ -1,5 +1,6 @@
 //! cognito-idp: user pools. One file per operation under `ops/`, registered in `ops/mod.rs`.
 
+pub mod auth;
 mod clients;
 mod errors;
 pub mod keycache;
@@ -7,6 +8,7 @@ mod lookup;
 mod ops;
 mod paging;
 mod pools;
+mod secret_hash;
 mod signing;
 mod tags;
 pub mod tokens;

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use cognate_awsjson::ApiError;
 use cognate_crypto::jwt;
 use cognate_crypto::secrets::{random_token, sha256_hex};
+use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
 use cognate_domain::ids::{ClientId, UserPoolId};
 use cognate_domain::pool::UserPool;
@@ -44,18 +45,19 @@ impl SignIn {
 }
 
 impl Idp {
-    /// Signs ID and access tokens for `user` and, when `with_refresh`, stores and returns a new
-    /// refresh token bound to the same sign-in.
+    /// Signs ID and access tokens for `user` and, as `with_refresh` says, stores and returns a
+    /// new refresh token bound to the same sign-in.
     pub async fn issue_tokens(
         &self,
         pool: &UserPool,
         client: &AppClient,
         user: &User,
         sign_in: &SignIn,
-        with_refresh: bool,
+        with_refresh: Refresh,
     ) -> Result<AuthenticationResultType> {
         let keys = self.pool_keys(&pool.id).await?;
-        let now = self.clock.now().secs();
+        let issued = self.clock.now();
+        let now = issued.secs();
         let validity = &client.token_validity;
         let event_id = uuid::Uuid::new_v4().to_string();
         let issuer = self.issuer(pool.id.as_str());
@@ -79,7 +81,7 @@ impl Idp {
             ("auth_time", json!(sign_in.auth_time)),
             ("exp", json!(now + validity.id_token_secs)),
             ("iat", json!(now)),
-            ("jti", json!(uuid::Uuid::new_v4().to_string())),
+            ("jti", json!(jti_at(issued))),
         ]));
 
         let mut access_claims = claims([("sub", json!(user.sub.as_str()))]);
@@ -94,9 +96,14 @@ impl Idp {
             ("auth_time", json!(sign_in.auth_time)),
             ("exp", json!(now + validity.access_token_secs)),
             ("iat", json!(now)),
-            ("jti", json!(uuid::Uuid::new_v4().to_string())),
+            ("jti", json!(jti_at(issued))),
             ("username", json!(user.username)),
         ]));
+        // AWS adds `origin_jti` only for clients with token revocation enabled.
+        if !client.enable_token_revocation {
+            id_claims.remove("origin_jti");
+            access_claims.remove("origin_jti");
+        }
 
         let sign = |key, claims: &Map<String, Value>| {
             jwt::sign(key, claims).map_err(|error| {
@@ -106,13 +113,16 @@ impl Idp {
         };
         let id_token = sign(&keys.id_token, &id_claims)?;
         let access_token = sign(&keys.access_token, &access_claims)?;
-        let refresh_token = if with_refresh {
-            Some(
-                self.store_refresh_token(pool, client, user, sign_in)
+        let refresh_token = match with_refresh {
+            Refresh::None => None,
+            Refresh::New => Some(
+                self.store_refresh_token(pool, client, user, sign_in, None)
                     .await?,
-            )
-        } else {
-            None
+            ),
+            Refresh::Until(expires_at) => Some(
+                self.store_refresh_token(pool, client, user, sign_in, Some(expires_at))
+                    .await?,
+            ),
         };
         Ok(AuthenticationResultType {
             access_token: Some(access_token.into()),
@@ -124,13 +134,15 @@ impl Idp {
         })
     }
 
-    /// A new opaque refresh token; only its hash is stored.
+    /// A new opaque refresh token; only its hash is stored. It expires after the client's
+    /// refresh validity, or at `expires_at` (a rotated token keeps its predecessor's end).
     pub async fn store_refresh_token(
         &self,
         pool: &UserPool,
         client: &AppClient,
         user: &User,
         sign_in: &SignIn,
+        expires_at: Option<Timestamp>,
     ) -> Result<String> {
         let token = random_token(96);
         let now = self.clock.now();
@@ -143,7 +155,8 @@ impl Idp {
             origin_jti: sign_in.origin_jti.clone(),
             auth_time: sign_in.auth_time,
             issued_at: now,
-            expires_at: now.plus_secs(client.token_validity.refresh_token_secs),
+            expires_at: expires_at
+                .unwrap_or_else(|| now.plus_secs(client.token_validity.refresh_token_secs)),
             revoked: false,
             rotated_at: None,
         };
@@ -172,10 +185,8 @@ impl Idp {
             Err(other) => return Err(internal(other)),
         };
         let state = UserState::of(&user);
-        let revoked_before = state
-            .tokens_valid_after
-            .is_some_and(|after| verified.iat < after);
-        if revoked_before || state.is_origin_revoked(&verified.origin_jti) {
+        if state.is_revoked_at(verified.issued_ms) || state.is_origin_revoked(&verified.origin_jti)
+        {
             return Err(not_authorized("Access Token has been revoked"));
         }
         if !user.enabled {
@@ -222,7 +233,7 @@ impl Idp {
             sub: text("sub").ok_or_else(invalid)?,
             client_id: ClientId::new(text("client_id").ok_or_else(invalid)?),
             origin_jti: text("origin_jti").unwrap_or_default(),
-            iat: number("iat").ok_or_else(invalid)?,
+            issued_ms: issued_millis(text("jti").as_deref(), number("iat").ok_or_else(invalid)?),
             exp: number("exp").ok_or_else(invalid)?,
         });
         self.token_cache.put(token, verified.clone());
@@ -249,6 +260,45 @@ fn attribute_claim(name: &str, value: &str) -> Value {
         ("email_verified" | "phone_number_verified", "true") => Value::Bool(true),
         ("email_verified" | "phone_number_verified", "false") => Value::Bool(false),
         _ => Value::String(value.to_string()),
+    }
+}
+
+/// Whether a sign-in's tokens come with a refresh token, and until when it lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh {
+    None,
+    /// A new refresh token with the client's refresh validity.
+    New,
+    /// A new refresh token ending at the given instant (rotation keeps the original end).
+    Until(Timestamp),
+}
+
+/// A `jti`: a UUID (version 7) whose timestamp is the issue instant in millis, so revocation
+/// by time ("everything issued up to the sign-out") is exact within the second of `iat`.
+fn jti_at(issued: Timestamp) -> String {
+    let random = *uuid::Uuid::new_v4().as_bytes();
+    let mut tail = [0u8; 10];
+    tail.copy_from_slice(&random[6..16]);
+    let millis = u64::try_from(issued.millis()).unwrap_or_default();
+    uuid::Builder::from_unix_timestamp_millis(millis, &tail)
+        .into_uuid()
+        .to_string()
+}
+
+/// The issue instant of a token: the millis in its `jti` when they agree with `iat`, otherwise
+/// the start of `iat`'s second (so a sign-out in that second revokes it).
+fn issued_millis(jti: Option<&str>, iat: i64) -> i64 {
+    let from_jti = jti
+        .and_then(|jti| uuid::Uuid::parse_str(jti).ok())
+        .filter(|id| id.get_version_num() == 7)
+        .and_then(|id| id.get_timestamp())
+        .map(|ts| {
+            let (secs, nanos) = ts.to_unix();
+            (secs as i64) * 1000 + i64::from(nanos / 1_000_000)
+        });
+    match from_jti {
+        Some(millis) if millis.div_euclid(1000) == iat => millis,
+        _ => iat.saturating_mul(1000),
     }
 }
 
@@ -301,7 +351,8 @@ pub struct VerifiedAccessToken {
     pub sub: String,
     pub client_id: ClientId,
     pub origin_jti: String,
-    pub iat: i64,
+    /// Epoch millis of issue: from the `jti` when it carries them, else `iat`'s second.
+    pub issued_ms: i64,
     pub exp: i64,
 }
 

@@ -7,7 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Config {
     pub server: ServerConfig,
@@ -120,19 +120,6 @@ impl Default for SecurityConfig {
     }
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            aws: AwsConfig::default(),
-            security: SecurityConfig::default(),
-            testing: TestingConfig::default(),
-            log: LogConfig::default(),
-        }
-    }
-}
-
 impl Default for LogConfig {
     fn default() -> Self {
         Self {
@@ -144,7 +131,7 @@ impl Default for LogConfig {
 impl Config {
     /// Defaults, then the TOML file if given, then `COGNATE_SECTION__KEY` environment variables
     /// (e.g. `COGNATE_SERVER__PORT=9000`, `COGNATE_DATABASE__URL=postgres://...`).
-    pub fn load(file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
@@ -152,6 +139,7 @@ impl Config {
         figment
             .merge(Env::prefixed("COGNATE_").split("__"))
             .extract()
+            .map_err(Box::new)
     }
 
     /// Where the seal key file goes when not configured: beside the SQLite database.

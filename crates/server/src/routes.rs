@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
             get(openid_configuration),
         )
         .route("/_cognate/clock", get(clock).post(advance_clock))
+        .route("/_cognate/outbox", get(crate::outbox::list))
         .with_state(state)
 }
 

@@ -1,6 +1,10 @@
 //! Test support: the real application in-process on `127.0.0.1:0` with a fresh database,
 //! AWS SDK clients pointed at it, and fixtures.
 
+mod errors;
+mod fixtures;
+mod outbox;
+
 use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider as idp;
@@ -9,6 +13,9 @@ use cognate_server::{Application, Config};
 
 pub use aws_sdk_cognitoidentity as identity;
 pub use aws_sdk_cognitoidentityprovider as cognito_idp;
+pub use errors::failure;
+pub use fixtures::FIXTURE_FLOWS;
+pub use outbox::SentMessage;
 
 /// A strong password that satisfies Cognito's default policy.
 pub const PASSWORD: &str = "Corr3ct!Horse";

@@ -2,8 +2,14 @@
 //! the pieces every user operation shares (state, passwords, attributes, wire form, delivery).
 
 pub mod attributes;
+pub mod codes;
+pub mod create;
 pub mod delivery;
+pub mod invite;
+pub mod lifecycle;
 pub mod passwords;
+pub mod profile;
+pub mod recovery;
 pub mod state;
 pub mod wire;
 

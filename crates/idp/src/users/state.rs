@@ -16,8 +16,9 @@ pub struct UserState {
     pub locked_until: Option<i64>,
     pub codes: Vec<PendingCode>,
     pub sessions: Vec<PendingSession>,
-    /// Epoch seconds: tokens issued before this are revoked (GlobalSignOut, disable, reset).
-    pub tokens_valid_after: Option<i64>,
+    /// Epoch millis: tokens issued up to this instant are revoked (GlobalSignOut, disable,
+    /// reset). Millis, not seconds, so a sign-in right after a sign-out keeps its tokens.
+    pub tokens_valid_after_ms: Option<i64>,
     /// `origin_jti`s revoked by RevokeToken, with when they can be forgotten (epoch seconds).
     pub revoked_origins: Vec<(String, i64)>,
     /// Everything later features keep per user (MFA settings, devices...), by feature name.
@@ -78,6 +79,12 @@ impl UserState {
             .retain(|(_, forget_at)| *forget_at > secs);
     }
 
+    /// Whether a token issued at `issued_ms` (epoch millis) was revoked by a global sign-out.
+    pub fn is_revoked_at(&self, issued_ms: i64) -> bool {
+        self.tokens_valid_after_ms
+            .is_some_and(|after| issued_ms <= after)
+    }
+
     pub fn is_origin_revoked(&self, origin_jti: &str) -> bool {
         self.revoked_origins
             .iter()
@@ -86,7 +93,7 @@ impl UserState {
 
     /// Revokes every token issued up to now.
     pub fn revoke_all_tokens(&mut self, now: Timestamp) {
-        self.tokens_valid_after = Some(now.secs());
+        self.tokens_valid_after_ms = Some(now.millis());
         self.sessions.clear();
     }
 }

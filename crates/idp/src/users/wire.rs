@@ -24,3 +24,16 @@ pub fn user_type(user: &User) -> UserType {
         mfa_options: None,
     }
 }
+
+/// A user's MFA settings as GetUser and AdminGetUser return them. MFA is a later feature: no
+/// user has any yet, and AWS then omits all three members.
+#[derive(Debug, Default)]
+pub struct MfaSettings {
+    pub options: Option<Vec<cognate_model::idp::MFAOptionType>>,
+    pub preferred: Option<String>,
+    pub enabled: Option<Vec<String>>,
+}
+
+pub fn mfa_settings(_user: &User) -> MfaSettings {
+    MfaSettings::default()
+}

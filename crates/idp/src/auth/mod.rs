@@ -1,0 +1,245 @@
+//! Sign-in: the auth flows of InitiateAuth / AdminInitiateAuth, the challenges answered with
+//! RespondToAuthChallenge, token refresh and revocation. One module per flow; what they share
+//! (parameters, flow gating, outcomes, Cognito's sign-in errors) is here.
+//!
+//! Flows not built yet (SRP, custom, choice-based) answer `UnsupportedOperationException`
+//! naming the flow: a later feature adds its module and its arm in `initiate`.
+
+pub mod client_secret;
+pub mod new_password;
+pub mod refresh;
+pub mod revoke;
+pub mod session;
+pub mod user_password;
+
+use std::collections::BTreeMap;
+
+use cognate_awsjson::ApiError;
+use cognate_domain::client::AppClient;
+use cognate_domain::pool::UserPool;
+use cognate_model::Sensitive;
+use cognate_model::idp::{AuthFlowType, AuthenticationResultType, ChallengeNameType, ErrorCode};
+
+use crate::Idp;
+use crate::errors::{Result, invalid_parameter};
+use crate::tokens::not_authorized;
+
+/// Which API a flow came through: some flows belong to one of them only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// InitiateAuth / RespondToAuthChallenge: public, client-side.
+    Client,
+    /// AdminInitiateAuth / AdminRespondToAuthChallenge: server-side, IAM-authorised.
+    Admin,
+}
+
+/// What a sign-in step ends with: tokens, or the next challenge.
+#[derive(Debug)]
+pub enum Outcome {
+    Tokens(AuthenticationResultType),
+    Challenge {
+        name: ChallengeNameType,
+        session: String,
+        parameters: BTreeMap<String, String>,
+    },
+}
+
+/// The response members every auth operation shares, in the order of their wire shape.
+pub struct Reply {
+    pub challenge_name: Option<ChallengeNameType>,
+    pub session: Option<Sensitive>,
+    pub challenge_parameters: Option<BTreeMap<String, String>>,
+    pub authentication_result: Option<AuthenticationResultType>,
+}
+
+impl From<Outcome> for Reply {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            // AWS sends an empty ChallengeParameters map beside the tokens.
+            Outcome::Tokens(result) => Self {
+                challenge_name: None,
+                session: None,
+                challenge_parameters: Some(BTreeMap::new()),
+                authentication_result: Some(result),
+            },
+            Outcome::Challenge {
+                name,
+                session,
+                parameters,
+            } => Self {
+                challenge_name: Some(name),
+                session: Some(session.into()),
+                challenge_parameters: Some(parameters),
+                authentication_result: None,
+            },
+        }
+    }
+}
+
+/// AuthParameters or ChallengeResponses as given.
+pub struct Params<'a>(pub Option<&'a BTreeMap<String, Sensitive>>);
+
+impl<'a> Params<'a> {
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.0.and_then(|map| map.get(name)).map(Sensitive::expose)
+    }
+
+    /// A parameter the flow cannot do without.
+    pub fn required(&self, name: &str) -> Result<&'a str> {
+        self.get(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| invalid_parameter(format!("Missing required parameter {name}")))
+    }
+
+    /// The `userAttributes.<name>` answers of a NEW_PASSWORD_REQUIRED response, as (name, value).
+    pub fn user_attributes(&self) -> Vec<(String, String)> {
+        self.0
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, value)| {
+                key.strip_prefix("userAttributes.")
+                    .map(|name| (name.to_string(), value.expose().to_string()))
+            })
+            .collect()
+    }
+}
+
+impl Idp {
+    /// Runs `flow` for `client` of `pool`: the dispatch behind InitiateAuth and
+    /// AdminInitiateAuth (which differ only in the flows they accept).
+    pub async fn initiate(
+        &self,
+        api: Api,
+        pool: &UserPool,
+        client: &AppClient,
+        flow: &AuthFlowType,
+        params: Params<'_>,
+    ) -> Result<Outcome> {
+        check_flow(api, client, flow)?;
+        match flow {
+            AuthFlowType::UserPasswordAuth
+            | AuthFlowType::AdminUserPasswordAuth
+            | AuthFlowType::AdminNoSrpAuth => self.password_sign_in(pool, client, &params).await,
+            AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
+                if client
+                    .refresh_token_rotation
+                    .as_ref()
+                    .is_some_and(|r| r.enabled)
+                {
+                    return Err(invalid_parameter(
+                        "Refresh token rotation is enabled for this client: use GetTokensFromRefreshToken",
+                    ));
+                }
+                let proof = refresh::Proof::SecretHash(params.get("SECRET_HASH"));
+                let token = params.required("REFRESH_TOKEN")?;
+                let via = refresh::Via::InitiateAuth;
+                let result = self.refresh(pool, client, token, proof, via).await?;
+                Ok(Outcome::Tokens(result))
+            }
+            AuthFlowType::UserSrpAuth | AuthFlowType::CustomAuth | AuthFlowType::UserAuth => {
+                Err(ErrorCode::UnsupportedOperationException
+                    .msg(format!("The {flow} flow is not supported by Cognate yet")))
+            }
+        }
+    }
+}
+
+impl Idp {
+    /// Answers `challenge` with its session: the dispatch behind RespondToAuthChallenge and
+    /// AdminRespondToAuthChallenge.
+    pub async fn respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: &ChallengeNameType,
+        session: Option<&str>,
+        responses: Params<'_>,
+    ) -> Result<Outcome> {
+        match challenge {
+            ChallengeNameType::NewPasswordRequired => {
+                self.answer_new_password(pool, client, session, &responses)
+                    .await
+            }
+            other => Err(ErrorCode::UnsupportedOperationException.msg(format!(
+                "The {other} challenge is not supported by Cognate yet"
+            ))),
+        }
+    }
+}
+
+/// Refuses flows of the other API and flows the client does not enable, with AWS's messages.
+fn check_flow(api: Api, client: &AppClient, flow: &AuthFlowType) -> Result<()> {
+    let wrong_api = matches!(
+        (api, flow),
+        (
+            Api::Client,
+            AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth
+        ) | (Api::Admin, AuthFlowType::UserPasswordAuth)
+    );
+    if wrong_api {
+        return Err(invalid_parameter("Initiate Auth method not supported."));
+    }
+    if flow_enabled(client, flow) {
+        return Ok(());
+    }
+    Err(invalid_parameter(match flow {
+        AuthFlowType::UserPasswordAuth => "USER_PASSWORD_AUTH flow not enabled for this client",
+        AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth => {
+            "Auth flow not enabled for this client"
+        }
+        AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
+            "Refresh Token flow not enabled for this client"
+        }
+        AuthFlowType::UserSrpAuth => "USER_SRP_AUTH is not enabled for the client.",
+        AuthFlowType::CustomAuth => "Custom auth flow not enabled for this client",
+        AuthFlowType::UserAuth => "USER_AUTH flow not enabled for this client",
+    }))
+}
+
+/// Whether the client's ExplicitAuthFlows allow `flow`. Legacy lists (no `ALLOW_` values)
+/// always allowed SRP and refresh; `CUSTOM_AUTH_FLOW_ONLY` allows custom auth only.
+pub fn flow_enabled(client: &AppClient, flow: &AuthFlowType) -> bool {
+    let legacy = !client
+        .explicit_auth_flows
+        .iter()
+        .any(|f| f.starts_with("ALLOW_"));
+    let has = |name: &str| client.allows_flow(name);
+    if legacy {
+        let custom_only = has("CUSTOM_AUTH_FLOW_ONLY");
+        return match flow {
+            AuthFlowType::UserPasswordAuth => has("USER_PASSWORD_AUTH") && !custom_only,
+            AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth => {
+                has("ADMIN_NO_SRP_AUTH") && !custom_only
+            }
+            AuthFlowType::UserSrpAuth => !custom_only,
+            AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => true,
+            AuthFlowType::CustomAuth => true,
+            AuthFlowType::UserAuth => false,
+        };
+    }
+    match flow {
+        AuthFlowType::UserPasswordAuth => has("ALLOW_USER_PASSWORD_AUTH"),
+        AuthFlowType::AdminUserPasswordAuth | AuthFlowType::AdminNoSrpAuth => {
+            has("ALLOW_ADMIN_USER_PASSWORD_AUTH")
+        }
+        AuthFlowType::UserSrpAuth => has("ALLOW_USER_SRP_AUTH"),
+        AuthFlowType::RefreshTokenAuth | AuthFlowType::RefreshToken => {
+            has("ALLOW_REFRESH_TOKEN_AUTH")
+        }
+        AuthFlowType::CustomAuth => has("ALLOW_CUSTOM_AUTH"),
+        AuthFlowType::UserAuth => has("ALLOW_USER_AUTH"),
+    }
+}
+
+/// The answer to a wrong password, and (PreventUserExistenceErrors) to an unknown user.
+pub fn incorrect_credentials() -> ApiError {
+    not_authorized("Incorrect username or password.")
+}
+
+pub fn attempts_exceeded() -> ApiError {
+    not_authorized("Password attempts exceeded")
+}
+
+pub fn user_disabled() -> ApiError {
+    not_authorized("User is disabled.")
+}

@@ -1,0 +1,35 @@
+//! AdminRespondToAuthChallenge: answers a challenge from AdminInitiateAuth in a named pool.
+
+use cognate_awsjson::RequestContext;
+use cognate_model::idp::{AdminRespondToAuthChallengeRequest, AdminRespondToAuthChallengeResponse};
+
+use crate::Idp;
+use crate::auth::{Params, Reply};
+use crate::errors::Result;
+
+pub async fn handle(
+    idp: Idp,
+    _ctx: RequestContext,
+    input: AdminRespondToAuthChallengeRequest,
+) -> Result<AdminRespondToAuthChallengeResponse> {
+    let pool = idp.pool(&input.user_pool_id).await?;
+    let client = idp
+        .pool_client(&input.user_pool_id, input.client_id.expose())
+        .await?;
+    let outcome = idp
+        .respond(
+            &pool,
+            &client,
+            &input.challenge_name,
+            input.session.as_deref(),
+            Params(input.challenge_responses.as_ref()),
+        )
+        .await?;
+    let reply = Reply::from(outcome);
+    Ok(AdminRespondToAuthChallengeResponse {
+        challenge_name: reply.challenge_name,
+        session: reply.session,
+        challenge_parameters: reply.challenge_parameters,
+        authentication_result: reply.authentication_result,
+    })
+}
