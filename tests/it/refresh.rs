@@ -2,7 +2,6 @@
 //! SECRET_HASH for refresh, and refresh-token rotation with its grace period.
 
 // Test code: a panic is how a failed expectation reports.
-#![allow(clippy::unwrap_used)]
 
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, FeatureType, RefreshTokenRotationType, TimeUnitsType,

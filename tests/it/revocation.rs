@@ -2,7 +2,6 @@
 //! tokens then answer.
 
 // Test code: a panic is how a failed expectation reports.
-#![allow(clippy::unwrap_used)]
 
 use aws_sdk_cognitoidentityprovider::types::{FeatureType, RefreshTokenRotationType};
 use cognate_testkit::{FIXTURE_FLOWS, PASSWORD, TestApp, backend_tests};

@@ -1,13 +1,12 @@
-//! Self-service sign-up and recovery: SignUp, ConfirmSignUp, ResendConfirmationCode,
-//! ForgotPassword, ConfirmForgotPassword, GetUserAttributeVerificationCode, VerifyUserAttribute;
-//! codes read from the outbox, expiry with the test clock, PreventUserExistenceErrors.
-#![allow(clippy::unwrap_used)] // test helpers are not #[test] fns; a panic is the failure report
+//! Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode,
+//! GetUserAttributeVerificationCode, VerifyUserAttribute; codes read from the outbox, expiry
+//! with the test clock. (Password recovery is in `recovery.rs`.)
 
 use std::collections::HashMap;
 
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, DeliveryMediumType, ExplicitAuthFlowsType,
-    PreventUserExistenceErrorTypes, UserStatusType, UsernameAttributeType, VerifiedAttributeType,
+    AttributeType, AuthFlowType, DeliveryMediumType, UserStatusType, UsernameAttributeType,
+    VerifiedAttributeType,
 };
 use cognate_crypto::secrets::secret_hash;
 use cognate_testkit::{FIXTURE_FLOWS, PASSWORD, TestApp, backend_tests, failure};
@@ -18,14 +17,10 @@ backend_tests!(
     confirmation_codes_expire_die_and_are_replaced,
     sign_up_with_phone_and_email_usernames,
     secret_hash_is_required_and_checked,
-    forgot_password_round_trip,
-    forgot_password_errors,
-    prevent_user_existence_errors,
     attribute_verification,
-    password_reset_ends_sessions,
 );
 
-fn attr(name: &str, value: &str) -> AttributeType {
+pub(crate) fn attr(name: &str, value: &str) -> AttributeType {
     AttributeType::builder()
         .name(name)
         .value(value)
@@ -33,7 +28,7 @@ fn attr(name: &str, value: &str) -> AttributeType {
         .unwrap()
 }
 
-fn attr_map(attributes: &[AttributeType]) -> HashMap<String, String> {
+pub(crate) fn attr_map(attributes: &[AttributeType]) -> HashMap<String, String> {
     attributes
         .iter()
         .map(|a| {
@@ -46,7 +41,7 @@ fn attr_map(attributes: &[AttributeType]) -> HashMap<String, String> {
 }
 
 /// A pool auto-verifying email, with a fixture client. (pool_id, client_id)
-async fn verifying_pool(app: &TestApp) -> (String, String) {
+pub(crate) async fn verifying_pool(app: &TestApp) -> (String, String) {
     let pool_id = app
         .idp
         .create_user_pool()
@@ -76,7 +71,7 @@ async fn sign_up(app: &TestApp, client_id: &str, username: &str) -> String {
         .user_sub
 }
 
-async fn user_of(
+pub(crate) async fn user_of(
     app: &TestApp,
     pool_id: &str,
     username: &str,
@@ -95,7 +90,7 @@ async fn user_of(
     )
 }
 
-async fn sign_in(
+pub(crate) async fn sign_in(
     app: &TestApp,
     client_id: &str,
     username: &str,
@@ -448,246 +443,6 @@ async fn secret_hash_is_required_and_checked(app: TestApp) {
     assert_eq!(error, "NotAuthorizedException");
 }
 
-async fn forgot_password_round_trip(app: TestApp) {
-    let (pool_id, client_id) = app.pool_with_client().await;
-    app.confirmed_user(&pool_id, "fay", PASSWORD).await;
-    let response = app
-        .idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("fay")
-        .send()
-        .await
-        .unwrap();
-    let details = response.code_delivery_details().unwrap();
-    assert_eq!(details.delivery_medium(), Some(&DeliveryMediumType::Email));
-    assert_eq!(details.attribute_name(), Some("email"));
-    assert_eq!(details.destination(), Some("f***@e***"));
-    let message = app.last_message(&pool_id, "fay").await;
-    assert_eq!(message.kind, "FORGOT_PASSWORD");
-    let code = message.code.unwrap();
-    // The old password still works until the reset is confirmed.
-    sign_in(&app, &client_id, "fay", PASSWORD).await;
-
-    let reset = |code: &str, password: &str| {
-        app.idp
-            .confirm_forgot_password()
-            .client_id(&client_id)
-            .username("fay")
-            .confirmation_code(code)
-            .password(password)
-            .send()
-    };
-    let wrong = if code == "000000" { "111111" } else { "000000" };
-    let (error, message) = failure(reset(wrong, "N3w!Password").await);
-    assert_eq!(error, "CodeMismatchException");
-    assert_eq!(
-        message,
-        "Invalid verification code provided, please try again."
-    );
-    let (error, _) = failure(reset(&code, "weak").await);
-    assert_eq!(error, "InvalidPasswordException");
-
-    reset(&code, "N3w!Password").await.unwrap();
-    sign_in(&app, &client_id, "fay", "N3w!Password").await;
-    let (error, _) = failure(
-        app.idp
-            .initiate_auth()
-            .client_id(&client_id)
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .auth_parameters("USERNAME", "fay")
-            .auth_parameters("PASSWORD", PASSWORD)
-            .send()
-            .await,
-    );
-    assert_eq!(error, "NotAuthorizedException");
-    let (error, message) = failure(reset(&code, "An0ther!Password").await);
-    assert_eq!(error, "ExpiredCodeException", "codes are single use");
-    assert_eq!(
-        message,
-        "Invalid code provided, please request a code again."
-    );
-
-    // Reset codes live one hour.
-    app.idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("fay@example.com")
-        .send()
-        .await
-        .expect_err("fay's email is no alias in this pool");
-    app.idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("fay")
-        .send()
-        .await
-        .unwrap();
-    let code = app.last_code(&pool_id, "fay").await;
-    app.clock.advance_secs(3601);
-    let (error, _) = failure(reset(&code, "An0ther!Password").await);
-    assert_eq!(error, "ExpiredCodeException");
-}
-
-async fn forgot_password_errors(app: TestApp) {
-    let (pool_id, client_id) = app.pool_with_client().await;
-    let forgot = |username: &'static str| {
-        app.idp
-            .forgot_password()
-            .client_id(&client_id)
-            .username(username)
-            .send()
-    };
-    let (error, message) = failure(forgot("ghost").await);
-    assert_eq!(error, "UserNotFoundException");
-    assert_eq!(message, "User does not exist.");
-
-    app.confirmed_user_with(
-        &pool_id,
-        "unverified",
-        PASSWORD,
-        &[("email", "u@example.com")],
-    )
-    .await;
-    let (error, message) = failure(forgot("unverified").await);
-    assert_eq!(error, "InvalidParameterException");
-    assert_eq!(
-        message,
-        "Cannot reset password for the user as there is no registered/verified email or phone_number"
-    );
-
-    app.idp
-        .admin_create_user()
-        .user_pool_id(&pool_id)
-        .username("invited")
-        .user_attributes(attr("email", "i@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    let (error, message) = failure(forgot("invited").await);
-    assert_eq!(error, "NotAuthorizedException");
-    assert_eq!(
-        message,
-        "User password cannot be reset in the current state."
-    );
-
-    app.confirmed_user(&pool_id, "norequest", PASSWORD).await;
-    let (error, _) = failure(
-        app.idp
-            .confirm_forgot_password()
-            .client_id(&client_id)
-            .username("norequest")
-            .confirmation_code("123456")
-            .password("N3w!Password")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "ExpiredCodeException", "no code was requested");
-    let (error, _) = failure(
-        app.idp
-            .confirm_forgot_password()
-            .client_id(&client_id)
-            .username("ghost")
-            .confirmation_code("123456")
-            .password("N3w!Password")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "UserNotFoundException");
-    let (error, _) = failure(
-        app.idp
-            .confirm_sign_up()
-            .client_id(&client_id)
-            .username("ghost")
-            .confirmation_code("123456")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "UserNotFoundException");
-}
-
-async fn prevent_user_existence_errors(app: TestApp) {
-    let (pool_id, _) = verifying_pool(&app).await;
-    let client_id = app
-        .idp
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("quiet")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-
-    let forgot = app
-        .idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("ghost@example.com")
-        .send()
-        .await
-        .unwrap();
-    let details = forgot.code_delivery_details().unwrap();
-    assert_eq!(details.delivery_medium(), Some(&DeliveryMediumType::Email));
-    assert_eq!(details.destination(), Some("g***@e***"));
-    let resend = app
-        .idp
-        .resend_confirmation_code()
-        .client_id(&client_id)
-        .username("ghost")
-        .send()
-        .await
-        .unwrap();
-    assert!(resend.code_delivery_details().is_some());
-
-    // A user without a verified address looks the same as an unknown one.
-    app.confirmed_user_with(
-        &pool_id,
-        "unverified",
-        PASSWORD,
-        &[("email", "u@example.com")],
-    )
-    .await;
-    app.idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("unverified")
-        .send()
-        .await
-        .unwrap();
-
-    let (error, _) = failure(
-        app.idp
-            .confirm_sign_up()
-            .client_id(&client_id)
-            .username("ghost")
-            .confirmation_code("123456")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "ExpiredCodeException");
-    let (error, _) = failure(
-        app.idp
-            .confirm_forgot_password()
-            .client_id(&client_id)
-            .username("ghost")
-            .confirmation_code("123456")
-            .password("N3w!Password")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "CodeMismatchException");
-    assert!(app.messages(&pool_id, "ghost", None).await.is_empty());
-    assert!(app.messages(&pool_id, "unverified", None).await.is_empty());
-}
-
 async fn attribute_verification(app: TestApp) {
     let (pool_id, client_id) = app.pool_with_client().await;
     app.confirmed_user_with(&pool_id, "vic", PASSWORD, &[("email", "vic@example.com")])
@@ -755,80 +510,4 @@ async fn attribute_verification(app: TestApp) {
     );
     assert_eq!(error, "NotAuthorizedException");
     assert_eq!(message, "Invalid Access Token");
-}
-
-async fn password_reset_ends_sessions(app: TestApp) {
-    let (pool_id, client_id) = app.pool_with_client().await;
-    app.confirmed_user(&pool_id, "ses", PASSWORD).await;
-    let (access, refresh) = sign_in(&app, &client_id, "ses", PASSWORD).await;
-    // Revocation marks are per second: let the tokens be strictly older than the reset.
-    app.clock.advance_secs(1);
-    app.idp
-        .forgot_password()
-        .client_id(&client_id)
-        .username("ses")
-        .send()
-        .await
-        .unwrap();
-    let code = app.last_code(&pool_id, "ses").await;
-    app.idp
-        .confirm_forgot_password()
-        .client_id(&client_id)
-        .username("ses")
-        .confirmation_code(code)
-        .password("N3w!Password")
-        .send()
-        .await
-        .unwrap();
-    let (error, message) = failure(
-        app.idp
-            .get_user_attribute_verification_code()
-            .access_token(&access)
-            .attribute_name("email")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "NotAuthorizedException");
-    assert_eq!(message, "Access Token has been revoked");
-    let (error, _) = failure(
-        app.idp
-            .initiate_auth()
-            .client_id(&client_id)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", refresh)
-            .send()
-            .await,
-    );
-    assert_eq!(error, "NotAuthorizedException");
-
-    // AdminResetUserPassword ends the new sessions too.
-    let (access, _) = sign_in(&app, &client_id, "ses", "N3w!Password").await;
-    app.clock.advance_secs(1);
-    app.idp
-        .admin_reset_user_password()
-        .user_pool_id(&pool_id)
-        .username("ses")
-        .send()
-        .await
-        .unwrap();
-    let (error, _) = failure(
-        app.idp
-            .get_user_attribute_verification_code()
-            .access_token(&access)
-            .attribute_name("email")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "NotAuthorizedException");
-    let (error, _) = failure(
-        app.idp
-            .initiate_auth()
-            .client_id(&client_id)
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .auth_parameters("USERNAME", "ses")
-            .auth_parameters("PASSWORD", "N3w!Password")
-            .send()
-            .await,
-    );
-    assert_eq!(error, "PasswordResetRequiredException");
 }

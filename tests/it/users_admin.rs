@@ -1,6 +1,5 @@
 //! Admin user operations: AdminCreateUser (invitations, RESEND, username rules, aliases,
 //! schema), AdminGetUser, AdminSetUserPassword, AdminConfirmSignUp, AdminResetUserPassword.
-#![allow(clippy::unwrap_used)] // test helpers are not #[test] fns; a panic is the failure report
 
 use std::collections::HashMap;
 

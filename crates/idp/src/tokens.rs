@@ -387,3 +387,29 @@ impl VerifiedTokenCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jti_carries_the_issue_millis() {
+        let issued = Timestamp(1_700_000_123_456);
+        let jti = jti_at(issued);
+        assert_eq!(
+            uuid::Uuid::parse_str(&jti).map(|u| u.get_version_num()),
+            Ok(7)
+        );
+        assert_eq!(issued_millis(Some(&jti), 1_700_000_123), 1_700_000_123_456);
+    }
+
+    #[test]
+    fn other_jtis_fall_back_to_the_start_of_iat() {
+        let v4 = uuid::Uuid::new_v4().to_string();
+        assert_eq!(issued_millis(Some(&v4), 1_700_000_123), 1_700_000_123_000);
+        assert_eq!(issued_millis(None, 5), 5_000);
+        // A v7 jti disagreeing with iat is not trusted.
+        let jti = jti_at(Timestamp(1_700_000_999_001));
+        assert_eq!(issued_millis(Some(&jti), 1_700_000_123), 1_700_000_123_000);
+    }
+}
