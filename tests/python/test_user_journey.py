@@ -133,7 +133,12 @@ def test_sign_up_confirm_sign_in_refresh_get_user_sign_out(idp, endpoint):
 
 def test_wrong_password_and_tampered_token_are_refused(idp, endpoint):
     pool_id, client = _pool_and_client(idp)
-    idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="bob",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+    )
     idp.admin_set_user_password(UserPoolId=pool_id, Username="bob", Password=PASSWORD, Permanent=True)
     with pytest.raises(ClientError) as wrong:
         idp.initiate_auth(
@@ -160,7 +165,12 @@ def test_wrong_password_and_tampered_token_are_refused(idp, endpoint):
 
 def test_secret_client_needs_secret_hash(idp):
     pool_id, client = _pool_and_client(idp, GenerateSecret=True)
-    idp.admin_create_user(UserPoolId=pool_id, Username="carol", MessageAction="SUPPRESS")
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username="carol",
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "carol@example.com"}],
+    )
     idp.admin_set_user_password(UserPoolId=pool_id, Username="carol", Password=PASSWORD, Permanent=True)
     params = {"USERNAME": "carol", "PASSWORD": PASSWORD}
     with pytest.raises(ClientError) as missing:
@@ -175,7 +185,7 @@ def test_cli_signs_in_and_reads_the_user(aws, idp):
     pool_id, client = _pool_and_client(idp)
     code, _, err = aws(
         "cognito-idp", "admin-create-user", "--user-pool-id", pool_id, "--username", "dave",
-        "--message-action", "SUPPRESS",
+        "--message-action", "SUPPRESS", "--user-attributes", "Name=email,Value=dave@example.com",
     )
     assert code == 0, err
     code, _, err = aws(
