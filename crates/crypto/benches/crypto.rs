@@ -73,5 +73,33 @@ fn rsa_keygen(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rs256, argon2id, rsa_keygen);
+/// SRP sign-in math: one 3072-bit modexp with a 256-bit exponent (a verifier) as the unit,
+/// then each round trip's server work (challenge: one modexp; proof: two).
+fn srp(c: &mut Criterion) {
+    use cognate_crypto::srp;
+    c.bench_function("srp_modexp_3072_bits", |b| {
+        b.iter(|| srp::new_verifier("AbCdEfGhI", black_box("alice"), "Corr3ct!Horse"))
+    });
+    let (_, verifier) = srp::new_verifier("AbCdEfGhI", "alice", "Corr3ct!Horse");
+    c.bench_function("srp_initiate_challenge", |b| {
+        b.iter(|| srp::server_challenge(black_box(&verifier)).unwrap())
+    });
+    let challenge = srp::server_challenge(&verifier).unwrap();
+    let client_public = srp::server_challenge(&verifier).unwrap().public_b_hex;
+    let input = srp::ProofInput {
+        pool_name: "AbCdEfGhI",
+        user_id: "alice",
+        verifier_hex: &verifier,
+        client_public_hex: &client_public,
+        secret_b_hex: &challenge.secret_b_hex,
+        public_b_hex: &challenge.public_b_hex,
+        secret_block: b"block",
+        timestamp: "Wed Dec 2 01:05:02 UTC 2026",
+    };
+    c.bench_function("srp_verify_proof", |b| {
+        b.iter(|| srp::expected_signature(black_box(&input)).unwrap())
+    });
+}
+
+criterion_group!(benches, rs256, argon2id, rsa_keygen, srp);
 criterion_main!(benches);

@@ -12,7 +12,9 @@ pub mod keys;
 pub mod password;
 pub mod seal;
 pub mod secrets;
+pub mod sigv4;
 pub mod srp;
+pub mod totp;
 
 pub use error::{CryptoError, Result};
 pub use jwt::{ClaimChecks, Header};

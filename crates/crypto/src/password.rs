@@ -1,19 +1,24 @@
-//! Argon2id password hashing on tokio's blocking pool.
+//! Argon2id password hashing on a small pool of dedicated threads.
 //!
 //! Hashing is deliberately slow (≈35 ms with OWASP parameters), so it must not run on the
-//! async workers, and a burst of sign-ins must not spawn a thread each: a semaphore caps
-//! how many hashes run at once (one per core by default); the rest wait asynchronously.
+//! async workers, and a burst of sign-ins must not spawn a thread each: a fixed set of worker
+//! threads (one per core by default) takes jobs from a queue; callers wait asynchronously.
+//! Fixed, long-lived threads matter for memory too: each argon2 run allocates its whole cost
+//! (19 MiB with OWASP), and the allocator keeps that per thread, so tokio's blocking pool (whose
+//! threads come and go) grew the resident size to a gigabyte under load.
 //! Unknown users get a [`PasswordHasher::dummy_verify`] of the same cost, so response
 //! time does not reveal whether a username exists.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use rand::RngCore as _;
 use rand::rngs::OsRng;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::error::{CryptoError, Result};
 
@@ -81,7 +86,8 @@ pub struct PasswordHasher {
 struct Inner {
     profile: PasswordProfile,
     params: Params,
-    permits: Arc<Semaphore>,
+    /// The hashing threads' queue; they stop when the hasher (this sender) is dropped.
+    jobs: Sender<Job>,
     /// A well-formed PHC string with the profile's parameters that no password matches.
     dummy_phc: String,
 }
@@ -133,7 +139,7 @@ impl PasswordHasher {
             inner: Arc::new(Inner {
                 profile,
                 params,
-                permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+                jobs: start_workers(max_concurrent.max(1)),
                 dummy_phc,
             }),
         }
@@ -193,17 +199,49 @@ impl PasswordHasher {
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
-        let permit = Arc::clone(&self.inner.permits)
-            .acquire_owned()
-            .await
+        let (done, outcome) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            // A caller that stopped waiting needs no answer: skip the work.
+            if !done.is_closed() {
+                let _ = done.send(job());
+            }
+        });
+        self.inner
+            .jobs
+            .send(job)
             .map_err(|_| CryptoError::TaskFailed)?;
-        tokio::task::spawn_blocking(move || {
-            // Held until the hash finishes, even if the caller stops waiting.
-            let _permit = permit;
-            job()
-        })
-        .await
-        .map_err(|_| CryptoError::TaskFailed)
+        outcome.await.map_err(|_| CryptoError::TaskFailed)
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Starts `count` hashing threads sharing one queue. A thread that cannot be started is
+/// skipped; with none at all the queue is closed and every job fails instead of hanging.
+fn start_workers(count: usize) -> Sender<Job> {
+    let (jobs, queue) = channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    for n in 0..count {
+        let queue = Arc::clone(&queue);
+        // Detached: the thread ends by itself when the queue closes.
+        let _ = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || work(&queue));
+    }
+    jobs
+}
+
+/// Runs jobs until the hasher is dropped. A panicking job fails its caller (its answer channel
+/// is dropped) but not the thread.
+fn work(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        match next {
+            Ok(job) => {
+                let _ = catch_unwind(AssertUnwindSafe(job));
+            }
+            Err(_) => return,
+        }
     }
 }
 

@@ -14,8 +14,10 @@ use std::path::Path;
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes256Gcm, Key, KeyInit, Nonce};
+use hmac::{Hmac, Mac};
 use rand::RngCore as _;
 use rand::rngs::OsRng;
+use sha2::Sha256;
 
 use crate::error::{CryptoError, Result};
 
@@ -30,6 +32,8 @@ pub const KEY_LEN: usize = 32;
 #[derive(Clone)]
 pub struct SealKey {
     cipher: Aes256Gcm,
+    /// HMAC key derived from the seal key, for stable server-keyed values (`keyed_hash`).
+    mac_key: [u8; 32],
 }
 
 impl std::fmt::Debug for SealKey {
@@ -43,7 +47,21 @@ impl SealKey {
     pub fn from_bytes(key: [u8; KEY_LEN]) -> Self {
         SealKey {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key)),
+            mac_key: derive_mac_key(&key),
         }
+    }
+
+    /// A stable HMAC-SHA256 of `data` under a key derived from the seal key, separated by
+    /// `purpose`: values only the server can compute and that never change (e.g. the fake
+    /// SRP salt of an unknown user, so probing names tells nothing).
+    pub fn keyed_hash(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
+        let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.mac_key) else {
+            return [0; 32];
+        };
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
     }
 
     /// Parses a key written as 64 hex digits (surrounding whitespace ignored), as found in
@@ -154,6 +172,15 @@ fn versioned_aad(version: u8, aad: &[u8]) -> Vec<u8> {
     full.push(version);
     full.extend_from_slice(aad);
     full
+}
+
+/// The MAC key is a one-way function of the seal key, so MAC outputs reveal nothing of it.
+fn derive_mac_key(key: &[u8; KEY_LEN]) -> [u8; 32] {
+    let Ok(mut mac) = <Hmac<Sha256> as KeyInit>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    mac.update(b"cognate seal key / mac subkey");
+    mac.finalize().into_bytes().into()
 }
 
 fn random_key() -> [u8; KEY_LEN] {

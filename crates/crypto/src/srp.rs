@@ -88,6 +88,23 @@ fn verifier_for(pool_name: &str, user_id: &str, password: &str, salt: &BigUint) 
         .modpow(&private_x(pool_name, user_id, password, salt), &group.n)
 }
 
+/// The wire form of a salt given as bytes (as `new_verifier` writes its own).
+pub fn salt_hex(bytes: &[u8]) -> String {
+    to_hex(&BigUint::from_bytes_be(bytes))
+}
+
+/// A value shaped like a verifier (below N, full size) derived from `seed`: what unknown users
+/// and users without a verifier are challenged with, so the work and the answers look alike.
+pub fn verifier_like(seed: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(384);
+    let mut counter = 0u32;
+    while bytes.len() < 384 {
+        bytes.extend(Sha256::digest([seed, &counter.to_be_bytes()].concat()));
+        counter += 1;
+    }
+    to_hex(&(BigUint::from_bytes_be(&bytes) % &group().n))
+}
+
 fn parse_hex(value: &str) -> Result<BigUint> {
     if value.is_empty()
         || value.len() > MAX_PUBLIC_HEX

@@ -1,5 +1,6 @@
 //! A pool's RS256 signing keys: provisioning at creation (from the pre-generated buffer so
-//! CreateUserPool never waits on RSA key generation), filling missing keys, and the JWKS.
+//! CreateUserPool never waits on RSA key generation), generating missing keys on first use, and
+//! the JWKS.
 
 use cognate_awsjson::ApiError;
 use cognate_crypto::GeneratedKey;
@@ -24,17 +25,6 @@ pub fn prefilled_keys(idp: &Idp, pool_id: &UserPoolId, now: Timestamp) -> Vec<Si
                 .map(|key| record(idp, pool_id, *purpose, &key, now))
         })
         .collect()
-}
-
-/// Fills a pool's missing keys off the request path (the buffer ran dry at creation).
-pub fn fill_keys_in_background(idp: &Idp, pool_id: &UserPoolId) {
-    let idp = idp.clone();
-    let pool_id = pool_id.clone();
-    tokio::spawn(async move {
-        if let Err(error) = ensure_keys(&idp, &pool_id).await {
-            tracing::warn!(pool = %pool_id, %error, "could not fill the pool's signing keys");
-        }
-    });
 }
 
 /// The pool's keys, generating any that are missing. Replicas racing here converge: the store

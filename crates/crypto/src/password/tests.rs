@@ -78,7 +78,20 @@ async fn bursts_are_bounded_and_all_complete() {
     for job in jobs {
         job.await.unwrap().unwrap();
     }
-    assert_eq!(hasher.inner.permits.available_permits(), 1);
+    // Every job ran on the one hashing thread, none on an async worker or a fresh thread.
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let hasher = hasher.clone();
+            tokio::spawn(async move {
+                hasher
+                    .run_blocking(|| std::thread::current().name().map(str::to_string))
+                    .await
+            })
+        })
+        .collect();
+    for thread in threads {
+        assert_eq!(thread.await.unwrap().unwrap().as_deref(), Some("argon2-0"));
+    }
 }
 
 #[test]

@@ -15,8 +15,10 @@ pub async fn handle(
     let now = idp.clock.now();
     let id = UserPoolId::new(format!("{}_{}", idp.config.region, random_pool_suffix()));
     let pool = pools::new_pool(id, &input, now)?;
+    // Keys the buffer does not have now are generated on the pool's first use (JWKS, tokens):
+    // generating them here, or queueing one background generation per pool, would make a burst
+    // of creations cost minutes of CPU (and a slow shutdown) for pools that may never sign in.
     let keys = signing::prefilled_keys(&idp, &pool.id, now);
-    let missing_keys = keys.len() < signing::KEYS_PER_POOL;
     idp.store
         .create_pool(&pool, &keys)
         .await
@@ -24,9 +26,6 @@ pub async fn handle(
             StoreError::Conflict { .. } => internal(error),
             other => internal(other),
         })?;
-    if missing_keys {
-        signing::fill_keys_in_background(&idp, &pool.id);
-    }
     Ok(CreateUserPoolResponse {
         user_pool: Some(pools::wire_pool(&pool, &idp.config.account_id, 0)?),
     })
