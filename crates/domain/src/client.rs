@@ -32,6 +32,7 @@ pub struct AppClient {
 pub struct ClientSecret {
     pub secret_id: String,
     /// The secret sealed with the server key: AWS returns it on DescribeUserPoolClient.
+    #[serde(with = "crate::bytes::base64")]
     pub sealed: Vec<u8>,
     pub created_at: Timestamp,
 }

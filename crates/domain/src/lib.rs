@@ -1,8 +1,12 @@
 //! Cognate's domain: ids, entities, rules, storage traits and the injected services
 //! (clock, ids, message delivery). No HTTP, no SQL, no wire types.
 
+pub mod auth_event;
+pub mod bytes;
 pub mod client;
 pub mod clock;
+pub mod group;
+pub mod identity;
 pub mod ids;
 pub mod keys;
 pub mod password;
@@ -11,6 +15,7 @@ pub mod schema;
 pub mod store;
 pub mod tokens;
 pub mod user;
+pub mod user_filter;
 
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
 pub use store::{Page, Store, StoreError};

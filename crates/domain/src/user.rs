@@ -69,6 +69,7 @@ pub struct User {
     /// Password material: sealed (AES-GCM) argon2 hash and SRP verifier. None for users without one.
     pub password: Option<PasswordRecord>,
     /// Sealed hashes of previous passwords, newest first, for the pool's history rule.
+    #[serde(with = "crate::bytes::base64_list")]
     pub password_history: Vec<Vec<u8>>,
     /// MFA and everything else the user record carries, as a document owned by the idp layer.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -88,6 +89,7 @@ pub struct Alias {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordRecord {
     /// Sealed bytes; only the crypto layer can open them.
+    #[serde(with = "crate::bytes::base64")]
     pub sealed: Vec<u8>,
     pub set_at: Timestamp,
     /// Temporary passwords (AdminCreateUser) expire after the pool's validity days.
