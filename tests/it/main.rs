@@ -6,7 +6,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod auth_events;
 mod clients;
+mod groups;
+mod identity_credentials;
+mod identity_developer;
+mod identity_pools;
+mod identity_sts;
+mod list_users;
+mod mfa;
 mod new_password;
 mod oidc;
 mod pools;
@@ -15,5 +23,6 @@ mod recovery;
 mod refresh;
 mod revocation;
 mod signup;
+mod srp;
 mod users_admin;
 mod users_profile;

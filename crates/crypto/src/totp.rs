@@ -52,7 +52,11 @@ pub fn code_at(secret: &[u8], step: i64) -> String {
         digest[offset + 2],
         digest[offset + 3],
     ]);
-    format!("{:0width$}", value % 10u32.pow(DIGITS), width = DIGITS as usize)
+    format!(
+        "{:0width$}",
+        value % 10u32.pow(DIGITS),
+        width = DIGITS as usize
+    )
 }
 
 /// The step `code` is valid for at `now_secs`, within one step either way (clock drift), and

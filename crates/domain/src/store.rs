@@ -151,11 +151,28 @@ pub trait OutboxStore: Send + Sync {
 
 /// Everything a backend provides.
 pub trait Store:
-    PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore
+    PoolStore
+    + ClientStore
+    + KeyStore
+    + UserStore
+    + RefreshTokenStore
+    + OutboxStore
+    + crate::identity::IdentityStore
+    + crate::group::GroupStore
+    + crate::auth_event::AuthEventStore
 {
 }
 
-impl<T: PoolStore + ClientStore + KeyStore + UserStore + RefreshTokenStore + OutboxStore> Store
-    for T
+impl<
+    T: PoolStore
+        + ClientStore
+        + KeyStore
+        + UserStore
+        + RefreshTokenStore
+        + OutboxStore
+        + crate::identity::IdentityStore
+        + crate::group::GroupStore
+        + crate::auth_event::AuthEventStore,
+> Store for T
 {
 }

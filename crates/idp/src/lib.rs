@@ -1,12 +1,16 @@
 //! cognito-idp: user pools. One file per operation under `ops/`, registered in `ops/mod.rs`.
 
 pub mod auth;
+pub mod auth_events;
 mod clients;
 mod errors;
+pub mod groups;
+pub mod id_tokens;
 pub mod keycache;
 mod lookup;
+pub mod mfa;
 mod ops;
-mod paging;
+pub mod paging;
 mod pools;
 mod secret_hash;
 mod signing;

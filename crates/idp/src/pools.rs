@@ -143,7 +143,10 @@ pub fn apply_update(
         .as_ref()
         .and_then(|p| p.sign_in_policy.as_ref())
         .and_then(|p| serde_json::to_value(p).ok());
-    pool.settings = echo_settings(input, signin_policy)?;
+    let mut settings = echo_settings(input, signin_policy)?;
+    // MFA factors belong to SetUserPoolMfaConfig: an update keeps them.
+    crate::mfa::carry_factors(&pool.settings, &mut settings);
+    pool.settings = settings;
     pool.last_modified_at = now;
     Ok(())
 }

@@ -336,9 +336,9 @@ impl TokenGroups {
 }
 
 impl Idp {
-    /// The groups feature replaces this with the user's memberships.
-    async fn token_groups(&self, _pool: &UserPool, _user: &User) -> Result<TokenGroups> {
-        Ok(TokenGroups::default())
+    /// The user's memberships as claims (see `groups::token_groups`).
+    async fn token_groups(&self, pool: &UserPool, user: &User) -> Result<TokenGroups> {
+        self.groups_for_token(pool, user).await
     }
 }
 

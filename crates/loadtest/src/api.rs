@@ -28,6 +28,16 @@ impl Request {
     }
 }
 
+/// The `X-Amz-Target` of `op`: a cognito-idp operation name, or a full target of another
+/// service (`AWSCognitoIdentityService.GetId`).
+fn target(op: &str) -> String {
+    if op.contains('.') {
+        op.to_owned()
+    } else {
+        format!("{IDP_TARGET_PREFIX}{op}")
+    }
+}
+
 /// What one measured request came to.
 pub enum Outcome {
     /// HTTP 200.
@@ -85,7 +95,7 @@ impl Api {
         self.client
             .post(self.endpoint.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON_11))
-            .header("X-Amz-Target", format!("{IDP_TARGET_PREFIX}{op}"))
+            .header("X-Amz-Target", target(op))
             .body(body)
     }
 

@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 
 use crate::api::{Api, Request, field};
 
+mod identity;
 mod users;
 
 /// Every pool a run creates is named `<PREFIX>-<run id>-...`, so it is recognisable on a shared
@@ -100,6 +101,8 @@ enum Kind {
     AdminGetUser,
     AdminCreateUser,
     SignUp,
+    IdentityGetId,
+    IdentityGetCredentials,
 }
 
 struct Def {
@@ -112,7 +115,7 @@ const fn def(name: &'static str, about: &'static str, kind: Kind) -> Def {
     Def { name, about, kind }
 }
 
-static ALL: [Def; 10] = [
+static ALL: [Def; 12] = [
     def(
         "list-user-pools",
         "ListUserPools (MaxResults 60), one pool created first",
@@ -159,6 +162,16 @@ static ALL: [Def; 10] = [
         Kind::AdminCreateUser,
     ),
     def("sign-up", "SignUp, a new user per request", Kind::SignUp),
+    def(
+        "identity-get-id",
+        "cognito-identity GetId with the ID tokens of --users users (enhanced flow)",
+        Kind::IdentityGetId,
+    ),
+    def(
+        "identity-get-credentials",
+        "cognito-identity GetCredentialsForIdentity with the ID tokens of --users users",
+        Kind::IdentityGetCredentials,
+    ),
 ];
 
 #[async_trait]
@@ -183,6 +196,8 @@ impl Scenario for Def {
             Kind::AdminGetUser => users::admin_get_user(api, ctx).await,
             Kind::AdminCreateUser => users::admin_create_user(api, ctx).await,
             Kind::SignUp => users::sign_up(api, ctx).await,
+            Kind::IdentityGetId => identity::get_id(api, ctx).await,
+            Kind::IdentityGetCredentials => identity::get_credentials(api, ctx).await,
         }
     }
 }

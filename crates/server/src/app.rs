@@ -11,6 +11,7 @@ use cognate_crypto::keys::KeyFactory;
 use cognate_crypto::password::PasswordHasher;
 use cognate_crypto::seal::SealKey;
 use cognate_domain::{Clock, SystemClock, TestClock};
+use cognate_identity::{Identity, IdentityConfig};
 use cognate_idp::{Idp, IdpConfig};
 use tokio::net::TcpListener;
 
@@ -50,8 +51,8 @@ impl Application {
         let idp = Idp::new(
             store.clone(),
             clock.clone(),
-            seal,
-            keys,
+            seal.clone(),
+            keys.clone(),
             hasher,
             IdpConfig {
                 region: config.aws.region.clone(),
@@ -59,13 +60,26 @@ impl Application {
                 public_url: public_url.clone(),
             },
         );
+        let identity = Identity::new(
+            store.clone(),
+            clock.clone(),
+            seal.clone(),
+            keys.clone(),
+            idp.clone(),
+            IdentityConfig {
+                region: config.aws.region.clone(),
+                account_id: config.aws.account_id.clone(),
+                public_url: public_url.clone(),
+            },
+        );
         let mut registry = Registry::new();
         registry.merge(cognate_idp::registry(&idp));
-        registry.merge(cognate_identity::registry());
+        registry.merge(cognate_identity::registry(&identity));
 
         let state = AppState {
             registry: Arc::new(registry),
             idp,
+            identity,
             test_clock: test_clock.clone(),
             max_body_bytes: config.server.max_body_bytes,
         };

@@ -20,6 +20,7 @@ use tracing::Instrument;
 pub struct AppState {
     pub registry: Arc<Registry>,
     pub idp: Idp,
+    pub identity: cognate_identity::Identity,
     pub test_clock: Option<Arc<TestClock>>,
     pub max_body_bytes: usize,
 }
@@ -28,6 +29,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", post(aws_json))
         .route("/health", get(health))
+        .route(
+            "/cognito-identity/.well-known/jwks.json",
+            get(identity_jwks),
+        )
+        .route(
+            "/cognito-identity/.well-known/openid-configuration",
+            get(identity_openid_configuration),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",
@@ -50,9 +59,56 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
         Err(error) => return cognate_awsjson::error_response(&request_id, &error),
     };
     let span = tracing::info_span!("request", request_id = %request_id);
+    if is_sts(&parts.headers) {
+        return sts(&state, request_id, &parts, body).instrument(span).await;
+    }
     cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
         .instrument(span)
         .await
+}
+
+/// A form POST without `X-Amz-Target` is the AWS Query protocol: STS.
+fn is_sts(headers: &HeaderMap) -> bool {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    form && !headers.contains_key("x-amz-target")
+}
+
+async fn sts(
+    state: &AppState,
+    request_id: String,
+    parts: &axum::http::request::Parts,
+    body: Bytes,
+) -> Response {
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_string())))
+        .collect();
+    let request = cognate_identity::sts::StsRequest {
+        request_id: request_id.clone(),
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers,
+        body: body.to_vec(),
+    };
+    let reply = cognate_identity::sts::handle(&state.identity, request).await;
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/xml".to_string()),
+            (
+                header::HeaderName::from_static("x-amzn-requestid"),
+                request_id,
+            ),
+        ],
+        reply.body,
+    )
+        .into_response()
 }
 
 /// Reads at most `limit` bytes: a larger body is refused without being buffered whole.
@@ -84,6 +140,15 @@ async fn health() -> impl IntoResponse {
 
 async fn jwks(State(state): State<AppState>, Path(pool_id): Path<String>) -> Response {
     json_or_error(cognate_idp::wellknown::jwks(&state.idp, &pool_id).await)
+}
+
+/// The JWKS of Cognate's identity issuer (GetOpenIdToken's tokens).
+async fn identity_jwks(State(state): State<AppState>) -> Response {
+    json_or_error(cognate_identity::jwks(&state.identity).await)
+}
+
+async fn identity_openid_configuration(State(state): State<AppState>) -> Response {
+    json_or_error(Ok(cognate_identity::openid_configuration(&state.identity)))
 }
 
 async fn openid_configuration(

@@ -13,6 +13,7 @@
 //! (e.g. Postgres without `TEST_DATABASE_URL`); a [`Harness`] may carry a teardown (dropping a
 //! scratch database) that runs whether the case passes or panics.
 
+pub mod bench;
 pub mod cases;
 pub mod fixtures;
 
@@ -120,6 +121,17 @@ macro_rules! store_contract_tests {
             listing::list_users_by_unicode_values,
             listing::list_users_by_long_values,
             listing::list_users_filtered_pages_each_user_once,
+            groups::group_crud_and_case_insensitive_names,
+            groups::group_list_pages_each_group_once,
+            groups::group_members_both_ways,
+            groups::group_memberships_die_with_group_user_and_pool,
+            auth_events::auth_events_newest_first_with_feedback,
+            identity::identity_pool_crud_and_paging,
+            identity::identity_logins_bind_one_identity,
+            identity::identity_concurrent_first_logins_converge,
+            identity::identity_list_delete_and_cascade,
+            identity::identity_issuer_keys_converge,
+            identity::identity_logins_link_move_and_remove,
         );
     };
     (@cases ($make:expr) $($module:ident :: $case:ident),* $(,)?) => {

@@ -3,10 +3,13 @@
 //! Queries are runtime-checked (`sqlx::query` with binds); the contract suite
 //! (`cognate-store-contract`, run by `tests/contract.rs`) exercises every one of them.
 
+mod auth_events;
 mod clients;
 mod error;
+mod groups;
 #[cfg(test)]
 mod explain_tests;
+mod identity;
 mod keys;
 mod plan;
 mod pools;

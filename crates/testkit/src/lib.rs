@@ -4,6 +4,8 @@
 mod errors;
 mod fixtures;
 mod outbox;
+pub mod srp_client;
+pub mod totp_client;
 
 use std::sync::Arc;
 

@@ -2,14 +2,18 @@
 //! RespondToAuthChallenge, token refresh and revocation. One module per flow; what they share
 //! (parameters, flow gating, outcomes, Cognito's sign-in errors) is here.
 //!
-//! Flows not built yet (SRP, custom, choice-based) answer `UnsupportedOperationException`
+//! Flows not built yet (custom, choice-based) answer `UnsupportedOperationException`
 //! naming the flow: a later feature adds its module and its arm in `initiate`.
 
 pub mod client_secret;
+pub mod mfa;
+pub mod mfa_setup;
 pub mod new_password;
 pub mod refresh;
 pub mod revoke;
 pub mod session;
+pub mod srp;
+mod srp_time;
 pub mod user_password;
 
 use std::collections::BTreeMap;
@@ -68,7 +72,8 @@ impl From<Outcome> for Reply {
                 parameters,
             } => Self {
                 challenge_name: Some(name),
-                session: Some(session.into()),
+                // PASSWORD_VERIFIER has none: its SECRET_BLOCK is the session, as on AWS.
+                session: (!session.is_empty()).then(|| session.into()),
                 challenge_parameters: Some(parameters),
                 authentication_result: None,
             },
@@ -136,7 +141,8 @@ impl Idp {
                 let result = self.refresh(pool, client, token, proof, via).await?;
                 Ok(Outcome::Tokens(result))
             }
-            AuthFlowType::UserSrpAuth | AuthFlowType::CustomAuth | AuthFlowType::UserAuth => {
+            AuthFlowType::UserSrpAuth => self.srp_sign_in(pool, client, &params).await,
+            AuthFlowType::CustomAuth | AuthFlowType::UserAuth => {
                 Err(ErrorCode::UnsupportedOperationException
                     .msg(format!("The {flow} flow is not supported by Cognate yet")))
             }
@@ -158,6 +164,18 @@ impl Idp {
         match challenge {
             ChallengeNameType::NewPasswordRequired => {
                 self.answer_new_password(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::SoftwareTokenMfa => {
+                self.answer_software_token(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::MfaSetup => {
+                self.answer_mfa_setup(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::PasswordVerifier => {
+                self.answer_password_verifier(pool, client, &responses)
                     .await
             }
             other => Err(ErrorCode::UnsupportedOperationException.msg(format!(

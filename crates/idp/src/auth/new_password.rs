@@ -15,7 +15,6 @@ use serde_json::Value;
 use super::{Outcome, Params, session, user_disabled};
 use crate::Idp;
 use crate::errors::Result;
-use crate::tokens::{Refresh, SignIn};
 use crate::users::attributes::{self, Writer, readable_by};
 use crate::users::state::{UserState, lockout};
 
@@ -101,11 +100,7 @@ impl Idp {
                 Ok(())
             })
             .await?;
-        let sign_in = SignIn::new(self);
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        self.after_first_factor(pool, client, &user, now).await
     }
 }
 

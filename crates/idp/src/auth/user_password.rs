@@ -18,7 +18,7 @@ use cognate_model::idp::ErrorCode;
 use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, user_disabled};
 use crate::Idp;
 use crate::errors::Result;
-use crate::tokens::{Refresh, SignIn, not_authorized};
+use crate::tokens::not_authorized;
 use crate::users::state::{UserState, lockout};
 use crate::users::user_not_found;
 
@@ -55,11 +55,7 @@ impl Idp {
             return self.new_password_challenge(pool, client, &user, now).await;
         }
         let user = self.clear_failures(pool, user, now).await?;
-        let sign_in = SignIn::new(self);
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        self.after_first_factor(pool, client, &user, now).await
     }
 
     /// The answer for a name that is no user: a wrong password's when the client prevents
@@ -145,7 +141,7 @@ impl Idp {
 
 /// After the password matched: the account must be enabled, confirmed, and not holding an
 /// expired temporary password.
-fn check_account(idp: &Idp, pool: &UserPool, user: &User, now: Timestamp) -> Result<()> {
+pub(crate) fn check_account(idp: &Idp, pool: &UserPool, user: &User, now: Timestamp) -> Result<()> {
     if !user.enabled {
         return Err(user_disabled());
     }

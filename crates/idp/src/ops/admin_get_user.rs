@@ -12,6 +12,7 @@ pub async fn handle(
 ) -> Result<AdminGetUserResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let user = idp.require_user(&pool, &input.username).await?;
+    let mfa = wire::mfa_settings(&user);
     Ok(AdminGetUserResponse {
         username: user.username.as_str().into(),
         user_attributes: Some(attributes::to_wire(&user.attributes, |_| true)),
@@ -19,6 +20,8 @@ pub async fn handle(
         user_last_modified_date: Some(user.last_modified_at.epoch_seconds()),
         enabled: Some(user.enabled),
         user_status: Some(wire::status(&user)),
+        preferred_mfa_setting: mfa.preferred,
+        user_mfa_setting_list: mfa.enabled,
         ..Default::default()
     })
 }

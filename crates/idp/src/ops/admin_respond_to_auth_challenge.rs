@@ -16,7 +16,7 @@ pub async fn handle(
     let client = idp
         .pool_client(&input.user_pool_id, input.client_id.expose())
         .await?;
-    let outcome = idp
+    let result = idp
         .respond(
             &pool,
             &client,
@@ -24,7 +24,10 @@ pub async fn handle(
             input.session.as_deref(),
             Params(input.challenge_responses.as_ref()),
         )
-        .await?;
+        .await;
+    let username = Params(input.challenge_responses.as_ref()).get("USERNAME");
+    idp.note_sign_in(&pool, username, &result).await;
+    let outcome = result?;
     let reply = Reply::from(outcome);
     Ok(AdminRespondToAuthChallengeResponse {
         challenge_name: reply.challenge_name,

@@ -3,7 +3,9 @@
 //! one must meet the pool's policy and history. Tokens stay valid, as on AWS.
 
 use cognate_awsjson::RequestContext;
-use cognate_model::idp::{ChangePasswordRequest, ChangePasswordResponse, ErrorCode};
+use cognate_model::idp::{
+    ChangePasswordRequest, ChangePasswordResponse, ErrorCode, EventResponseType, EventType,
+};
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
@@ -33,6 +35,7 @@ pub async fn handle(
     }
     if caller.user.password.is_some() && !idp.verify_password(&caller.user, previous).await? {
         record_failure(&idp, &caller).await?;
+        note_change(&idp, &caller, EventResponseType::Fail).await;
         return Err(incorrect_password());
     }
     let mut changed = caller.user.clone();
@@ -58,7 +61,14 @@ pub async fn handle(
         Ok(())
     })
     .await?;
+    note_change(&idp, &caller, EventResponseType::Pass).await;
     Ok(ChangePasswordResponse {})
+}
+
+async fn note_change(idp: &Idp, caller: &SignedIn, response: EventResponseType) {
+    let key = &caller.user.username_key;
+    idp.record_auth_event(&caller.pool, key, EventType::PasswordChange, response)
+        .await;
 }
 
 async fn record_failure(idp: &Idp, caller: &SignedIn) -> Result<()> {

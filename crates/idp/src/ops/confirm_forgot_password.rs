@@ -58,5 +58,12 @@ pub async fn handle(
         })
         .await?;
     idp.end_refresh_tokens(pool, &saved).await?;
+    idp.record_auth_event(
+        pool,
+        &saved.username_key,
+        cognate_model::idp::EventType::ForgotPassword,
+        cognate_model::idp::EventResponseType::Pass,
+    )
+    .await;
     Ok(ConfirmForgotPasswordResponse {})
 }

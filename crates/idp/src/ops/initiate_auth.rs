@@ -6,6 +6,7 @@ use cognate_model::idp::{InitiateAuthRequest, InitiateAuthResponse};
 
 use crate::Idp;
 use crate::auth::{Api, Params, Reply};
+use crate::auth_events::is_sign_in_flow;
 use crate::errors::Result;
 
 pub async fn handle(
@@ -16,9 +17,14 @@ pub async fn handle(
     let client = idp.client(input.client_id.expose()).await?;
     let pool = idp.pool(client.pool_id.as_str()).await?;
     let params = Params(input.auth_parameters.as_ref());
-    let outcome = idp
+    let result = idp
         .initiate(Api::Client, &pool, &client, &input.auth_flow, params)
-        .await?;
+        .await;
+    if is_sign_in_flow(&input.auth_flow) {
+        let username = Params(input.auth_parameters.as_ref()).get("USERNAME");
+        idp.note_sign_in(&pool, username, &result).await;
+    }
+    let outcome = result?;
     let reply = Reply::from(outcome);
     Ok(InitiateAuthResponse {
         challenge_name: reply.challenge_name,

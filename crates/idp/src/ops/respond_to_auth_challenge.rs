@@ -14,7 +14,7 @@ pub async fn handle(
 ) -> Result<RespondToAuthChallengeResponse> {
     let client = idp.client(input.client_id.expose()).await?;
     let pool = idp.pool(client.pool_id.as_str()).await?;
-    let outcome = idp
+    let result = idp
         .respond(
             &pool,
             &client,
@@ -22,7 +22,10 @@ pub async fn handle(
             input.session.as_deref(),
             Params(input.challenge_responses.as_ref()),
         )
-        .await?;
+        .await;
+    let username = Params(input.challenge_responses.as_ref()).get("USERNAME");
+    idp.note_sign_in(&pool, username, &result).await;
+    let outcome = result?;
     let reply = Reply::from(outcome);
     Ok(RespondToAuthChallengeResponse {
         challenge_name: reply.challenge_name,

@@ -62,6 +62,13 @@ pub async fn handle(
         ),
         _ => None,
     };
+    idp.record_auth_event(
+        pool,
+        &user.username_key,
+        cognate_model::idp::EventType::SignUp,
+        cognate_model::idp::EventResponseType::Pass,
+    )
+    .await;
     Ok(SignUpResponse {
         user_confirmed: false,
         code_delivery_details,

@@ -53,7 +53,7 @@ impl Idp {
         let phc = self.hasher.hash(candidate).await.map_err(hash_failure)?;
         let material = PasswordMaterial {
             phc,
-            srp: self.srp_verifier_for(pool, user, candidate),
+            srp: Some(self.srp_verifier_for(pool, user, candidate).await?),
         };
         let sealed = self.seal_material(user, &material)?;
         if let Some(previous) = user.password.take() {
@@ -143,14 +143,28 @@ impl Idp {
         serde_json::from_slice(&plain).map_err(|_| ApiError::internal())
     }
 
-    /// The SRP verifier to store beside the hash. SRP sign-in is a later feature: none yet.
-    fn srp_verifier_for(
+    /// The SRP verifier to store beside the hash: salt and g^x over
+    /// `<poolName><username>:<password>`, the username being what the challenge sends as
+    /// USER_ID_FOR_SRP (the stored one; usernames never change).
+    async fn srp_verifier_for(
         &self,
-        _pool: &UserPool,
-        _user: &User,
-        _password: &str,
-    ) -> Option<SrpVerifier> {
-        None
+        pool: &UserPool,
+        user: &User,
+        password: &str,
+    ) -> Result<SrpVerifier> {
+        let pool_name = crate::auth::srp::pool_name(pool).to_string();
+        let user_id = user.username.clone();
+        let password = password.to_owned();
+        // One 3072-bit exponentiation: off the async threads.
+        let (salt_hex, verifier_hex) = tokio::task::spawn_blocking(move || {
+            cognate_crypto::srp::new_verifier(&pool_name, &user_id, &password)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?;
+        Ok(SrpVerifier {
+            salt_hex,
+            verifier_hex,
+        })
     }
 }
 

@@ -25,8 +25,8 @@ pub fn user_type(user: &User) -> UserType {
     }
 }
 
-/// A user's MFA settings as GetUser and AdminGetUser return them. MFA is a later feature: no
-/// user has any yet, and AWS then omits all three members.
+/// A user's MFA settings as GetUser and AdminGetUser return them; AWS omits all three members
+/// when the user has no MFA factor.
 #[derive(Debug, Default)]
 pub struct MfaSettings {
     pub options: Option<Vec<cognate_model::idp::MFAOptionType>>,
@@ -34,6 +34,12 @@ pub struct MfaSettings {
     pub enabled: Option<Vec<String>>,
 }
 
-pub fn mfa_settings(_user: &User) -> MfaSettings {
-    MfaSettings::default()
+pub fn mfa_settings(user: &User) -> MfaSettings {
+    let mfa = crate::mfa::UserMfa::of(&super::state::UserState::of(user));
+    let enabled = mfa.enabled();
+    MfaSettings {
+        options: None,
+        preferred: mfa.preferred.filter(|p| enabled.contains(p)),
+        enabled: (!enabled.is_empty()).then_some(enabled),
+    }
 }

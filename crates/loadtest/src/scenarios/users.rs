@@ -101,7 +101,7 @@ impl UserPool {
 
 /// AdminCreateUser leaves the user in FORCE_CHANGE_PASSWORD; a permanent password confirms it,
 /// so USER_PASSWORD_AUTH succeeds without a NEW_PASSWORD_REQUIRED challenge.
-async fn create_user(api: &Api, pool: &str, username: &str) -> anyhow::Result<()> {
+pub(super) async fn create_user(api: &Api, pool: &str, username: &str) -> anyhow::Result<()> {
     let body = json!({"UserPoolId": pool, "Username": username, "MessageAction": "SUPPRESS"});
     api.call("AdminCreateUser", body).await?;
     let body = json!({
@@ -111,7 +111,7 @@ async fn create_user(api: &Api, pool: &str, username: &str) -> anyhow::Result<()
     Ok(())
 }
 
-fn password_auth(client: &str, username: &str) -> Value {
+pub(super) fn password_auth(client: &str, username: &str) -> Value {
     json!({
         "AuthFlow": "USER_PASSWORD_AUTH",
         "ClientId": client,

@@ -1,6 +1,9 @@
 //! The contract cases. Each starts from an empty store and panics on a breach.
 
+pub mod auth_events;
 pub mod clients;
+pub mod groups;
+pub mod identity;
 pub mod keys;
 pub mod listing;
 pub mod pools;

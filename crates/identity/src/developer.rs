@@ -1,0 +1,84 @@
+//! Developer-authenticated identities: the pool's developer provider name binds a developer's
+//! user identifier to an identity like any other login, and the identity's holder comes back
+//! with the OpenID token Cognate issued (`cognito-identity.amazonaws.com` in Logins).
+
+use cognate_domain::identity::{IdentityLogin, IdentityPool};
+use cognate_domain::ids::UserPoolId;
+use cognate_idp::id_tokens::VerifiedIdToken;
+use cognate_model::identity::ErrorCode;
+use serde_json::Value;
+
+use crate::errors::{Result, invalid_parameter, not_authorized};
+use crate::logins::VerifiedLogin;
+use crate::{Identity, pools};
+
+/// The Logins key under which Cognate's own OpenID tokens come back.
+pub const COGNITO_IDENTITY_PROVIDER: &str = "cognito-identity.amazonaws.com";
+
+/// The pool's developer provider name, which `name` must be.
+pub fn developer_provider(pool: &IdentityPool, name: Option<&str>) -> Result<String> {
+    let configured = pools::wire_pool(pool)
+        .developer_provider_name
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            ErrorCode::ResourceNotFoundException
+                .msg("The identity pool has no developer provider name.")
+        })?;
+    match name {
+        Some(name) if name != configured => Err(not_authorized(format!(
+            "Invalid developer provider name {name}: this pool's is {configured}."
+        ))),
+        _ => Ok(configured),
+    }
+}
+
+pub fn developer_login(pool: &IdentityPool, provider: &str, user: &str) -> Result<IdentityLogin> {
+    if user.is_empty() {
+        return Err(invalid_parameter("DeveloperUserIdentifier must not be empty."));
+    }
+    Ok(IdentityLogin {
+        pool_id: pool.id.clone(),
+        provider: provider.to_string(),
+        subject: user.to_string(),
+    })
+}
+
+impl Identity {
+    /// Verifies an OpenID token of Cognate's identity issuer for `identity_id` of `pool`.
+    pub async fn verify_identity_token(
+        &self,
+        pool: &IdentityPool,
+        identity_id: &str,
+        token: &str,
+    ) -> Result<VerifiedLogin> {
+        let invalid = || not_authorized("Invalid login token. Not a valid OpenId Connect identity token.");
+        let key = self.issuer_key().await?;
+        let claims = cognate_crypto::jwt::verify(token, |kid| {
+            (kid == key.kid()).then(|| key.public_key().clone())
+        })
+        .map_err(|_| invalid())?;
+        let Value::Object(claims) = claims else {
+            return Err(invalid());
+        };
+        let text = |name: &str| claims.get(name).and_then(Value::as_str);
+        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or_default();
+        if text("iss") != Some(self.issuer().as_str())
+            || text("aud") != Some(pool.id.as_str())
+            || text("sub") != Some(identity_id)
+        {
+            return Err(invalid());
+        }
+        if exp <= self.clock.now().secs() {
+            return Err(not_authorized("Invalid login token. Token expired."));
+        }
+        Ok(VerifiedLogin {
+            provider: COGNITO_IDENTITY_PROVIDER.to_string(),
+            subject: identity_id.to_string(),
+            client_id: String::new(),
+            token: VerifiedIdToken {
+                pool_id: UserPoolId::new(""),
+                claims,
+            },
+        })
+    }
+}
