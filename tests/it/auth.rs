@@ -651,7 +651,10 @@ async fn flows_not_enabled_are_refused(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(srp.challenge_name, Some(ChallengeNameType::PasswordVerifier));
+    assert_eq!(
+        srp.challenge_name,
+        Some(ChallengeNameType::PasswordVerifier)
+    );
 }
 
 async fn account_states_refuse_sign_in(app: TestApp) {

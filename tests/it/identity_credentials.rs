@@ -26,6 +26,7 @@ backend_tests!(
     rules_mapping_picks_or_denies,
     open_id_token_names_pool_and_identity,
     list_describe_unlink_delete_identities,
+    server_side_token_check_refuses_signed_out_users,
 );
 
 /// A user pool + client + signed-in user linked to a new identity pool with roles.
@@ -719,4 +720,38 @@ async fn list_describe_unlink_delete_identities(app: TestApp) {
             .await,
     );
     assert_eq!(code, "ResourceNotFoundException");
+}
+
+async fn server_side_token_check_refuses_signed_out_users(app: TestApp) {
+    let (user_pool, client) = app.pool_with_client().await;
+    app.confirmed_user(&user_pool, "alice", PASSWORD).await;
+    let id_token = sign_in(&app, &client, "alice", PASSWORD)
+        .await
+        .id_token
+        .unwrap();
+    let checked = cognate_testkit::identity::types::CognitoIdentityProvider::builder()
+        .provider_name(provider_name(&user_pool))
+        .client_id(&client)
+        .server_side_token_check(true)
+        .build();
+    let pool = identity_pool(&app, false, vec![checked]).await;
+    let name = provider_name(&user_pool);
+    get_id_with(&app, &pool, &name, &id_token).await;
+    app.clock.advance_secs(1);
+    app.idp
+        .admin_user_global_sign_out()
+        .user_pool_id(&user_pool)
+        .username("alice")
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = failure(
+        app.identity
+            .get_id()
+            .identity_pool_id(&pool)
+            .logins(&name, &id_token)
+            .send()
+            .await,
+    );
+    assert_eq!(code, "NotAuthorizedException");
 }

@@ -108,7 +108,10 @@ async fn lookup_merge_and_unlink(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(found.identity_id.as_deref(), Some(alice.as_str()));
-    assert_eq!(found.developer_user_identifier_list, Some(vec!["alice".to_string()]));
+    assert_eq!(
+        found.developer_user_identifier_list,
+        Some(vec!["alice".to_string()])
+    );
 
     let merged = app
         .identity
@@ -184,7 +187,13 @@ async fn developer_tokens_buy_credentials_for_their_identity_only(app: TestApp) 
         .send()
         .await
         .unwrap();
-    assert!(out.credentials.unwrap().access_key_id.unwrap().starts_with("ASIA"));
+    assert!(
+        out.credentials
+            .unwrap()
+            .access_key_id
+            .unwrap()
+            .starts_with("ASIA")
+    );
     let (code, _) = failure(
         app.identity
             .get_credentials_for_identity()

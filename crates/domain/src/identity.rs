@@ -63,6 +63,7 @@ pub struct CredentialRecord {
     /// The session of the assumed-role ARN (`CognitoIdentityCredentials` for identity pools).
     #[serde(default)]
     pub session_name: String,
+    #[serde(with = "crate::bytes::base64")]
     pub sealed_secret: Vec<u8>,
     pub session_token_hash: String,
     #[serde(default)]

@@ -36,7 +36,9 @@ impl Identity {
         };
         // Cognate's own OpenID token (developer-authenticated identities) names the identity.
         if let Some(token) = logins.get(COGNITO_IDENTITY_PROVIDER) {
-            let login = self.verify_identity_token(pool, &identity.id, token).await?;
+            let login = self
+                .verify_identity_token(pool, &identity.id, token)
+                .await?;
             if identity.logins.is_empty() {
                 return Err(not_authorized(LOGINS_MISMATCH));
             }

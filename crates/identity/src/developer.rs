@@ -34,7 +34,9 @@ pub fn developer_provider(pool: &IdentityPool, name: Option<&str>) -> Result<Str
 
 pub fn developer_login(pool: &IdentityPool, provider: &str, user: &str) -> Result<IdentityLogin> {
     if user.is_empty() {
-        return Err(invalid_parameter("DeveloperUserIdentifier must not be empty."));
+        return Err(invalid_parameter(
+            "DeveloperUserIdentifier must not be empty.",
+        ));
     }
     Ok(IdentityLogin {
         pool_id: pool.id.clone(),
@@ -51,7 +53,8 @@ impl Identity {
         identity_id: &str,
         token: &str,
     ) -> Result<VerifiedLogin> {
-        let invalid = || not_authorized("Invalid login token. Not a valid OpenId Connect identity token.");
+        let invalid =
+            || not_authorized("Invalid login token. Not a valid OpenId Connect identity token.");
         let key = self.issuer_key().await?;
         let claims = cognate_crypto::jwt::verify(token, |kid| {
             (kid == key.kid()).then(|| key.public_key().clone())
@@ -61,7 +64,10 @@ impl Identity {
             return Err(invalid());
         };
         let text = |name: &str| claims.get(name).and_then(Value::as_str);
-        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or_default();
+        let exp = claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .unwrap_or_default();
         if text("iss") != Some(self.issuer().as_str())
             || text("aud") != Some(pool.id.as_str())
             || text("sub") != Some(identity_id)

@@ -46,9 +46,8 @@ pub async fn handle(
         .map_err(internal)?;
     let record = match (bound, input.identity_id.as_deref()) {
         (Some(bound), Some(asked)) if bound.id != asked => {
-            return Err(ErrorCode::ResourceConflictException.msg(
-                "The developer user identifier is already linked to another identity.",
-            ));
+            return Err(ErrorCode::ResourceConflictException
+                .msg("The developer user identifier is already linked to another identity."));
         }
         (Some(bound), _) => bound,
         (None, Some(asked)) => {

@@ -22,7 +22,11 @@ pub async fn handle(
                 .await
                 .map_err(internal)?
                 .ok_or_else(|| identity_not_found(user))?;
-            if input.identity_id.as_ref().is_some_and(|asked| *asked != bound.id) {
+            if input
+                .identity_id
+                .as_ref()
+                .is_some_and(|asked| *asked != bound.id)
+            {
                 return Err(identity_not_found(user));
             }
             bound.id

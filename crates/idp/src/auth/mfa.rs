@@ -41,9 +41,8 @@ impl Idp {
             }
             // A factor we cannot challenge with must not be skipped: refuse, typed.
             if mfa.sms_enabled || mfa.email_enabled {
-                return Err(ErrorCode::UnsupportedOperationException.msg(
-                    "The SMS_MFA and EMAIL_OTP challenges are not supported by Cognate yet",
-                ));
+                return Err(ErrorCode::UnsupportedOperationException
+                    .msg("The SMS_MFA and EMAIL_OTP challenges are not supported by Cognate yet"));
             }
             if pool.mfa_configuration == MfaConfiguration::On {
                 if PoolFactors::of(pool).software_token_enabled() {

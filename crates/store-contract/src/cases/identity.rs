@@ -272,7 +272,10 @@ pub async fn identity_logins_link_move_and_remove(store: &dyn Store) {
         .expect("move");
     assert_eq!(moved.id, b.id);
     assert_eq!(moved.logins, vec![PROVIDER.to_string()]);
-    assert_eq!(store.get_identity(&a.id).await.map(|i| i.logins), Ok(vec![]));
+    assert_eq!(
+        store.get_identity(&a.id).await.map(|i| i.logins),
+        Ok(vec![])
+    );
     assert_eq!(
         store.move_login(&login(&pool, "nobody"), &b.id).await,
         Err(StoreError::NotFound)
