@@ -7,9 +7,9 @@
 mod auth_events;
 mod clients;
 mod error;
-mod groups;
 #[cfg(test)]
 mod explain_tests;
+mod groups;
 mod identity;
 mod keys;
 mod plan;
