@@ -98,6 +98,7 @@ async function main() {
     assert.equal(failure.code, "NotAuthorizedException");
     assert.equal(failure.message, "Incorrect username or password.");
     console.log("ok - wrong password is refused");
+    console.log("js: 2 passed, 0 failed");
   } finally {
     child.kill();
   }
