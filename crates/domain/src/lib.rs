@@ -9,6 +9,7 @@ pub mod group;
 pub mod identity;
 pub mod ids;
 pub mod keys;
+pub mod listing;
 pub mod password;
 pub mod pool;
 pub mod schema;

@@ -7,7 +7,7 @@ use sqlx::types::Json;
 
 use crate::PgStore;
 use crate::error::map_err;
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 /// The page key after the last event: its sequence number (newest first, so "after" is lower).
 fn parse_after(after: Option<&str>) -> i64 {

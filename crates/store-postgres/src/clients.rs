@@ -7,7 +7,7 @@ use sqlx::types::Json;
 
 use crate::PgStore;
 use crate::error::map_err;
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 #[async_trait]
 impl ClientStore for PgStore {

@@ -7,9 +7,9 @@ use std::future::Future;
 
 use sqlx::{Executor, PgConnection, Row};
 
-use crate::plan::FilterPlan;
 use crate::users::list_users_query;
 use crate::{PgStore, create_scratch_database, drop_scratch_database};
+use cognate_domain::listing::FilterPlan;
 
 fn filters() -> Vec<(UserFilter, &'static str)> {
     let filter = |field, prefix, value: &str| UserFilter {

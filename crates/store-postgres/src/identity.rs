@@ -9,7 +9,7 @@ use sqlx::types::Json;
 
 use crate::PgStore;
 use crate::error::map_err;
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 const IDENTITY_BY_LOGIN: &str = "SELECT i.data FROM identity_logins l \
      JOIN identities i ON i.id = l.identity_id \

@@ -12,7 +12,6 @@ mod explain_tests;
 mod groups;
 mod identity;
 mod keys;
-mod plan;
 mod pools;
 mod scratch;
 mod tokens;

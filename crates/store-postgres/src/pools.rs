@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use crate::PgStore;
 use crate::error::map_err;
 use crate::keys::insert_keys;
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 #[async_trait]
 impl PoolStore for PgStore {

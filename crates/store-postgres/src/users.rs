@@ -8,7 +8,7 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use crate::PgStore;
 use crate::error::map_err;
-use crate::plan::{FilterPlan, TextMatch, fetch_limit, page};
+use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit, page};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
 /// statement each, whatever the number of rows.

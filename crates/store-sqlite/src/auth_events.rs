@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 /// The page key after the last event: its sequence number (newest first, so "after" is lower).
 fn parse_after(after: Option<&str>) -> i64 {

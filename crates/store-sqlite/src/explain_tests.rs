@@ -5,8 +5,8 @@ use cognate_domain::user::{FilterField, UserFilter};
 use sqlx::Row;
 
 use crate::SqliteStore;
-use crate::plan::FilterPlan;
 use crate::users::list_users_query;
+use cognate_domain::listing::FilterPlan;
 
 fn filters() -> Vec<(UserFilter, &'static str)> {
     let filter = |field, prefix, value: &str| UserFilter {

@@ -6,7 +6,7 @@ use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
     serde_json::from_str(data).map_err(json_err)

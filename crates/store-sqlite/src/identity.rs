@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 fn decode<T: DeserializeOwned>(data: &str) -> Result<T, StoreError> {
     serde_json::from_str(data).map_err(json_err)

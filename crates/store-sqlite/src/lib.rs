@@ -11,7 +11,6 @@ mod explain_tests;
 mod groups;
 mod identity;
 mod keys;
-mod plan;
 mod pools;
 mod tokens;
 mod users;

@@ -8,7 +8,7 @@ use cognate_domain::{Page, StoreError};
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
 use crate::keys::insert_keys;
-use crate::plan::{fetch_limit, page};
+use cognate_domain::listing::{fetch_limit, page};
 
 fn decode(data: &str) -> Result<UserPool, StoreError> {
     serde_json::from_str(data).map_err(json_err)

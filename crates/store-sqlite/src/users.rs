@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
-use crate::plan::{FilterPlan, TextMatch, fetch_limit, page};
+use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit, page};
 
 fn decode(data: &str) -> Result<User, StoreError> {
     serde_json::from_str(data).map_err(json_err)

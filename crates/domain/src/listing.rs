@@ -1,16 +1,16 @@
-//! Backend-neutral pieces of the listings: ListUsers filters turned into key ranges, and pages.
-//! (The Postgres store has a copy of this file: keep them in step.)
+//! Backend-neutral pieces of the stores' listings: ListUsers filters turned into key ranges, and
+//! pages. Both store crates build their SQL from these, so the backends cannot drift apart.
 
-use cognate_domain::Page;
-use cognate_domain::user::{FilterField, UserFilter};
+use crate::Page;
+use crate::user::{FilterField, UserFilter};
 
 /// How many leading characters of an attribute value the filter index holds
 /// (`substr(value, 1, 256)` in the migrations).
-pub(crate) const INDEXED_CHARS: usize = 256;
+pub const INDEXED_CHARS: usize = 256;
 
 /// A comparison on one text column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TextMatch {
+pub enum TextMatch {
     Exact(String),
     /// `from <= value < until`; no upper bound when `until` is None.
     Range {
@@ -33,7 +33,7 @@ impl TextMatch {
 
     /// The same comparison on the first `INDEXED_CHARS` characters, and whether the whole value
     /// must be rechecked because the truncated comparison may accept more.
-    pub(crate) fn indexed(&self) -> (TextMatch, bool) {
+    pub fn indexed(&self) -> (TextMatch, bool) {
         match self {
             Self::Exact(value) => {
                 let cut = truncate_chars(value, INDEXED_CHARS);
@@ -58,7 +58,7 @@ impl TextMatch {
 
 /// What a ListUsers filter asks of the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FilterPlan {
+pub enum FilterPlan {
     /// Every user of the pool.
     All,
     /// No user can match.
@@ -73,7 +73,7 @@ pub(crate) enum FilterPlan {
 }
 
 impl FilterPlan {
-    pub(crate) fn new(filter: Option<&UserFilter>) -> Self {
+    pub fn new(filter: Option<&UserFilter>) -> Self {
         let Some(filter) = filter else {
             return Self::All;
         };
@@ -106,7 +106,7 @@ impl FilterPlan {
 
 /// The least string greater than every string that starts with `prefix` (code point order, which
 /// is the byte order of UTF-8), or None when there is none (`prefix` empty or all U+10FFFF).
-pub(crate) fn prefix_successor(prefix: &str) -> Option<String> {
+pub fn prefix_successor(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let next = match last {
@@ -129,12 +129,12 @@ fn truncate_chars(value: &str, chars: usize) -> &str {
 }
 
 /// The SQL `LIMIT` for a page: one row more than asked, to know whether more follow.
-pub(crate) fn fetch_limit(limit: usize) -> i64 {
+pub fn fetch_limit(limit: usize) -> i64 {
     i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX)
 }
 
 /// Cuts the rows fetched with `fetch_limit` down to a page.
-pub(crate) fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -> Page<T> {
+pub fn page<T>(mut rows: Vec<T>, limit: usize, key: impl Fn(&T) -> String) -> Page<T> {
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(key)
