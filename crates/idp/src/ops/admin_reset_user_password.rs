@@ -30,7 +30,13 @@ pub async fn handle(
                 recovery_destination(&pool, user).ok_or_else(no_recovery_destination)?;
             let mut state = UserState::of(user);
             state.prune(now);
-            let code = codes::issue(&mut state, user, CodePurpose::ForgotPassword, now);
+            let code = codes::issue(
+                &idp.seal,
+                &mut state,
+                user,
+                CodePurpose::ForgotPassword,
+                now,
+            );
             state.save_into(user);
             user.status = UserStatus::ResetRequired;
             revoke_tokens(user, now);

@@ -39,7 +39,8 @@ pub async fn handle(
     let now = idp.clock.now();
     // Hash the new password (slow) only for a right code; a wrong one is counted by redeeming.
     let mut prepared = user.clone();
-    if codes::check(&UserState::of(&user), &user, purpose, code, now) == CodeCheck::Match {
+    if codes::check(&idp.seal, &UserState::of(&user), &user, purpose, code, now) == CodeCheck::Match
+    {
         idp.set_password(pool, &mut prepared, &input.password, false)
             .await?;
     }

@@ -39,8 +39,14 @@ pub async fn handle(
     let code = input.confirmation_code.as_str();
     let now = idp.clock.now();
     if input.force_alias_creation.unwrap_or(false)
-        && codes::check(&UserState::of(&user), &user, CodePurpose::SignUp, code, now)
-            == CodeCheck::Match
+        && codes::check(
+            &idp.seal,
+            &UserState::of(&user),
+            &user,
+            CodePurpose::SignUp,
+            code,
+            now,
+        ) == CodeCheck::Match
     {
         let mut confirmed = user.clone();
         confirm(pool, &mut confirmed, true);

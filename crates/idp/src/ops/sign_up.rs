@@ -49,7 +49,13 @@ pub async fn handle(
     let destination = sign_up_destination(pool, &user);
     let code = destination.as_ref().map(|_| {
         let mut state = UserState::of(&user);
-        let code = codes::issue(&mut state, &user, CodePurpose::SignUp, idp.clock.now());
+        let code = codes::issue(
+            &idp.seal,
+            &mut state,
+            &user,
+            CodePurpose::SignUp,
+            idp.clock.now(),
+        );
         state.save_into(&mut user);
         code
     });

@@ -3,13 +3,14 @@
 //! time, single use, and dead after `MAX_WRONG_ATTEMPTS` wrong tries.
 //!
 //! Two ways to use them:
-//! - inside your own `modify_user` closure: `codes::issue(&mut state, user, purpose, now)` and,
+//! - inside your own `modify_user` closure: `codes::issue(&idp.seal, &mut state, user, purpose, now)` and,
 //!   once the user is saved, `idp.deliver_code(...)`;
 //! - on their own: `idp.send_code(...)` (issue, save, deliver) and `idp.redeem_code(...)`
 //!   (check, count a wrong try, consume on a match and apply a change in the same save).
 
 use cognate_awsjson::ApiError;
-use cognate_crypto::secrets::{constant_time_eq, random_code, sha256_hex};
+use cognate_crypto::seal::SealKey;
+use cognate_crypto::secrets::{constant_time_eq, random_code};
 use cognate_domain::Timestamp;
 use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
@@ -66,18 +67,27 @@ pub enum CodeCheck {
 
 /// The hash a code is kept under. Bound to the user and purpose, so a code cannot be replayed
 /// across users or purposes even if two hashes leaked side by side.
-fn code_hash(user: &User, purpose: CodePurpose, code: &str) -> String {
-    sha256_hex(format!("code/{}/{}/{purpose:?}/{code}", user.pool_id, user.sub).as_bytes())
+/// Keyed with the server key, so that a copy of the database alone does not give the codes away
+/// (six digits are a million guesses: an unkeyed hash would let a leaked reset code be found).
+fn code_hash(seal: &SealKey, user: &User, purpose: CodePurpose, code: &str) -> String {
+    let subject = format!("{}/{}/{purpose:?}/{code}", user.pool_id, user.sub);
+    hex::encode(seal.keyed_hash("code", subject.as_bytes()))
 }
 
 /// Issues a fresh code for `purpose` into `state` (replacing an older one of that purpose) and
 /// returns it in clear, to deliver once the user is saved.
-pub fn issue(state: &mut UserState, user: &User, purpose: CodePurpose, now: Timestamp) -> String {
+pub fn issue(
+    seal: &SealKey,
+    state: &mut UserState,
+    user: &User,
+    purpose: CodePurpose,
+    now: Timestamp,
+) -> String {
     let code = random_code(CODE_DIGITS);
     state.codes.retain(|c| c.purpose != purpose);
     state.codes.push(PendingCode {
         purpose,
-        code_hash: code_hash(user, purpose, &code),
+        code_hash: code_hash(seal, user, purpose, &code),
         expires_at: now.plus_secs(purpose.lifetime_secs()).millis(),
         failed_attempts: 0,
     });
@@ -86,6 +96,7 @@ pub fn issue(state: &mut UserState, user: &User, purpose: CodePurpose, now: Time
 
 /// Checks `given` against the pending code for `purpose`, without changing anything.
 pub fn check(
+    seal: &SealKey,
     state: &UserState,
     user: &User,
     purpose: CodePurpose,
@@ -102,7 +113,7 @@ pub fn check(
     if pending.failed_attempts >= MAX_WRONG_ATTEMPTS {
         return CodeCheck::Missing;
     }
-    let candidate = code_hash(user, purpose, given.trim());
+    let candidate = code_hash(seal, user, purpose, given.trim());
     if constant_time_eq(candidate.as_bytes(), pending.code_hash.as_bytes()) {
         CodeCheck::Match
     } else {
@@ -159,7 +170,7 @@ impl Idp {
             .modify_user(pool, &user.username_key, |user| {
                 let mut state = UserState::of(user);
                 state.prune(now);
-                let code = issue(&mut state, user, purpose, now);
+                let code = issue(&self.seal, &mut state, user, purpose, now);
                 state.save_into(user);
                 Ok(code)
             })
@@ -201,13 +212,14 @@ impl Idp {
         mut on_match: impl FnMut(&mut User) -> Result<()>,
     ) -> Result<User> {
         let now = self.clock.now();
-        if check(&UserState::of(user), user, purpose, given, now) == CodeCheck::Missing {
+        if check(&self.seal, &UserState::of(user), user, purpose, given, now) == CodeCheck::Missing
+        {
             return Err(expired_code());
         }
         let (saved, outcome) = self
             .modify_user(pool, &user.username_key, |user| {
                 let mut state = UserState::of(user);
-                let outcome = check(&state, user, purpose, given, now);
+                let outcome = check(&self.seal, &state, user, purpose, given, now);
                 record(&mut state, purpose, outcome);
                 state.save_into(user);
                 if outcome == CodeCheck::Match {
@@ -248,47 +260,58 @@ mod tests {
         }
     }
 
+    fn seal() -> SealKey {
+        SealKey::from_bytes([7; 32])
+    }
+
     #[test]
     fn codes_are_single_use_expiring_and_attempt_limited() {
         let u = user("s1");
         let now = Timestamp::from_secs(1_000);
         let mut state = UserState::default();
-        let code = issue(&mut state, &u, CodePurpose::SignUp, now);
+        let code = issue(&seal(), &mut state, &u, CodePurpose::SignUp, now);
         assert_eq!(code.len(), CODE_DIGITS);
         assert!(!state.codes[0].code_hash.contains(&code));
         let wrong = if code == "000000" { "000001" } else { "000000" };
         assert_eq!(
-            check(&state, &u, CodePurpose::ForgotPassword, &code, now),
+            check(&seal(), &state, &u, CodePurpose::ForgotPassword, &code, now),
             CodeCheck::Missing
         );
         assert_eq!(
-            check(&state, &user("s2"), CodePurpose::SignUp, &code, now),
+            check(
+                &seal(),
+                &state,
+                &user("s2"),
+                CodePurpose::SignUp,
+                &code,
+                now
+            ),
             CodeCheck::Mismatch
         );
         let late = now.plus_secs(24 * 3600);
         assert_eq!(
-            check(&state, &u, CodePurpose::SignUp, &code, late),
+            check(&seal(), &state, &u, CodePurpose::SignUp, &code, late),
             CodeCheck::Missing
         );
         for _ in 0..MAX_WRONG_ATTEMPTS - 1 {
-            let outcome = check(&state, &u, CodePurpose::SignUp, wrong, now);
+            let outcome = check(&seal(), &state, &u, CodePurpose::SignUp, wrong, now);
             assert_eq!(outcome, CodeCheck::Mismatch);
             record(&mut state, CodePurpose::SignUp, outcome);
         }
         assert_eq!(
-            check(&state, &u, CodePurpose::SignUp, &code, now),
+            check(&seal(), &state, &u, CodePurpose::SignUp, &code, now),
             CodeCheck::Match
         );
         record(&mut state, CodePurpose::SignUp, CodeCheck::Mismatch);
         assert_eq!(
-            check(&state, &u, CodePurpose::SignUp, &code, now),
+            check(&seal(), &state, &u, CodePurpose::SignUp, &code, now),
             CodeCheck::Missing
         );
 
-        let code = issue(&mut state, &u, CodePurpose::SignUp, now);
+        let code = issue(&seal(), &mut state, &u, CodePurpose::SignUp, now);
         record(&mut state, CodePurpose::SignUp, CodeCheck::Match);
         assert_eq!(
-            check(&state, &u, CodePurpose::SignUp, &code, now),
+            check(&seal(), &state, &u, CodePurpose::SignUp, &code, now),
             CodeCheck::Missing
         );
     }
@@ -298,17 +321,31 @@ mod tests {
         let u = user("s1");
         let now = Timestamp::from_secs(1_000);
         let mut state = UserState::default();
-        let first = issue(&mut state, &u, CodePurpose::ForgotPassword, now);
-        let second = issue(&mut state, &u, CodePurpose::ForgotPassword, now);
+        let first = issue(&seal(), &mut state, &u, CodePurpose::ForgotPassword, now);
+        let second = issue(&seal(), &mut state, &u, CodePurpose::ForgotPassword, now);
         assert_eq!(state.codes.len(), 1);
         if first != second {
             assert_eq!(
-                check(&state, &u, CodePurpose::ForgotPassword, &first, now),
+                check(
+                    &seal(),
+                    &state,
+                    &u,
+                    CodePurpose::ForgotPassword,
+                    &first,
+                    now
+                ),
                 CodeCheck::Mismatch
             );
         }
         assert_eq!(
-            check(&state, &u, CodePurpose::ForgotPassword, &second, now),
+            check(
+                &seal(),
+                &state,
+                &u,
+                CodePurpose::ForgotPassword,
+                &second,
+                now
+            ),
             CodeCheck::Match
         );
         assert_eq!(

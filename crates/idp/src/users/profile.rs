@@ -326,7 +326,7 @@ impl Idp {
                 let mut codes = Vec::with_capacity(to_verify.len());
                 for destination in to_verify {
                     if let Some(purpose) = CodePurpose::verifying(destination.attribute) {
-                        let code = codes::issue(&mut state, user, purpose, now);
+                        let code = codes::issue(&self.seal, &mut state, user, purpose, now);
                         codes.push((destination, purpose, code));
                     }
                 }
