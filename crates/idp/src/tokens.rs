@@ -190,7 +190,7 @@ impl Idp {
             return Err(not_authorized("Access Token has been revoked"));
         }
         if !user.enabled {
-            return Err(not_authorized("User is disabled."));
+            return Err(crate::users::lifecycle::user_disabled());
         }
         Ok(Authenticated {
             token: verified,

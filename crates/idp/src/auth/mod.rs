@@ -27,6 +27,7 @@ use cognate_model::idp::{AuthFlowType, AuthenticationResultType, ChallengeNameTy
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 use crate::tokens::not_authorized;
+pub use crate::users::lifecycle::user_disabled;
 
 /// Which API a flow came through: some flows belong to one of them only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,8 +257,4 @@ pub fn incorrect_credentials() -> ApiError {
 
 pub fn attempts_exceeded() -> ApiError {
     not_authorized("Password attempts exceeded")
-}
-
-pub fn user_disabled() -> ApiError {
-    not_authorized("User is disabled.")
 }

@@ -54,11 +54,7 @@ impl Idp {
             Ok(())
         })
         .await?;
-        self.store
-            .revoke_user_refresh_tokens(&pool.id, &user.username_key)
-            .await
-            .map_err(internal)?;
-        Ok(())
+        self.end_refresh_tokens(pool, user).await
     }
 
     /// RevokeToken: `token` must be a refresh token of `client` (which must allow

@@ -6,8 +6,8 @@ use cognate_awsjson::RequestContext;
 use cognate_model::idp::{AdminDisableUserRequest, AdminDisableUserResponse};
 
 use crate::Idp;
-use crate::errors::{Result, internal};
-use crate::users::state::UserState;
+use crate::errors::Result;
+use crate::users::lifecycle::revoke_tokens;
 
 pub async fn handle(
     idp: Idp,
@@ -19,17 +19,12 @@ pub async fn handle(
     let now = idp.clock.now();
     let (user, ()) = idp
         .modify_user(&pool, &user.username_key, |user| {
-            let mut state = UserState::of(user);
-            state.revoke_all_tokens(now);
-            state.save_into(user);
+            revoke_tokens(user, now);
             user.enabled = false;
             user.last_modified_at = now;
             Ok(())
         })
         .await?;
-    idp.store
-        .revoke_user_refresh_tokens(&pool.id, &user.username_key)
-        .await
-        .map_err(internal)?;
+    idp.end_refresh_tokens(&pool, &user).await?;
     Ok(AdminDisableUserResponse {})
 }

@@ -4,12 +4,12 @@
 
 use cognate_awsjson::RequestContext;
 use cognate_model::idp::{
-    ChangePasswordRequest, ChangePasswordResponse, ErrorCode, EventResponseType, EventType,
+    ChangePasswordRequest, ChangePasswordResponse, EventResponseType, EventType,
 };
 
 use crate::Idp;
+use crate::auth::{attempts_exceeded, incorrect_credentials};
 use crate::errors::{Result, invalid_parameter};
-use crate::tokens::not_authorized;
 use crate::users::profile::SignedIn;
 use crate::users::state::{UserState, lockout};
 
@@ -31,12 +31,12 @@ pub async fn handle(
     };
     let now = idp.clock.now();
     if lockout::is_locked(&UserState::of(&caller.user), now) {
-        return Err(ErrorCode::NotAuthorizedException.msg("Password attempts exceeded"));
+        return Err(attempts_exceeded());
     }
     if caller.user.password.is_some() && !idp.verify_password(&caller.user, previous).await? {
         record_failure(&idp, &caller).await?;
         note_change(&idp, &caller, EventResponseType::Fail).await;
-        return Err(incorrect_password());
+        return Err(incorrect_credentials());
     }
     let mut changed = caller.user.clone();
     idp.set_password(
@@ -50,7 +50,7 @@ pub async fn handle(
         // The previous password was checked against this record: if another request changed
         // it meanwhile, the check no longer holds.
         if user.password != caller.user.password {
-            return Err(incorrect_password());
+            return Err(incorrect_credentials());
         }
         user.password = changed.password.clone();
         user.password_history = changed.password_history.clone();
@@ -81,8 +81,4 @@ async fn record_failure(idp: &Idp, caller: &SignedIn) -> Result<()> {
     })
     .await?;
     Ok(())
-}
-
-fn incorrect_password() -> cognate_awsjson::ApiError {
-    not_authorized("Incorrect username or password.")
 }
