@@ -8,6 +8,7 @@ pub mod clock;
 pub mod group;
 pub mod identity;
 pub mod ids;
+pub mod import_job;
 pub mod keys;
 pub mod listing;
 pub mod password;

@@ -87,6 +87,23 @@ pub trait KeyStore: Send + Sync {
 pub trait UserStore: Send + Sync {
     /// Conflicts: `users_pool_username_key`, `users_pool_sub_key`, `user_aliases_pool_alias_key`.
     async fn create_user(&self, user: &User) -> Result<(), StoreError>;
+    /// Creates many users at once (imports, benchmarks): each user is all or nothing, and one
+    /// user's conflict (username, sub or alias taken, also by an earlier user of the same call)
+    /// fails that user alone. One result per user, in order; the outer error is a backend
+    /// failure. Backends override this default (one `create_user` each) with batched inserts.
+    async fn create_users_bulk(
+        &self,
+        users: &[User],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        let mut results = Vec::with_capacity(users.len());
+        for user in users {
+            match self.create_user(user).await {
+                Err(StoreError::Backend(message)) => return Err(StoreError::Backend(message)),
+                outcome => results.push(outcome),
+            }
+        }
+        Ok(results)
+    }
     async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError>;
     async fn get_user_by_sub(&self, pool_id: &UserPoolId, sub: &Sub) -> Result<User, StoreError>;
     /// The user holding alias `name` = `value_key` (e.g. a verified email used to sign in).
@@ -160,6 +177,7 @@ pub trait Store:
     + crate::identity::IdentityStore
     + crate::group::GroupStore
     + crate::auth_event::AuthEventStore
+    + crate::import_job::ImportJobStore
 {
 }
 
@@ -172,7 +190,8 @@ impl<
         + OutboxStore
         + crate::identity::IdentityStore
         + crate::group::GroupStore
-        + crate::auth_event::AuthEventStore,
+        + crate::auth_event::AuthEventStore
+        + crate::import_job::ImportJobStore,
 > Store for T
 {
 }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod config;
+mod import_upload;
 mod outbox;
 mod routes;
 mod storage;

@@ -8,7 +8,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use cognate_awsjson::{ApiError, Registry};
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
@@ -44,6 +44,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/_cognate/clock", get(clock).post(advance_clock))
         .route("/_cognate/outbox", get(crate::outbox::list))
+        .route(
+            "/_cognate/import/{pool_id}/{job_id}",
+            put(crate::import_upload::put),
+        )
         .with_state(state)
 }
 

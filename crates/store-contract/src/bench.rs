@@ -1,5 +1,5 @@
 //! A ListUsers benchmark both backends run (ignored tests, numbers printed, never asserted):
-//! bulk-loads a pool, then times `email ^=` filters that each select a handful of users.
+//! bulk-loads a pool (`create_users_bulk`, batches of `LOAD_BATCH`), then times `email ^=` filters that each select a handful of users.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,28 +10,40 @@ use futures::StreamExt as _;
 
 use crate::fixtures::{pool, pool_id, user};
 
-/// Concurrent writers during the load (SQLite serialises them; Postgres uses its pool).
-const LOAD_CONCURRENCY: usize = 8;
 const QUERIES: usize = 2000;
+/// Users per `create_users_bulk` call: one transaction each.
+const LOAD_BATCH: usize = 1000;
 
-/// Loads `users` users into a new pool and times ListUsers filters over it; prints the result.
+/// Loads `users` users into a new pool with `writers` concurrent bulk calls (1 for SQLite,
+/// which runs one writer at a time; more for Postgres), then times ListUsers filters over it
+/// and prints the result.
 #[allow(clippy::disallowed_methods)] // Wall-clock latency is what a benchmark measures.
-pub async fn list_users_at_scale(store: Arc<dyn Store>, label: &str, users: usize) {
+pub async fn list_users_at_scale(store: Arc<dyn Store>, label: &str, users: usize, writers: usize) {
     let id = pool_id(1);
     store.create_pool(&pool(&id), &[]).await.expect("pool");
     let started = Instant::now();
-    futures::stream::iter(0..users)
-        .map(|n| {
+    let batches: Vec<std::ops::Range<usize>> = (0..users)
+        .step_by(LOAD_BATCH)
+        .map(|from| from..(from + LOAD_BATCH).min(users))
+        .collect();
+    futures::stream::iter(batches)
+        .map(|batch| {
             let store = store.clone();
             let id = id.clone();
             async move {
-                let mut u = user(&id, &format!("user{n:07}"));
-                u.attributes
-                    .insert("email".into(), format!("e{:07}@example.com", mix(n, users)));
-                store.create_user(&u).await.expect("create user");
+                let batch: Vec<_> = batch
+                    .map(|n| {
+                        let mut u = user(&id, &format!("user{n:07}"));
+                        u.attributes
+                            .insert("email".into(), format!("e{:07}@example.com", mix(n, users)));
+                        u
+                    })
+                    .collect();
+                let results = store.create_users_bulk(&batch).await.expect("bulk load");
+                assert!(results.iter().all(Result::is_ok), "every user loads");
             }
         })
-        .buffer_unordered(LOAD_CONCURRENCY)
+        .buffer_unordered(writers.max(1))
         .collect::<Vec<()>>()
         .await;
     let load = started.elapsed();

@@ -132,6 +132,9 @@ macro_rules! store_contract_tests {
             identity::identity_list_delete_and_cascade,
             identity::identity_issuer_keys_converge,
             identity::identity_logins_link_move_and_remove,
+            import_jobs::bulk_users_conflicting_rows_fail_alone,
+            import_jobs::import_jobs_crud_status_checks_and_paging,
+            import_jobs::import_csv_round_trip_and_cascade,
         );
     };
     (@cases ($make:expr) $($module:ident :: $case:ident),* $(,)?) => {

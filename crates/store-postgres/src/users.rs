@@ -188,6 +188,13 @@ impl UserStore for PgStore {
         tx.commit().await.map_err(map_err)
     }
 
+    async fn create_users_bulk(
+        &self,
+        users: &[User],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        crate::bulk::create_users(self, users).await
+    }
+
     async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError> {
         self.fetch_user(
             "SELECT data FROM users WHERE pool_id = $1 AND username_key = $2",

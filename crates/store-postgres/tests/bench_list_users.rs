@@ -18,8 +18,13 @@ async fn list_users_at_scale() {
         .unwrap_or(100_000);
     let url = create_scratch_database(&admin_url).await.expect("scratch");
     let store = PgStore::connect(&url).await.expect("Postgres store");
-    cognate_store_contract::bench::list_users_at_scale(Arc::new(store.clone()), "postgres", users)
-        .await;
+    cognate_store_contract::bench::list_users_at_scale(
+        Arc::new(store.clone()),
+        "postgres",
+        users,
+        4,
+    )
+    .await;
     store.close().await;
     let _ = drop_scratch_database(&admin_url, &url).await;
 }

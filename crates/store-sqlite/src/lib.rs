@@ -4,12 +4,14 @@
 //! (`cognate-store-contract`, run by `tests/contract.rs`) exercises every one of them.
 
 mod auth_events;
+mod bulk;
 mod clients;
 mod error;
 #[cfg(test)]
 mod explain_tests;
 mod groups;
 mod identity;
+mod import_jobs;
 mod keys;
 mod pools;
 mod tokens;

@@ -14,7 +14,10 @@ fn decode(data: &str) -> Result<User, StoreError> {
 }
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
-async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, user: &User) -> Result<(), StoreError> {
+pub(crate) async fn insert_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    user: &User,
+) -> Result<(), StoreError> {
     for (name, value) in &user.attributes {
         sqlx::query("INSERT INTO user_attributes (pool_id, username_key, name, value) VALUES (?1, ?2, ?3, ?4)")
             .bind(user.pool_id.as_str())
@@ -36,6 +39,32 @@ async fn insert_rows(tx: &mut Transaction<'static, Sqlite>, user: &User) -> Resu
             .map_err(map_err)?;
     }
     Ok(())
+}
+
+/// Writes a new user: its row, attributes and aliases (statements cached per connection).
+pub(crate) async fn insert_user(
+    tx: &mut Transaction<'static, Sqlite>,
+    user: &User,
+) -> Result<(), StoreError> {
+    let data = serde_json::to_string(user).map_err(json_err)?;
+    sqlx::query(
+        "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data, version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )
+    .bind(user.pool_id.as_str())
+    .bind(&user.username_key)
+    .bind(&user.username)
+    .bind(user.sub.as_str())
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(user.created_at.millis())
+    .bind(user.last_modified_at.millis())
+    .bind(&data)
+    .bind(user.version)
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    insert_rows(tx, user).await
 }
 
 /// Why a versioned update matched no row: the user is gone, or another write changed it first.
@@ -163,27 +192,16 @@ impl SqliteStore {
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn create_user(&self, user: &User) -> Result<(), StoreError> {
-        let data = serde_json::to_string(user).map_err(json_err)?;
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO users (pool_id, username_key, username, sub, status, enabled, created_at, last_modified_at, data, version) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )
-        .bind(user.pool_id.as_str())
-        .bind(&user.username_key)
-        .bind(&user.username)
-        .bind(user.sub.as_str())
-        .bind(user.status.as_str())
-        .bind(user.enabled)
-        .bind(user.created_at.millis())
-        .bind(user.last_modified_at.millis())
-        .bind(&data)
-        .bind(user.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        insert_rows(&mut tx, user).await?;
+        insert_user(&mut tx, user).await?;
         tx.commit().await.map_err(map_err)
+    }
+
+    async fn create_users_bulk(
+        &self,
+        users: &[User],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        crate::bulk::create_users(self, users).await
     }
 
     async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError> {

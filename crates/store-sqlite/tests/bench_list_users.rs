@@ -15,6 +15,6 @@ async fn list_users_at_scale() {
     let dir = std::env::temp_dir().join(format!("cognate-bench-{}", std::process::id()));
     let url = format!("sqlite://{}/bench.db", dir.display());
     let store = SqliteStore::connect(&url).await.expect("SQLite store");
-    cognate_store_contract::bench::list_users_at_scale(Arc::new(store), "sqlite", users).await;
+    cognate_store_contract::bench::list_users_at_scale(Arc::new(store), "sqlite", users, 1).await;
     let _ = std::fs::remove_dir_all(&dir);
 }

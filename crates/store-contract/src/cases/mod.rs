@@ -4,6 +4,7 @@ pub mod auth_events;
 pub mod clients;
 pub mod groups;
 pub mod identity;
+pub mod import_jobs;
 pub mod keys;
 pub mod listing;
 pub mod pools;
