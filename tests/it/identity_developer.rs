@@ -98,7 +98,7 @@ async fn developer_users_map_to_one_identity(app: TestApp) {
 async fn lookup_merge_and_unlink(app: TestApp) {
     let pool = developer_pool(&app).await;
     let (alice, _) = token_for(&app, &pool, "alice").await;
-    let (bob, _) = token_for(&app, &pool, "bob").await;
+    let (bob, bob_token) = token_for(&app, &pool, "bob").await;
     let found = app
         .identity
         .lookup_developer_identity()
@@ -143,6 +143,37 @@ async fn lookup_merge_and_unlink(app: TestApp) {
         .await
         .unwrap();
     assert!(bob_now.logins.unwrap_or_default().is_empty());
+    // Bob's old identity lost its only login: disabled, hidden by HideDisabled, inaccessible.
+    let shown = app
+        .identity
+        .list_identities()
+        .identity_pool_id(&pool)
+        .max_results(60)
+        .hide_disabled(true)
+        .send()
+        .await
+        .unwrap()
+        .identities
+        .unwrap_or_default();
+    let shown: Vec<_> = shown.into_iter().filter_map(|i| i.identity_id).collect();
+    assert_eq!(shown, vec![alice.clone()]);
+    for logins in [None, Some(bob_token.as_str())] {
+        let (code, _) = failure(
+            app.identity
+                .get_credentials_for_identity()
+                .identity_id(&bob)
+                .set_logins(logins.map(|token| {
+                    [(
+                        "cognito-identity.amazonaws.com".to_string(),
+                        token.to_string(),
+                    )]
+                    .into()
+                }))
+                .send()
+                .await,
+        );
+        assert_eq!(code, "NotAuthorizedException");
+    }
 
     app.identity
         .unlink_developer_identity()

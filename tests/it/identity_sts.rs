@@ -32,7 +32,7 @@ fn sts_client(app: &TestApp, key: &str, secret: &str, token: Option<&str>) -> st
     sts::Client::from_conf(config)
 }
 
-fn client_for(app: &TestApp, credentials: &Credentials) -> sts::Client {
+pub fn client_for(app: &TestApp, credentials: &Credentials) -> sts::Client {
     sts_client(
         app,
         credentials.access_key_id.as_deref().unwrap(),

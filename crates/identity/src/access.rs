@@ -8,22 +8,25 @@ use cognate_domain::identity::{Identity as IdentityRecord, IdentityPool};
 use cognate_model::Sensitive;
 
 use crate::developer::COGNITO_IDENTITY_PROVIDER;
-use crate::errors::{Result, internal, not_authorized};
+use crate::errors::{Result, not_authorized};
 use crate::logins::{LOGINS_MISMATCH, VerifiedLogin};
-use crate::{Identity, pools};
+use crate::{Identity, disabled, pools};
 
 pub const UNAUTHENTICATED_REFUSED: &str =
     "Unauthenticated access is not supported for this identity pool.";
 
 impl Identity {
-    /// Checks the caller's `logins` against `identity`: every login must verify and be bound to
-    /// this identity. Returns the first verified login, or None for unauthenticated access.
+    /// Checks the caller's `logins` against `identity`: every login must verify, one must be
+    /// bound to this identity and none to another (those not bound yet are linked to it). Returns the first verified login, or None for unauthenticated access.
     pub async fn authorize(
         &self,
         pool: &IdentityPool,
         identity: &IdentityRecord,
         logins: Option<&BTreeMap<String, Sensitive>>,
     ) -> Result<Option<VerifiedLogin>> {
+        if disabled::is_disabled(identity) {
+            return Err(not_authorized(LOGINS_MISMATCH));
+        }
         let logins = logins.filter(|logins| !logins.is_empty());
         let Some(logins) = logins else {
             if !identity.logins.is_empty() {
@@ -44,17 +47,15 @@ impl Identity {
             }
             return Ok(Some(login));
         }
+        // At least one login must already be this identity's; the others are linked to it.
         let verified = self.verify_logins(pool, logins).await?;
-        for login in &verified {
-            let bound = self
-                .store
-                .find_identity_by_login(&login.login(&pool.id))
-                .await
-                .map_err(internal)?;
-            if bound.map(|bound| bound.id) != Some(identity.id.clone()) {
-                return Err(not_authorized(LOGINS_MISMATCH));
-            }
+        let bindings = self.bindings(pool, &verified).await?;
+        match &bindings.holder {
+            Some(holder) if holder.id == identity.id => {}
+            _ => return Err(not_authorized(LOGINS_MISMATCH)),
         }
+        self.link_logins(pool, identity.clone(), &bindings.unbound)
+            .await?;
         Ok(verified.into_iter().next())
     }
 }

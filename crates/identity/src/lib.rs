@@ -4,10 +4,13 @@
 mod access;
 mod credentials;
 mod developer;
+mod disabled;
 mod errors;
 mod issuer;
+mod linking;
 mod logins;
 mod lookup;
+mod oidc;
 mod ops;
 mod pools;
 mod roles;
@@ -22,6 +25,7 @@ use cognate_domain::{Clock, Store};
 use cognate_idp::Idp;
 
 pub use issuer::{jwks, openid_configuration};
+pub use oidc::OidcProviderConfig;
 pub use ops::registry;
 
 /// Settings the service needs from the server's configuration.
@@ -31,6 +35,8 @@ pub struct IdentityConfig {
     pub account_id: String,
     /// Base URL of this server: the identity issuer is `<public_url>/cognito-identity`.
     pub public_url: String,
+    /// External OpenID Connect providers pools may list (AWS: IAM OIDC providers).
+    pub oidc_providers: Vec<OidcProviderConfig>,
 }
 
 /// Everything an operation may use, passed in (no globals).
@@ -43,6 +49,7 @@ pub struct Services {
     pub idp: Idp,
     pub config: IdentityConfig,
     issuer_key: issuer::IssuerKeyCache,
+    oidc: oidc::OidcProviders,
 }
 
 /// The cognito-identity service: cheap to clone, handed to every operation.
@@ -58,7 +65,9 @@ impl Identity {
         idp: Idp,
         config: IdentityConfig,
     ) -> Self {
+        let oidc = oidc::OidcProviders::new(&config.oidc_providers);
         Self(Arc::new(Services {
+            oidc,
             store,
             clock,
             seal,

@@ -12,7 +12,7 @@ use cognate_model::Sensitive;
 use cognate_model::identity::CognitoIdentityProvider;
 
 use crate::errors::{Result, not_authorized};
-use crate::{Identity, pools};
+use crate::{Identity, oidc, pools};
 
 pub const UNSUPPORTED_PROVIDER: &str =
     "Token is not from a supported provider of this identity pool.";
@@ -61,12 +61,44 @@ impl Identity {
     ) -> Result<Vec<VerifiedLogin>> {
         let mut verified = Vec::with_capacity(logins.len());
         for (provider, token) in logins {
-            verified.push(self.verify_login(pool, provider, token).await?);
+            let login = self.verify_login(pool, provider, token).await?;
+            // One user under both names of a user pool is one login.
+            let seen = verified.iter().any(|other: &VerifiedLogin| {
+                other.provider == login.provider && other.subject == login.subject
+            });
+            if !seen {
+                verified.push(login);
+            }
         }
         Ok(verified)
     }
 
+    /// The name logins of `name` are stored under: a user pool's canonical name, or a
+    /// configured external OpenID Connect provider's name; None for any other provider.
+    pub fn login_provider(&self, name: &str) -> Option<String> {
+        self.canonical_provider(name).or_else(|| {
+            let name = oidc::provider_name(name);
+            self.oidc.is_configured(name).then(|| name.to_string())
+        })
+    }
+
     async fn verify_login(
+        &self,
+        pool: &IdentityPool,
+        provider: &str,
+        raw: &str,
+    ) -> Result<VerifiedLogin> {
+        if self.canonical_provider(provider).is_some() {
+            self.verify_user_pool_login(pool, provider, raw).await
+        } else if self.pool_accepts_oidc(pool, provider) {
+            self.verify_oidc_login(provider, raw).await
+        } else {
+            Err(not_authorized(UNSUPPORTED_PROVIDER))
+        }
+    }
+
+    /// An ID token of one of Cognate's user pools, for a client the pool lists.
+    async fn verify_user_pool_login(
         &self,
         pool: &IdentityPool,
         provider: &str,

@@ -11,9 +11,9 @@ use cognate_model::identity::{
 };
 use serde_json::Value;
 
-use crate::Identity;
 use crate::errors::{Result, not_authorized};
 use crate::logins::VerifiedLogin;
+use crate::{Identity, oidc};
 
 fn no_role() -> ApiError {
     ErrorCode::InvalidIdentityPoolConfigurationException
@@ -95,13 +95,16 @@ impl Identity {
         }
     }
 
-    /// The mapping set for the login's provider and app client, under either provider form.
+    /// The mapping set for the login: a user pool's is keyed by provider (either form) and app
+    /// client, an external OpenID Connect provider's by its name alone.
     fn mapping_for(&self, pool: &IdentityPool, login: &VerifiedLogin) -> Option<RoleMapping> {
         role_mappings(pool).into_iter().find_map(|(key, mapping)| {
-            let (provider, client_id) = key.rsplit_once(':')?;
-            let same_provider =
-                self.canonical_provider(provider).as_deref() == Some(login.provider.as_str());
-            (same_provider && client_id == login.client_id).then_some(mapping)
+            let user_pool_match = key.rsplit_once(':').is_some_and(|(provider, client_id)| {
+                self.canonical_provider(provider).as_deref() == Some(login.provider.as_str())
+                    && client_id == login.client_id
+            });
+            let oidc_match = oidc::provider_name(&key) == login.provider;
+            (user_pool_match || oidc_match).then_some(mapping)
         })
     }
 }

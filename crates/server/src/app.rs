@@ -70,6 +70,7 @@ impl Application {
                 region: config.aws.region.clone(),
                 account_id: config.aws.account_id.clone(),
                 public_url: public_url.clone(),
+                oidc_providers: config.identity.oidc_providers.clone(),
             },
         );
         let mut registry = Registry::new();

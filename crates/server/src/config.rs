@@ -7,6 +7,8 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub use cognate_identity::OidcProviderConfig;
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Config {
@@ -16,6 +18,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub testing: TestingConfig,
     pub log: LogConfig,
+    pub identity: IdentitySection,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -63,6 +66,13 @@ pub struct SecurityConfig {
     pub seal_key_file: String,
     /// How many RSA signing keys to keep generated ahead, so CreateUserPool does not wait on one.
     pub key_prefill: usize,
+}
+
+/// Identity pools: the external OpenID Connect providers they may list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct IdentitySection {
+    pub oidc_providers: Vec<OidcProviderConfig>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

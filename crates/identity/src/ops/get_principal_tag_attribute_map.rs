@@ -14,7 +14,7 @@ pub async fn handle(
 ) -> Result<GetPrincipalTagAttributeMapResponse> {
     let pool = identity.identity_pool(&input.identity_pool_id).await?;
     let map = identity
-        .canonical_provider(&input.identity_provider_name)
+        .login_provider(&input.identity_provider_name)
         .and_then(|provider| principal_tags::all(&pool).remove(&provider))
         .unwrap_or_default();
     Ok(GetPrincipalTagAttributeMapResponse {

@@ -1,11 +1,12 @@
 use cognate_awsjson::RequestContext;
 use cognate_model::identity::{MergeDeveloperIdentitiesInput, MergeDeveloperIdentitiesResponse};
 
-use crate::Identity;
 use crate::developer::{developer_login, developer_provider};
 use crate::errors::{OrNotFound, Result, identity_not_found, internal};
+use crate::{Identity, disabled};
 
-/// Moves the source developer user onto the destination user's identity.
+/// Moves the source developer user onto the destination user's identity; a source identity
+/// left without logins is disabled.
 pub async fn handle(
     identity: Identity,
     _ctx: RequestContext,
@@ -21,12 +22,34 @@ pub async fn handle(
         .await
         .map_err(internal)?
         .ok_or_else(|| identity_not_found(&input.destination_user_identifier))?;
-    let merged = identity
+    let from = identity
         .store
-        .move_login(&source, &target.id)
+        .find_identity_by_login(&source)
         .await
-        .or_not_found(|| identity_not_found(&input.source_user_identifier))?;
+        .map_err(internal)?
+        .ok_or_else(|| identity_not_found(&input.source_user_identifier))?;
+    if from.id != target.id {
+        // The source identity left without a login is disabled, as after an unlink.
+        let remaining = identity
+            .store
+            .list_logins(&from.id)
+            .await
+            .map_err(internal)?
+            .iter()
+            .filter(|login| !disabled::is_mark(login) && **login != source)
+            .count();
+        identity
+            .unlink_maybe_last(&from, remaining, || async {
+                identity
+                    .store
+                    .move_login(&source, &target.id)
+                    .await
+                    .or_not_found(|| identity_not_found(&input.source_user_identifier))
+                    .map(drop)
+            })
+            .await?;
+    }
     Ok(MergeDeveloperIdentitiesResponse {
-        identity_id: Some(merged.id),
+        identity_id: Some(target.id),
     })
 }

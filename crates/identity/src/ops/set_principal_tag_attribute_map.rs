@@ -14,7 +14,7 @@ pub async fn handle(
 ) -> Result<SetPrincipalTagAttributeMapResponse> {
     let mut pool = identity.identity_pool(&input.identity_pool_id).await?;
     let provider = identity
-        .canonical_provider(&input.identity_provider_name)
+        .login_provider(&input.identity_provider_name)
         .ok_or_else(|| {
             invalid_parameter(format!(
                 "Invalid identity provider name: {}",

@@ -2,11 +2,12 @@ use cognate_awsjson::RequestContext;
 use cognate_model::Empty;
 use cognate_model::identity::UnlinkIdentityInput;
 
-use crate::Identity;
-use crate::errors::{OrNotFound, Result, identity_not_found, not_authorized};
+use crate::errors::{OrNotFound, Result, identity_not_found, internal, not_authorized};
 use crate::logins::LOGINS_MISMATCH;
+use crate::{Identity, disabled};
 
 /// Removes logins from an identity; the caller proves it holds the identity with its logins.
+/// Removing the last one disables the identity (AWS: it becomes inaccessible).
 pub async fn handle(
     identity: Identity,
     _ctx: RequestContext,
@@ -23,12 +24,25 @@ pub async fn handle(
     let providers: Vec<String> = input
         .logins_to_remove
         .iter()
-        .filter_map(|name| identity.canonical_provider(name))
+        .filter_map(|name| identity.login_provider(name))
         .collect();
-    identity
+    let remaining = identity
         .store
-        .unlink_logins(&record.id, &providers)
+        .list_logins(&record.id)
         .await
-        .or_not_found(|| identity_not_found(&record.id))?;
+        .map_err(internal)?
+        .iter()
+        .filter(|login| !disabled::is_mark(login) && !providers.contains(&login.provider))
+        .count();
+    identity
+        .unlink_maybe_last(&record, remaining, || async {
+            identity
+                .store
+                .unlink_logins(&record.id, &providers)
+                .await
+                .or_not_found(|| identity_not_found(&record.id))
+                .map(drop)
+        })
+        .await?;
     Ok(Empty {})
 }
