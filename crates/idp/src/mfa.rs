@@ -9,7 +9,8 @@ use cognate_crypto::totp;
 use cognate_domain::pool::{MfaConfiguration, UserPool};
 use cognate_domain::user::User;
 use cognate_model::idp::{
-    EmailMfaConfigType, ErrorCode, SmsMfaConfigType, SoftwareTokenMfaConfigType,
+    DeliveryMediumType, EmailMfaConfigType, ErrorCode, MFAOptionType, SmsMfaConfigType,
+    SoftwareTokenMfaConfigType,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -157,6 +158,43 @@ pub fn apply_preferences(user: &mut User, asked: &Preferences) -> Result<()> {
     mfa.save_into(&mut state);
     state.save_into(user);
     Ok(())
+}
+
+/// Applies the legacy MFAOptions of (Admin)SetUserSettings: `[{DeliveryMedium: SMS,
+/// AttributeName: phone_number}]` turns SMS MFA on, an empty
+/// list turns it off. Only SMS to `phone_number` is an MFA option.
+pub fn apply_mfa_options(user: &mut User, options: &[MFAOptionType]) -> Result<()> {
+    for option in options {
+        let sms = option.delivery_medium == Some(DeliveryMediumType::Sms);
+        if !sms || option.attribute_name.as_deref() != Some("phone_number") {
+            return Err(invalid_parameter(
+                "Only phone_number attribute is currently supported as a MFA option.",
+            ));
+        }
+    }
+    let mut state = UserState::of(user);
+    let mut mfa = UserMfa::of(&state);
+    let enable = !options.is_empty();
+    if enable {
+        check_usable(user, &mfa, SMS)?;
+    } else if mfa.preferred.as_deref() == Some(SMS) {
+        mfa.preferred = None;
+    }
+    mfa.sms_enabled = enable;
+    mfa.save_into(&mut state);
+    state.save_into(user);
+    Ok(())
+}
+
+/// The legacy MFAOptions GetUser and AdminGetUser show: SMS to the phone number when SMS MFA
+/// is on.
+pub fn mfa_options(mfa: &UserMfa) -> Option<Vec<MFAOptionType>> {
+    mfa.sms_enabled.then(|| {
+        vec![MFAOptionType {
+            delivery_medium: Some(DeliveryMediumType::Sms),
+            attribute_name: Some("phone_number".to_string()),
+        }]
+    })
 }
 
 fn check_usable(user: &User, mfa: &UserMfa, name: &str) -> Result<()> {

@@ -1,12 +1,17 @@
 //! The MFA step of a sign-in: after the first factor (password, SRP proof, new password) the
-//! pool's MfaConfiguration and the user's enabled factors decide between tokens and the
-//! SOFTWARE_TOKEN_MFA challenge, answered with `SOFTWARE_TOKEN_MFA_CODE` (RFC 6238, ±1 step,
-//! a code accepted once). A wrong code counts toward lockout and leaves the session usable
-//! for another try until it expires.
+//! pool's MfaConfiguration and factors and the user's enabled and preferred factors decide
+//! between tokens and a challenge:
+//! - the preferred factor, or the only one enabled: SOFTWARE_TOKEN_MFA (answered with
+//!   `SOFTWARE_TOKEN_MFA_CODE`, RFC 6238, ±1 step, a code accepted once), SMS_MFA or
+//!   EMAIL_OTP (a code through the outbox, `otp.rs`);
+//! - several enabled, none preferred: SELECT_MFA_TYPE with `MFAS_CAN_CHOOSE`, whose `ANSWER`
+//!   names the challenge that follows;
+//! - none enabled and MFA ON: SMS_MFA for a user with a phone number when the pool offers SMS,
+//!   else EMAIL_OTP for a user with an email when the pool offers email, else MFA_SETUP
+//!   (`mfa_setup.rs`).
 //!
-//! A pool with MFA ON and a user without a factor goes through MFA_SETUP (`mfa_setup.rs`).
-//! Not built yet: SMS_MFA, EMAIL_OTP and SELECT_MFA_TYPE; a pool with MFA ON that offers only
-//! those is refused rather than signed in without MFA.
+//! A factor counts only when the pool offers it and the user can receive it. A wrong code
+//! counts toward lockout and leaves the session usable for another try until it expires.
 
 use std::collections::BTreeMap;
 
@@ -15,15 +20,90 @@ use cognate_domain::client::AppClient;
 use cognate_domain::pool::{MfaConfiguration, UserPool};
 use cognate_domain::user::User;
 use cognate_model::idp::{ChallengeNameType, ErrorCode};
+use serde_json::Value;
 
-use super::{Outcome, Params, attempts_exceeded, session, user_disabled};
+use super::{Outcome, Params, attempts_exceeded, otp, session, user_disabled};
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
-use crate::mfa::{PoolFactors, UserMfa};
-use crate::tokens::{Refresh, SignIn};
+use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
+use crate::tokens::Refresh;
 use crate::users::state::{UserState, lockout};
 
 pub const SOFTWARE_TOKEN_CHALLENGE: &str = "SOFTWARE_TOKEN_MFA";
+pub const SELECT_CHALLENGE: &str = "SELECT_MFA_TYPE";
+/// Where a SELECT_MFA_TYPE session keeps the factors offered.
+const CHOICES_KEY: &str = "choices";
+
+/// What a sign-in that passed its first factor does next.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    Tokens,
+    Challenge(ChallengeNameType),
+    Select(Vec<&'static str>),
+    Setup,
+}
+
+/// The challenge for a factor's AWS name.
+fn challenge_of(factor: &str) -> Option<ChallengeNameType> {
+    match factor {
+        SMS => Some(ChallengeNameType::SmsMfa),
+        SOFTWARE_TOKEN => Some(ChallengeNameType::SoftwareTokenMfa),
+        EMAIL => Some(ChallengeNameType::EmailOtp),
+        _ => None,
+    }
+}
+
+fn has(user: &User, attribute: &str) -> bool {
+    user.attributes
+        .get(attribute)
+        .is_some_and(|value| !value.is_empty())
+}
+
+/// The MFA step `pool` and `user` call for.
+fn next_step(pool: &UserPool, user: &User) -> Step {
+    if pool.mfa_configuration == MfaConfiguration::Off {
+        return Step::Tokens;
+    }
+    let offered = PoolFactors::of(pool);
+    let mfa = UserMfa::of(&UserState::of(user));
+    let sms_possible = offered.sms_enabled() && has(user, "phone_number");
+    let email_possible = offered.email_enabled() && has(user, "email");
+    let usable: Vec<&'static str> = [
+        (mfa.sms_enabled && sms_possible, SMS),
+        (
+            mfa.totp_enabled && mfa.totp_secret.is_some() && offered.software_token_enabled(),
+            SOFTWARE_TOKEN,
+        ),
+        (mfa.email_enabled && email_possible, EMAIL),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    let preferred = mfa
+        .preferred
+        .as_deref()
+        .and_then(|p| usable.iter().copied().find(|u| *u == p));
+    let only = (usable.len() == 1).then(|| usable[0]);
+    if let Some(factor) = preferred.or(only) {
+        return challenge_of(factor).map_or(Step::Tokens, Step::Challenge);
+    }
+    if usable.len() > 1 {
+        return Step::Select(usable);
+    }
+    if pool.mfa_configuration == MfaConfiguration::Optional {
+        return Step::Tokens;
+    }
+    // MFA required and nothing set up: a phone or an email the pool can use counts as set up.
+    if sms_possible {
+        return Step::Challenge(ChallengeNameType::SmsMfa);
+    }
+    if email_possible {
+        return Step::Challenge(ChallengeNameType::EmailOtp);
+    }
+    // MFA_SETUP lists what the pool offers; without a software token to set up, the client
+    // must add a phone number or email and sign in again, as on AWS.
+    Step::Setup
+}
 
 impl Idp {
     /// Tokens, or the MFA challenge the pool and the user call for.
@@ -32,32 +112,128 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
+        device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Outcome> {
-        if pool.mfa_configuration != MfaConfiguration::Off {
-            let mfa = UserMfa::of(&UserState::of(user));
-            if mfa.totp_enabled && PoolFactors::of(pool).software_token_enabled() {
-                return self.software_token_challenge(pool, client, user, now).await;
+        match next_step(pool, user) {
+            Step::Tokens => {
+                let sign_in = self.sign_in_from(user, device_key);
+                let result = self
+                    .issue_tokens(pool, client, user, &sign_in, Refresh::New)
+                    .await?;
+                Ok(Outcome::Tokens(result))
             }
-            // A factor we cannot challenge with must not be skipped: refuse, typed.
-            if mfa.sms_enabled || mfa.email_enabled {
-                return Err(ErrorCode::UnsupportedOperationException
-                    .msg("The SMS_MFA and EMAIL_OTP challenges are not supported by Cognate yet"));
+            Step::Challenge(challenge) => {
+                self.mfa_challenge(pool, client, user, challenge, now).await
             }
-            if pool.mfa_configuration == MfaConfiguration::On {
-                if PoolFactors::of(pool).software_token_enabled() {
-                    return self.mfa_setup_challenge(pool, client, user, now).await;
-                }
-                return Err(ErrorCode::UnsupportedOperationException.msg(
-                    "MFA is required but the pool offers no software token: SMS_MFA and EMAIL_OTP are not supported by Cognate yet",
-                ));
+            Step::Select(choices) => {
+                self.select_challenge(pool, client, user, choices, now)
+                    .await
             }
+            Step::Setup => self.mfa_setup_challenge(pool, client, user, now).await,
         }
-        let sign_in = SignIn::new(self);
-        let result = self
-            .issue_tokens(pool, client, user, &sign_in, Refresh::New)
+    }
+
+    /// The challenge of one factor: a TOTP prompt, or a code sent by SMS or email.
+    async fn mfa_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        challenge: ChallengeNameType,
+        now: Timestamp,
+    ) -> Result<Outcome> {
+        if challenge == ChallengeNameType::SoftwareTokenMfa {
+            return self.software_token_challenge(pool, client, user, now).await;
+        }
+        self.otp_challenge(pool, client, user, challenge, now).await
+    }
+
+    /// SELECT_MFA_TYPE: the session remembers which factors the user may choose from.
+    async fn select_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        choices: Vec<&'static str>,
+        now: Timestamp,
+    ) -> Result<Outcome> {
+        let sub = user.sub.clone();
+        let listed: Vec<Value> = choices.iter().map(|c| Value::from(*c)).collect();
+        let data = serde_json::Map::from_iter([(CHOICES_KEY.to_string(), Value::from(listed))]);
+        let (_, token) = self
+            .modify_user(pool, &user.username_key, |stored| {
+                if stored.sub != sub {
+                    return Err(super::incorrect_credentials());
+                }
+                let mut state = UserState::of(stored);
+                let token = session::open(&mut state, client, SELECT_CHALLENGE, data.clone(), now);
+                state.save_into(stored);
+                Ok(token)
+            })
             .await?;
-        Ok(Outcome::Tokens(result))
+        let can_choose = serde_json::to_string(&choices).unwrap_or_default();
+        Ok(Outcome::Challenge {
+            name: ChallengeNameType::SelectMfaType,
+            session: token,
+            parameters: BTreeMap::from([("MFAS_CAN_CHOOSE".to_string(), can_choose)]),
+        })
+    }
+
+    /// Answers SELECT_MFA_TYPE: `ANSWER` must be one of the factors offered; the session is used
+    /// up and the chosen factor's challenge follows.
+    pub(crate) async fn answer_select_mfa_type(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session_token: Option<&str>,
+        responses: &Params<'_>,
+    ) -> Result<Outcome> {
+        let username = responses.required("USERNAME")?;
+        let answer = responses.required("ANSWER")?;
+        self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
+        let token = session_token
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let Some(user) = self.find_user(pool, username).await? else {
+            return Err(session::invalid_session());
+        };
+        let now = self.clock.now();
+        let offered = session::find(&UserState::of(&user), token, client, SELECT_CHALLENGE, now)?
+            .data
+            .get(CHOICES_KEY)
+            .and_then(Value::as_array)
+            .is_some_and(|choices| choices.iter().any(|c| c.as_str() == Some(answer)));
+        let challenge = challenge_of(answer).filter(|_| offered).ok_or_else(|| {
+            invalid_parameter(format!("Invalid ANSWER {answer} for SELECT_MFA_TYPE"))
+        })?;
+        if !user.enabled {
+            return Err(user_disabled());
+        }
+        let sub = user.sub.clone();
+        let (user, ()) = self
+            .modify_user(pool, &user.username_key, |stored| {
+                if stored.sub != sub {
+                    return Err(session::invalid_session());
+                }
+                let mut state = UserState::of(stored);
+                if lockout::is_locked(&state, now) {
+                    return Err(attempts_exceeded());
+                }
+                // A code the chosen factor cannot deliver (its phone or email removed since)
+                // fails before the session is used up, so another choice can still be made.
+                let sends_code = challenge != ChallengeNameType::SoftwareTokenMfa;
+                if sends_code && otp::destination(stored, &challenge).is_none() {
+                    return Err(otp::no_destination(&challenge));
+                }
+                session::consume(&mut state, token, client, SELECT_CHALLENGE, now)?;
+                state.prune(now);
+                state.save_into(stored);
+                Ok(())
+            })
+            .await?;
+        self.mfa_challenge(pool, client, &user, challenge, now)
+            .await
     }
 
     async fn software_token_challenge(
@@ -147,7 +323,7 @@ impl Idp {
         if !accepted {
             return Err(ErrorCode::CodeMismatchException.msg("Invalid code received for user"));
         }
-        let sign_in = SignIn::new(self);
+        let sign_in = self.sign_in_from(&user, responses.get("DEVICE_KEY"));
         let result = self
             .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
             .await?;

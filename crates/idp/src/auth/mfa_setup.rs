@@ -1,6 +1,7 @@
-//! MFA_SETUP: a pool with MFA ON signs in a user without a factor only after it registers a
-//! software token inside the sign-in: AssociateSoftwareToken and VerifySoftwareToken with the
-//! challenge's `Session`, then RespondToAuthChallenge MFA_SETUP with the same session.
+//! MFA_SETUP: a pool with MFA ON signs in a user without a factor (and without a phone number
+//! or email the pool's SMS or email MFA could use) only after it registers a software token
+//! inside the sign-in: AssociateSoftwareToken and VerifySoftwareToken with the challenge's
+//! `Session`, then RespondToAuthChallenge MFA_SETUP with the same session.
 //!
 //! Those two operations carry neither pool nor client, so this session is the usual
 //! single-use challenge session wrapped, sealed with the server key, together with the pool,
@@ -20,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::{Outcome, Params, attempts_exceeded, session};
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
-use crate::mfa::{SOFTWARE_TOKEN, UserMfa};
+use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
 use crate::tokens::{Refresh, SignIn};
 use crate::users::state::{UserState, lockout};
 
@@ -76,13 +77,11 @@ impl Idp {
         };
         let plain = serde_json::to_vec(&wrapped).unwrap_or_default();
         let session = URL_SAFE_NO_PAD.encode(self.seal.seal(&plain, AAD));
+        let can_setup = serde_json::to_string(&can_set_up(pool)).unwrap_or_default();
         Ok(Outcome::Challenge {
             name: ChallengeNameType::MfaSetup,
             session,
-            parameters: BTreeMap::from([(
-                "MFAS_CAN_SETUP".to_string(),
-                format!("[\"{SOFTWARE_TOKEN}\"]"),
-            )]),
+            parameters: BTreeMap::from([("MFAS_CAN_SETUP".to_string(), can_setup)]),
         })
     }
 
@@ -168,6 +167,21 @@ impl Idp {
             .await?;
         Ok(Outcome::Tokens(result))
     }
+}
+
+/// The factors the pool offers, as MFAS_CAN_SETUP lists them. Only the software token is set
+/// up inside the challenge; for SMS or email the client adds a phone number or an email to the
+/// user and signs in again (the factor then counts as set up).
+fn can_set_up(pool: &UserPool) -> Vec<&'static str> {
+    let offered = PoolFactors::of(pool);
+    [
+        (offered.sms_enabled(), SMS),
+        (offered.software_token_enabled(), SOFTWARE_TOKEN),
+        (offered.email_enabled(), EMAIL),
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect()
 }
 
 /// After VerifySoftwareToken inside MFA_SETUP the token is the user's factor, enabled and

@@ -20,8 +20,8 @@ pub async fn handle(
         user_last_modified_date: Some(user.last_modified_at.epoch_seconds()),
         enabled: Some(user.enabled),
         user_status: Some(wire::status(&user)),
+        mfa_options: mfa.options,
         preferred_mfa_setting: mfa.preferred,
         user_mfa_setting_list: mfa.enabled,
-        ..Default::default()
     })
 }

@@ -1,10 +1,12 @@
 //! SetUserPoolMfaConfig: the pool's MfaConfiguration (OFF, ON, OPTIONAL) and its factors
-//! (software token, SMS, email), returned as stored.
+//! (software token, SMS, email), returned as stored. As on AWS: OFF together with a factor is
+//! refused and OFF drops the factors; ON or OPTIONAL need a factor; email MFA needs the pool to
+//! send email through its own SES configuration.
 
 use cognate_awsjson::RequestContext;
-use cognate_domain::pool::MfaConfiguration;
+use cognate_domain::pool::{MfaConfiguration, UserPool};
 use cognate_model::idp::{
-    SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse, UserPoolMfaType,
+    ErrorCode, SetUserPoolMfaConfigRequest, SetUserPoolMfaConfigResponse, UserPoolMfaType,
 };
 
 use crate::Idp;
@@ -17,6 +19,14 @@ pub async fn handle(
     input: SetUserPoolMfaConfigRequest,
 ) -> Result<SetUserPoolMfaConfigResponse> {
     let mut pool = idp.pool(&input.user_pool_id).await?;
+    let configures_factor = input.sms_mfa_configuration.is_some()
+        || input.software_token_mfa_configuration.is_some()
+        || input.email_mfa_configuration.is_some();
+    if input.mfa_configuration == Some(UserPoolMfaType::Off) && configures_factor {
+        return Err(invalid_parameter(
+            "Invalid MFA configuration given, can't turn off MFA and configure an MFA together.",
+        ));
+    }
     let mut factors = PoolFactors::of(&pool);
     // Members left out keep their settings, as on AWS.
     if input.sms_mfa_configuration.is_some() {
@@ -26,6 +36,7 @@ pub async fn handle(
         factors.software_token = input.software_token_mfa_configuration.clone();
     }
     if input.email_mfa_configuration.is_some() {
+        check_email_mfa_allowed(&pool)?;
         factors.email = input.email_mfa_configuration.clone();
     }
     if let Some(wanted) = &input.mfa_configuration {
@@ -34,6 +45,10 @@ pub async fn handle(
             UserPoolMfaType::On => MfaConfiguration::On,
             UserPoolMfaType::Optional => MfaConfiguration::Optional,
         };
+    }
+    // Turning MFA off drops the factors with it.
+    if pool.mfa_configuration == MfaConfiguration::Off {
+        factors = PoolFactors::default();
     }
     let any_factor =
         factors.software_token_enabled() || factors.sms_enabled() || factors.email_enabled();
@@ -55,4 +70,25 @@ pub async fn handle(
         mfa_configuration: Some(wire_mfa_type(&pool)),
         web_authn_configuration: None,
     })
+}
+
+/// Email MFA needs a pool past the Lite tier that sends email through its own Amazon SES
+/// configuration (EmailSendingAccount DEVELOPER), as on AWS.
+fn check_email_mfa_allowed(pool: &UserPool) -> Result<()> {
+    let tier = pool.settings.get("UserPoolTier").and_then(|v| v.as_str());
+    if tier == Some("LITE") {
+        return Err(ErrorCode::FeatureUnavailableInTierException
+            .msg("Email MFA is not available in the LITE tier of user pools"));
+    }
+    let sending_account = pool
+        .settings
+        .get("EmailConfiguration")
+        .and_then(|c| c.get("EmailSendingAccount"))
+        .and_then(|v| v.as_str());
+    if sending_account != Some("DEVELOPER") {
+        return Err(invalid_parameter(
+            "Email MFA requires an EmailConfiguration with EmailSendingAccount DEVELOPER",
+        ));
+    }
+    Ok(())
 }

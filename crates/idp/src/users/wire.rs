@@ -38,7 +38,7 @@ pub fn mfa_settings(user: &User) -> MfaSettings {
     let mfa = crate::mfa::UserMfa::of(&super::state::UserState::of(user));
     let enabled = mfa.enabled();
     MfaSettings {
-        options: None,
+        options: crate::mfa::mfa_options(&mfa),
         preferred: mfa.preferred.filter(|p| enabled.contains(p)),
         enabled: (!enabled.is_empty()).then_some(enabled),
     }
