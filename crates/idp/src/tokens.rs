@@ -33,6 +33,10 @@ pub struct SignIn {
     /// Epoch seconds of the authentication.
     pub auth_time: i64,
     pub origin_jti: String,
+    /// The confirmed device the user signed in through (DEVICE_PASSWORD_VERIFIER, or a sign-in
+    /// naming it as DEVICE_KEY); a full sign-in without one gets a new device key when the pool
+    /// tracks devices.
+    pub device_key: Option<String>,
 }
 
 impl SignIn {
@@ -40,6 +44,7 @@ impl SignIn {
         Self {
             auth_time: idp.clock.now().secs(),
             origin_jti: uuid::Uuid::new_v4().to_string(),
+            device_key: None,
         }
     }
 }
@@ -85,6 +90,22 @@ impl Idp {
         ]));
 
         let mut access_claims = claims([("sub", json!(user.sub.as_str()))]);
+        // A full sign-in not through a device gets a new device key (when the pool tracks
+        // devices): the access token names it and the refresh token is bound to it.
+        let new_device = match (&sign_in.device_key, with_refresh) {
+            (None, Refresh::New) => self.new_device_metadata(pool),
+            _ => None,
+        };
+        let sign_in = &SignIn {
+            device_key: new_device
+                .as_ref()
+                .and_then(|d| d.device_key.clone())
+                .or_else(|| sign_in.device_key.clone()),
+            ..sign_in.clone()
+        };
+        if let Some(key) = &sign_in.device_key {
+            access_claims.insert("device_key".into(), json!(key));
+        }
         groups.add_to(&mut access_claims, false);
         access_claims.extend(claims([
             ("iss", json!(issuer)),
@@ -130,7 +151,7 @@ impl Idp {
             token_type: Some("Bearer".into()),
             refresh_token: refresh_token.map(Into::into),
             id_token: Some(id_token.into()),
-            new_device_metadata: None,
+            new_device_metadata: new_device,
         })
     }
 
@@ -144,7 +165,7 @@ impl Idp {
         sign_in: &SignIn,
         expires_at: Option<Timestamp>,
     ) -> Result<String> {
-        let token = random_token(96);
+        let token = crate::devices::bound_refresh_token(random_token(96), sign_in);
         let now = self.clock.now();
         let record = RefreshTokenRecord {
             token_hash: sha256_hex(token.as_bytes()),

@@ -1,6 +1,7 @@
 //! Test support: the real application in-process on `127.0.0.1:0` with a fresh database,
 //! AWS SDK clients pointed at it, and fixtures.
 
+pub mod device_srp_client;
 mod errors;
 mod fixtures;
 mod outbox;

@@ -65,13 +65,18 @@ pub struct SrpClient {
 
 impl SrpClient {
     pub fn new(pool_id: &str) -> Self {
+        Self::with_pool_name(pool_id.split('_').nth(1).unwrap_or(pool_id))
+    }
+
+    /// A client whose "pool name" is given as is: device SRP signs with the device group key.
+    pub fn with_pool_name(pool_name: &str) -> Self {
         let n = BigUint::parse_bytes(PRIME.as_bytes(), 16).expect("prime");
         let mut random = [0u8; 128];
         rand::rngs::OsRng.fill_bytes(&mut random);
         let small_a = BigUint::from_bytes_be(&random) % &n;
         let big_a = BigUint::from(2u8).modpow(&small_a, &n);
         Self {
-            pool_name: pool_id.split('_').nth(1).unwrap_or(pool_id).to_string(),
+            pool_name: pool_name.to_string(),
             n,
             small_a,
             big_a,

@@ -100,7 +100,8 @@ impl Idp {
                 Ok(())
             })
             .await?;
-        self.after_first_factor(pool, client, &user, now).await
+        self.after_first_factor(pool, client, &user, None, now)
+            .await
     }
 }
 

@@ -56,6 +56,7 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         token: &str,
+        device_key: Option<&str>,
         proof: Proof<'_>,
         via: Via,
     ) -> Result<AuthenticationResultType> {
@@ -75,6 +76,7 @@ impl Idp {
         }
         let now = self.clock.now();
         check_record(client, &record, &user, via, now)?;
+        let bound_device = crate::devices::check_refresh_device(&user, token, device_key)?;
         let rotate = via == Via::GetTokens
             && client
                 .refresh_token_rotation
@@ -86,6 +88,7 @@ impl Idp {
         let sign_in = SignIn {
             auth_time: record.auth_time,
             origin_jti: record.origin_jti.clone(),
+            device_key: bound_device,
         };
         let refresh = if rotate {
             Refresh::Until(record.expires_at)

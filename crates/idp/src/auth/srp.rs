@@ -38,9 +38,10 @@ use crate::users::{user_not_found, username_key};
 pub const CHALLENGE: &str = "PASSWORD_VERIFIER";
 
 /// How far the client's TIMESTAMP may be from the server's clock, either way.
-const MAX_SKEW_SECS: i64 = 300;
+pub(super) const MAX_SKEW_SECS: i64 = 300;
 
-const TIMESTAMP_FORMAT: &str = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.";
+pub(super) const TIMESTAMP_FORMAT: &str =
+    "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.";
 
 /// What the sealed SECRET_BLOCK holds.
 #[derive(Serialize, Deserialize)]
@@ -69,7 +70,9 @@ pub fn pool_name(pool: &UserPool) -> &str {
 }
 
 /// Runs big-number work off the async threads: each exponentiation takes milliseconds.
-async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub(super) async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(job)
         .await
         .map_err(|_| ApiError::internal())
@@ -189,7 +192,9 @@ impl Idp {
         if user.status == UserStatus::ForceChangePassword {
             return self.new_password_challenge(pool, client, &user, now).await;
         }
-        self.after_first_factor(pool, client, &user, now).await
+        let device_key = responses.get("DEVICE_KEY");
+        self.after_password(pool, client, &user, device_key, now)
+            .await
     }
 
     /// The challenge as AWS words it; the block sealed for this pool and client.

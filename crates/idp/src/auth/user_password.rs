@@ -55,7 +55,9 @@ impl Idp {
             return self.new_password_challenge(pool, client, &user, now).await;
         }
         let user = self.clear_failures(pool, user, now).await?;
-        self.after_first_factor(pool, client, &user, now).await
+        let device_key = params.get("DEVICE_KEY");
+        self.after_password(pool, client, &user, device_key, now)
+            .await
     }
 
     /// The answer for a name that is no user: a wrong password's when the client prevents

@@ -21,6 +21,7 @@ pub async fn handle(
             &pool,
             &client,
             input.refresh_token.expose(),
+            input.device_key.as_deref(),
             proof,
             Via::GetTokens,
         )
