@@ -33,6 +33,6 @@ pub async fn handle(
         session: reply.session,
         challenge_parameters: reply.challenge_parameters,
         authentication_result: reply.authentication_result,
-        available_challenges: None,
+        available_challenges: reply.available_challenges,
     })
 }
