@@ -3,9 +3,11 @@
 pub mod auth;
 pub mod auth_events;
 mod clients;
+pub mod devices;
 mod errors;
 pub mod groups;
 pub mod id_tokens;
+pub mod import;
 pub mod keycache;
 mod lookup;
 pub mod mfa;

@@ -2,18 +2,21 @@
 //! RespondToAuthChallenge, token refresh and revocation. One module per flow; what they share
 //! (parameters, flow gating, outcomes, Cognito's sign-in errors) is here.
 //!
-//! Flows not built yet (custom, choice-based) answer `UnsupportedOperationException`
+//! Flows not built yet (custom) answer `UnsupportedOperationException`
 //! naming the flow: a later feature adds its module and its arm in `initiate`.
 
 pub mod client_secret;
+pub mod device;
 pub mod mfa;
 pub mod mfa_setup;
 pub mod new_password;
+pub mod otp;
 pub mod refresh;
 pub mod revoke;
 pub mod session;
 pub mod srp;
 mod srp_time;
+pub mod user_auth;
 pub mod user_password;
 
 use std::collections::BTreeMap;
@@ -47,6 +50,12 @@ pub enum Outcome {
         session: String,
         parameters: BTreeMap<String, String>,
     },
+    /// A choice-based sign-in's challenge with the first factors the user may pick from
+    /// (InitiateAuth's `AvailableChallenges`).
+    Offer {
+        next: Box<Outcome>,
+        available: Vec<ChallengeNameType>,
+    },
 }
 
 /// The response members every auth operation shares, in the order of their wire shape.
@@ -55,6 +64,7 @@ pub struct Reply {
     pub session: Option<Sensitive>,
     pub challenge_parameters: Option<BTreeMap<String, String>>,
     pub authentication_result: Option<AuthenticationResultType>,
+    pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
 impl From<Outcome> for Reply {
@@ -66,6 +76,7 @@ impl From<Outcome> for Reply {
                 session: None,
                 challenge_parameters: Some(BTreeMap::new()),
                 authentication_result: Some(result),
+                available_challenges: None,
             },
             Outcome::Challenge {
                 name,
@@ -77,6 +88,11 @@ impl From<Outcome> for Reply {
                 session: (!session.is_empty()).then(|| session.into()),
                 challenge_parameters: Some(parameters),
                 authentication_result: None,
+                available_challenges: None,
+            },
+            Outcome::Offer { next, available } => Self {
+                available_challenges: Some(available),
+                ..Self::from(*next)
             },
         }
     }
@@ -139,14 +155,16 @@ impl Idp {
                 let proof = refresh::Proof::SecretHash(params.get("SECRET_HASH"));
                 let token = params.required("REFRESH_TOKEN")?;
                 let via = refresh::Via::InitiateAuth;
-                let result = self.refresh(pool, client, token, proof, via).await?;
+                let device_key = params.get("DEVICE_KEY");
+                let result = self
+                    .refresh(pool, client, token, device_key, proof, via)
+                    .await?;
                 Ok(Outcome::Tokens(result))
             }
             AuthFlowType::UserSrpAuth => self.srp_sign_in(pool, client, &params).await,
-            AuthFlowType::CustomAuth | AuthFlowType::UserAuth => {
-                Err(ErrorCode::UnsupportedOperationException
-                    .msg(format!("The {flow} flow is not supported by Cognate yet")))
-            }
+            AuthFlowType::UserAuth => self.user_auth_sign_in(pool, client, &params).await,
+            AuthFlowType::CustomAuth => Err(ErrorCode::UnsupportedOperationException
+                .msg(format!("The {flow} flow is not supported by Cognate yet"))),
         }
     }
 }
@@ -173,6 +191,28 @@ impl Idp {
             }
             ChallengeNameType::MfaSetup => {
                 self.answer_mfa_setup(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::SelectMfaType => {
+                self.answer_select_mfa_type(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::SmsMfa | ChallengeNameType::EmailOtp | ChallengeNameType::SmsOtp => {
+                self.answer_otp(pool, client, challenge, session, &responses)
+                    .await
+            }
+            ChallengeNameType::DeviceSrpAuth => {
+                self.answer_device_srp_auth(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::DevicePasswordVerifier => {
+                self.answer_device_password_verifier(pool, client, session, &responses)
+                    .await
+            }
+            ChallengeNameType::SelectChallenge
+            | ChallengeNameType::Password
+            | ChallengeNameType::PasswordSrp => {
+                self.answer_user_auth(pool, client, challenge, session, &responses)
                     .await
             }
             ChallengeNameType::PasswordVerifier => {
