@@ -20,6 +20,7 @@ mod list_users;
 mod mfa;
 mod mfa_codes;
 mod new_password;
+mod oauth;
 mod oidc;
 mod pools;
 mod protocol;

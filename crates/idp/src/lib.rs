@@ -11,6 +11,7 @@ pub mod import;
 pub mod keycache;
 mod lookup;
 pub mod mfa;
+pub mod oauth;
 mod ops;
 pub mod paging;
 mod pools;

@@ -256,6 +256,7 @@ impl Idp {
             origin_jti: text("origin_jti").unwrap_or_default(),
             issued_ms: issued_millis(text("jti").as_deref(), number("iat").ok_or_else(invalid)?),
             exp: number("exp").ok_or_else(invalid)?,
+            scopes: scopes.split(' ').map(str::to_string).collect(),
         });
         self.token_cache.put(token, verified.clone());
         Ok(verified)
@@ -375,6 +376,8 @@ pub struct VerifiedAccessToken {
     /// Epoch millis of issue: from the `jti` when it carries them, else `iat`'s second.
     pub issued_ms: i64,
     pub exp: i64,
+    /// The `scope` claim, split.
+    pub scopes: Vec<String>,
 }
 
 /// An authenticated caller: its token and its current user record.

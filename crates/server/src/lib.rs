@@ -3,6 +3,7 @@
 pub mod app;
 pub mod config;
 mod import_upload;
+mod oauth;
 mod outbox;
 mod routes;
 mod storage;

@@ -42,6 +42,17 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
         )
+        .route(
+            "/oauth2/userInfo",
+            get(crate::oauth::user_info).post(crate::oauth::user_info),
+        )
+        .route("/oauth2/token", post(crate::oauth::token))
+        .route("/oauth2/revoke", post(crate::oauth::revoke))
+        .route(
+            "/oauth2/authorize",
+            get(crate::oauth::hosted_ui_unsupported),
+        )
+        .route("/logout", get(crate::oauth::hosted_ui_unsupported))
         .route("/_cognate/clock", get(clock).post(advance_clock))
         .route("/_cognate/outbox", get(crate::outbox::list))
         .route(
@@ -116,7 +127,11 @@ async fn sts(
 }
 
 /// Reads at most `limit` bytes: a larger body is refused without being buffered whole.
-async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             "RequestEntityTooLargeException",
