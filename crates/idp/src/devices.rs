@@ -207,9 +207,8 @@ impl Idp {
     /// new one is handed out: AWS gives a device key only to sign-ins without device
     /// information), otherwise a sign-in that gets NewDeviceMetadata if the pool tracks devices.
     pub(crate) fn sign_in_from(&self, user: &User, device_key: Option<&str>) -> SignIn {
-        let known = device_key.and_then(|key| Devices::of(&UserState::of(user)).find(key).cloned());
         SignIn {
-            device_key: known.map(|device| device.key),
+            device_key: confirmed_key(user, device_key),
             ..SignIn::new(self)
         }
     }
@@ -347,6 +346,27 @@ pub fn bound_refresh_token(random: String, sign_in: &crate::tokens::SignIn) -> S
         Some(key) => format!("{random}.{key}"),
         None => random,
     }
+}
+
+/// `key` when it names one of `user`'s confirmed devices: a key of another user's device, or
+/// of none, is no device information at all.
+pub(crate) fn confirmed_key(user: &User, key: Option<&str>) -> Option<String> {
+    let key = key?;
+    Devices::of(&UserState::of(user))
+        .find(key)
+        .map(|device| device.key.clone())
+}
+
+/// The device the last step of a sign-in names: the one its answer gives when that is a
+/// confirmed device of `user` (amazon-cognito-identity-js sends it there), else the one the
+/// first factor named, carried in the challenge session (clients that send it only in
+/// InitiateAuth), if still confirmed.
+pub(crate) fn answering_device(
+    user: &User,
+    answered: Option<&str>,
+    carried: Option<&str>,
+) -> Option<String> {
+    confirmed_key(user, answered).or_else(|| confirmed_key(user, carried))
 }
 
 /// For a refresh: the device `token` is bound to, which the client must name as DEVICE_KEY and

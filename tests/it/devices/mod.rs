@@ -6,6 +6,7 @@
 //! `sign_in.rs` has the sign-in paths, `operations.rs` the device operations; the helpers they
 //! share are here.
 
+mod carry;
 mod operations;
 mod sign_in;
 

@@ -12,6 +12,10 @@
 //!
 //! A factor counts only when the pool offers it and the user can receive it. A wrong code
 //! counts toward lockout and leaves the session usable for another try until it expires.
+//!
+//! The device the first factor named (`DEVICE_KEY`, when a confirmed device of the user) rides
+//! in the challenge session, so an answer that does not repeat it still signs in that device;
+//! a confirmed device named in the answer wins (`devices::answering_device`).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +28,7 @@ use serde_json::Value;
 
 use super::{Outcome, Params, attempts_exceeded, otp, session, user_disabled};
 use crate::Idp;
+use crate::devices::{answering_device, confirmed_key};
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
 use crate::tokens::Refresh;
@@ -115,6 +120,9 @@ impl Idp {
         device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Outcome> {
+        // Only a confirmed device of this user is carried to the MFA answer.
+        let device = confirmed_key(user, device_key);
+        let device_key = device.as_deref();
         match next_step(pool, user) {
             Step::Tokens => {
                 let sign_in = self.sign_in_from(user, device_key);
@@ -124,29 +132,34 @@ impl Idp {
                 Ok(Outcome::Tokens(result))
             }
             Step::Challenge(challenge) => {
-                self.mfa_challenge(pool, client, user, challenge, now).await
+                self.mfa_challenge(pool, client, user, (challenge, device_key), now)
+                    .await
             }
             Step::Select(choices) => {
-                self.select_challenge(pool, client, user, choices, now)
+                self.select_challenge(pool, client, user, (choices, device_key), now)
                     .await
             }
             Step::Setup => self.mfa_setup_challenge(pool, client, user, now).await,
         }
     }
 
-    /// The challenge of one factor: a TOTP prompt, or a code sent by SMS or email.
+    /// The challenge of one factor: a TOTP prompt, or a code sent by SMS or email. Its session
+    /// carries the sign-in's device key to the answer.
     async fn mfa_challenge(
         &self,
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        challenge: ChallengeNameType,
+        (challenge, device_key): (ChallengeNameType, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         if challenge == ChallengeNameType::SoftwareTokenMfa {
-            return self.software_token_challenge(pool, client, user, now).await;
+            return self
+                .software_token_challenge(pool, client, user, device_key, now)
+                .await;
         }
-        self.otp_challenge(pool, client, user, challenge, now).await
+        self.otp_challenge(pool, client, user, (challenge, device_key), now)
+            .await
     }
 
     /// SELECT_MFA_TYPE: the session remembers which factors the user may choose from.
@@ -155,12 +168,13 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        choices: Vec<&'static str>,
+        (choices, device_key): (Vec<&'static str>, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         let sub = user.sub.clone();
         let listed: Vec<Value> = choices.iter().map(|c| Value::from(*c)).collect();
         let data = serde_json::Map::from_iter([(CHOICES_KEY.to_string(), Value::from(listed))]);
+        let data = session::with_device(data, device_key);
         let (_, token) = self
             .modify_user(pool, &user.username_key, |stored| {
                 if stored.sub != sub {
@@ -199,7 +213,14 @@ impl Idp {
             return Err(session::invalid_session());
         };
         let now = self.clock.now();
-        let offered = session::find(&UserState::of(&user), token, client, SELECT_CHALLENGE, now)?
+        let state = UserState::of(&user);
+        let pending = session::find(&state, token, client, SELECT_CHALLENGE, now)?;
+        let device = answering_device(
+            &user,
+            responses.get("DEVICE_KEY"),
+            session::carried_device(pending),
+        );
+        let offered = pending
             .data
             .get(CHOICES_KEY)
             .and_then(Value::as_array)
@@ -232,7 +253,8 @@ impl Idp {
                 Ok(())
             })
             .await?;
-        self.mfa_challenge(pool, client, &user, challenge, now)
+        let device_key = device.as_deref();
+        self.mfa_challenge(pool, client, &user, (challenge, device_key), now)
             .await
     }
 
@@ -241,6 +263,7 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
+        device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Outcome> {
         let sub = user.sub.clone();
@@ -254,7 +277,7 @@ impl Idp {
                     &mut state,
                     client,
                     SOFTWARE_TOKEN_CHALLENGE,
-                    Default::default(),
+                    session::with_device(Default::default(), device_key),
                     now,
                 );
                 state.save_into(stored);
@@ -287,13 +310,9 @@ impl Idp {
             return Err(session::invalid_session());
         };
         let now = self.clock.now();
-        session::find(
-            &UserState::of(&user),
-            token,
-            client,
-            SOFTWARE_TOKEN_CHALLENGE,
-            now,
-        )?;
+        let state = UserState::of(&user);
+        let pending = session::find(&state, token, client, SOFTWARE_TOKEN_CHALLENGE, now)?;
+        let carried = session::carried_device(pending).map(str::to_string);
         if !user.enabled {
             return Err(user_disabled());
         }
@@ -323,7 +342,8 @@ impl Idp {
         if !accepted {
             return Err(ErrorCode::CodeMismatchException.msg("Invalid code received for user"));
         }
-        let sign_in = self.sign_in_from(&user, responses.get("DEVICE_KEY"));
+        let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
+        let sign_in = self.sign_in_from(&user, device.as_deref());
         let result = self
             .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
             .await?;

@@ -24,6 +24,7 @@ use cognate_model::idp::{ChallengeNameType, DeliveryMediumType, ErrorCode};
 
 use super::{Outcome, Params, attempts_exceeded, session, user_disabled};
 use crate::Idp;
+use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::PoolFactors;
 use crate::tokens::Refresh;
@@ -75,13 +76,14 @@ fn wrong_code() -> ApiError {
 
 impl Idp {
     /// Sends a one-time code for `challenge` (SMS_MFA, EMAIL_OTP or SMS_OTP) to the user's phone
-    /// or email through the outbox, and opens a session for it: the challenge to send back.
+    /// or email through the outbox, and opens a session for it (carrying the sign-in's confirmed
+    /// device key, if any): the challenge to send back.
     pub(crate) async fn otp_challenge(
         &self,
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        challenge: ChallengeNameType,
+        (challenge, device_key): (ChallengeNameType, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         code_member(&challenge).ok_or_else(|| not_otp(&challenge))?;
@@ -100,6 +102,7 @@ impl Idp {
                     SENT_CODE.to_string(),
                     serde_json::Value::from(live_code_hash(&state).unwrap_or_default()),
                 )]);
+                let data = session::with_device(data, device_key);
                 let token = session::open(&mut state, client, label, data, now);
                 state.save_into(stored);
                 Ok((code, token))
@@ -151,7 +154,9 @@ impl Idp {
         let Some(user) = self.find_user(pool, username).await? else {
             return self.unknown_user_code(pool, client, username, *challenge, token, now);
         };
-        session::find(&UserState::of(&user), token, client, label, now)?;
+        let state = UserState::of(&user);
+        let pending = session::find(&state, token, client, label, now)?;
+        let carried = session::carried_device(pending).map(str::to_string);
         if !user.enabled {
             return Err(user_disabled());
         }
@@ -198,7 +203,8 @@ impl Idp {
         if outcome != CodeCheck::Match {
             return Err(wrong_code());
         }
-        let sign_in = self.sign_in_from(&user, responses.get("DEVICE_KEY"));
+        let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
+        let sign_in = self.sign_in_from(&user, device.as_deref());
         let result = self
             .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
             .await?;

@@ -19,6 +19,29 @@ use crate::users::state::{PendingSession, UserState};
 const MAX_SESSIONS: usize = 5;
 const MIN_VALIDITY_MINUTES: u32 = 3;
 
+/// Where a challenge session keeps the confirmed device its sign-in named, so that the answer
+/// of a client that sends `DEVICE_KEY` only in InitiateAuth still signs in that device.
+const DEVICE_KEY: &str = "device_key";
+
+/// `data` holding `device_key` (when there is one) for the next step of the sign-in.
+pub fn with_device(
+    mut data: serde_json::Map<String, serde_json::Value>,
+    device_key: Option<&str>,
+) -> serde_json::Map<String, serde_json::Value> {
+    if let Some(key) = device_key {
+        data.insert(DEVICE_KEY.to_string(), serde_json::Value::from(key));
+    }
+    data
+}
+
+/// The device key a session carries from the earlier steps of its sign-in.
+pub fn carried_device(session: &PendingSession) -> Option<&str> {
+    session
+        .data
+        .get(DEVICE_KEY)
+        .and_then(serde_json::Value::as_str)
+}
+
 pub fn invalid_session() -> ApiError {
     not_authorized("Invalid session for the user.")
 }

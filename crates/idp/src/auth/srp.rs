@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::user_password::{check_account, password_reset_required};
 use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, session, srp_time};
 use crate::Idp;
+use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::users::state::{UserState, lockout};
 use crate::users::{user_not_found, username_key};
@@ -61,6 +62,9 @@ struct SecretBlock {
     /// Set when the challenge was derived (no such user, or no verifier): it cannot succeed.
     #[serde(rename = "f", default)]
     derived: bool,
+    /// The DEVICE_KEY of InitiateAuth, for an answer that does not repeat it.
+    #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
+    device_key: Option<String>,
 }
 
 /// The part of the pool id after the region: what Cognito's SRP calls the pool name.
@@ -107,6 +111,7 @@ impl Idp {
                 server_public: challenge.public_b_hex,
                 server_secret: challenge.secret_b_hex,
                 derived: true,
+                device_key: None,
             };
             return Ok(self.password_verifier(pool, client, username, &salt, &block));
         };
@@ -133,6 +138,7 @@ impl Idp {
             server_public: challenge.public_b_hex,
             server_secret: challenge.secret_b_hex,
             derived,
+            device_key: params.get("DEVICE_KEY").map(str::to_string),
         };
         Ok(self.password_verifier(pool, client, &user.username, &salt, &block))
     }
@@ -192,8 +198,9 @@ impl Idp {
         if user.status == UserStatus::ForceChangePassword {
             return self.new_password_challenge(pool, client, &user, now).await;
         }
-        let device_key = responses.get("DEVICE_KEY");
-        self.after_password(pool, client, &user, device_key, now)
+        let carried = block.device_key.as_deref();
+        let device_key = answering_device(&user, responses.get("DEVICE_KEY"), carried);
+        self.after_password(pool, client, &user, device_key.as_deref(), now)
             .await
     }
 

@@ -11,6 +11,13 @@
 //! choice; PASSWORD or PASSWORD_SRP asked for without the password or `SRP_A` opens that
 //! challenge, answered with them.
 //!
+//! `DEVICE_KEY` is taken as in the password flows: a confirmed device of the user named in
+//! InitiateAuth rides in the sessions that follow (choice, PASSWORD / PASSWORD_SRP, a code),
+//! so a remembered device gets DEVICE_SRP_AUTH after the password and the tokens are that
+//! device's. A passwordless code sign-in has no MFA for a device to stand in for, but is
+//! tracked like any sign-in (AWS gives a device key to every sign-in without device
+//! information).
+//!
 //! Sessions are single use and bound to the user (`session.rs`); a choice remembers what it
 //! offered, so its answer can pick nothing else. With PreventUserExistenceErrors an unknown name
 //! is offered what a real user could hold (`unknown_user_factors`: the password factors and a
@@ -28,12 +35,14 @@ use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
+use cognate_model::Sensitive;
 use cognate_model::idp::{AuthFactorType, ChallengeNameType, DeliveryMediumType, SignInPolicyType};
 use serde_json::{Map, Value};
 
 use super::user_password::check_account;
 use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, session};
 use crate::Idp;
+use crate::devices::{answering_device, confirmed_key};
 use crate::errors::{Result, invalid_parameter};
 use crate::users::delivery::mask;
 use crate::users::state::{UserState, lockout};
@@ -195,10 +204,16 @@ impl Idp {
             return self.unknown_user_start(pool, client, username, preferred, now);
         };
         let offered = available_factors(pool, &user);
+        // The steps that follow keep the device in their sessions, for an answer without it.
+        let device = confirmed_key(&user, params.get("DEVICE_KEY"));
+        let device_key = device.as_deref();
         let next = match preferred.filter(|factor| offered.contains(factor)) {
-            Some(factor) => self.start_factor(pool, client, &user, factor, now).await?,
+            Some(factor) => {
+                self.start_factor(pool, client, &user, (factor, device_key), now)
+                    .await?
+            }
             None => {
-                self.choice_challenge(pool, client, &user, &offered, now)
+                self.choice_challenge(pool, client, &user, (&offered, device_key), now)
                     .await?
             }
         };
@@ -211,11 +226,12 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        offered: &[ChallengeNameType],
+        (offered, device_key): (&[ChallengeNameType], Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         let names = offered.iter().map(|f| Value::from(f.as_str())).collect();
         let data = Map::from_iter([(OFFERED.to_string(), Value::Array(names))]);
+        let data = session::with_device(data, device_key);
         let label = ChallengeNameType::SelectChallenge;
         let token = self
             .open_session(pool, client, user, label, data, now)
@@ -295,10 +311,22 @@ impl Idp {
         if *answered == ChallengeNameType::SelectChallenge && !was_offered(&stored.data, factor) {
             return Err(not_available(factor));
         }
+        let carried = session::carried_device(stored);
+        let device = answering_device(&user, responses.get("DEVICE_KEY"), carried);
         self.use_session(pool, client, &user, token, label, now)
             .await?;
-        self.run_factor(pool, client, &user, factor, responses, now)
-            .await
+        // The factor reads the device key from its parameters, as in InitiateAuth.
+        let with_device = with_device_key(responses, device.as_deref());
+        let params = Params(with_device.as_ref().or(responses.0));
+        self.run_factor(
+            pool,
+            client,
+            &user,
+            (factor, device.as_deref()),
+            &params,
+            now,
+        )
+        .await
     }
 
     /// The chosen factor with its parameters: tokens (or the MFA that follows a password), the
@@ -308,31 +336,36 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        factor: ChallengeNameType,
+        (factor, device_key): (ChallengeNameType, Option<&str>),
         params: &Params<'_>,
         now: Timestamp,
     ) -> Result<Outcome> {
         match factor {
             ChallengeNameType::Password => self.password_sign_in(pool, client, params).await,
             ChallengeNameType::PasswordSrp => self.srp_sign_in(pool, client, params).await,
-            _ => self.start_factor(pool, client, user, factor, now).await,
+            _ => {
+                self.start_factor(pool, client, user, (factor, device_key), now)
+                    .await
+            }
         }
     }
 
     /// The challenge that asks for `factor`: PASSWORD or PASSWORD_SRP with a session to answer
-    /// with the secret, or the code of EMAIL_OTP / SMS_OTP sent.
+    /// with the secret, or the code of EMAIL_OTP / SMS_OTP sent. Its session carries the
+    /// sign-in's confirmed device key.
     async fn start_factor(
         &self,
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        factor: ChallengeNameType,
+        (factor, device_key): (ChallengeNameType, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         match factor {
             ChallengeNameType::Password | ChallengeNameType::PasswordSrp => {
+                let data = session::with_device(Map::new(), device_key);
                 let token = self
-                    .open_session(pool, client, user, factor, Map::new(), now)
+                    .open_session(pool, client, user, factor, data, now)
                     .await?;
                 Ok(challenge(factor, token))
             }
@@ -342,7 +375,8 @@ impl Idp {
                     return Err(attempts_exceeded());
                 }
                 check_account(self, pool, user, now)?;
-                self.otp_challenge(pool, client, user, factor, now).await
+                self.otp_challenge(pool, client, user, (factor, device_key), now)
+                    .await
             }
             other => Err(not_available(other)),
         }
@@ -540,6 +574,18 @@ impl Idp {
         }
         Ok(())
     }
+}
+
+/// The answer's parameters with `device_key` as DEVICE_KEY, when it is not already the one
+/// they give; `None` when they can be used as they are.
+fn with_device_key(
+    responses: &Params<'_>,
+    device_key: Option<&str>,
+) -> Option<BTreeMap<String, Sensitive>> {
+    let key = device_key.filter(|key| responses.get("DEVICE_KEY") != Some(*key))?;
+    let mut params = responses.0.cloned().unwrap_or_default();
+    params.insert("DEVICE_KEY".to_string(), Sensitive::from(key.to_string()));
+    Some(params)
 }
 
 /// Whether a choice's session offered `factor`.
