@@ -84,7 +84,13 @@ impl Idp {
         let mut data = Map::new();
         data.insert("device_key".into(), Value::String(device.key));
         let token = self
-            .open_device_session(pool, client, user, SRP_AUTH_CHALLENGE, data, now)
+            .open_session(
+                (pool, client, user),
+                SRP_AUTH_CHALLENGE,
+                data,
+                now,
+                session::invalid_session,
+            )
             .await?;
         Ok(Outcome::Challenge {
             name: ChallengeNameType::DeviceSrpAuth,
@@ -216,31 +222,6 @@ impl Idp {
         let bytes = STANDARD.decode(sealed.trim()).ok()?;
         let plain = self.seal.open(&bytes, &block_aad(pool, client)).ok()?;
         Some((serde_json::from_slice(&plain).ok()?, bytes))
-    }
-
-    /// Opens a single-use session for `challenge` on the user (one write).
-    async fn open_device_session(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        user: &User,
-        challenge: &str,
-        data: Map<String, Value>,
-        now: Timestamp,
-    ) -> Result<String> {
-        let sub = user.sub.clone();
-        let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(session::invalid_session());
-                }
-                let mut state = UserState::of(stored);
-                let token = session::open(&mut state, client, challenge, data.clone(), now);
-                state.save_into(stored);
-                Ok(token)
-            })
-            .await?;
-        Ok(token)
     }
 
     /// Uses up the DEVICE_SRP_AUTH session and opens the DEVICE_PASSWORD_VERIFIER one, in one

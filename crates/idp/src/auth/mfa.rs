@@ -171,20 +171,17 @@ impl Idp {
         (choices, device_key): (Vec<&'static str>, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
-        let sub = user.sub.clone();
         let listed: Vec<Value> = choices.iter().map(|c| Value::from(*c)).collect();
         let data = serde_json::Map::from_iter([(CHOICES_KEY.to_string(), Value::from(listed))]);
         let data = session::with_device(data, device_key);
-        let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(super::incorrect_credentials());
-                }
-                let mut state = UserState::of(stored);
-                let token = session::open(&mut state, client, SELECT_CHALLENGE, data.clone(), now);
-                state.save_into(stored);
-                Ok(token)
-            })
+        let token = self
+            .open_session(
+                (pool, client, user),
+                SELECT_CHALLENGE,
+                data,
+                now,
+                super::incorrect_credentials,
+            )
             .await?;
         let can_choose = serde_json::to_string(&choices).unwrap_or_default();
         Ok(Outcome::Challenge {
@@ -266,23 +263,14 @@ impl Idp {
         device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Outcome> {
-        let sub = user.sub.clone();
-        let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(super::incorrect_credentials());
-                }
-                let mut state = UserState::of(stored);
-                let token = session::open(
-                    &mut state,
-                    client,
-                    SOFTWARE_TOKEN_CHALLENGE,
-                    session::with_device(Default::default(), device_key),
-                    now,
-                );
-                state.save_into(stored);
-                Ok(token)
-            })
+        let token = self
+            .open_session(
+                (pool, client, user),
+                SOFTWARE_TOKEN_CHALLENGE,
+                session::with_device(Default::default(), device_key),
+                now,
+                super::incorrect_credentials,
+            )
             .await?;
         Ok(Outcome::Challenge {
             name: ChallengeNameType::SoftwareTokenMfa,

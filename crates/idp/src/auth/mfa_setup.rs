@@ -57,17 +57,14 @@ impl Idp {
         user: &User,
         now: Timestamp,
     ) -> Result<Outcome> {
-        let sub = user.sub.clone();
-        let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(session::invalid_session());
-                }
-                let mut state = UserState::of(stored);
-                let token = session::open(&mut state, client, CHALLENGE, Default::default(), now);
-                state.save_into(stored);
-                Ok(token)
-            })
+        let token = self
+            .open_session(
+                (pool, client, user),
+                CHALLENGE,
+                Default::default(),
+                now,
+                session::invalid_session,
+            )
             .await?;
         let wrapped = Wrapped {
             pool_id: pool.id.as_str().to_string(),

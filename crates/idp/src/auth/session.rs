@@ -11,6 +11,10 @@ use cognate_crypto::secrets::{constant_time_eq, random_token, sha256_hex};
 use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
 
+use cognate_domain::pool::UserPool;
+use cognate_domain::user::User;
+
+use crate::Idp;
 use crate::errors::Result;
 use crate::tokens::not_authorized;
 use crate::users::state::{PendingSession, UserState};
@@ -74,6 +78,34 @@ pub fn open(
     let excess = state.sessions.len().saturating_sub(MAX_SESSIONS);
     state.sessions.drain(..excess);
     token
+}
+
+impl Idp {
+    /// Opens a session for `challenge` on `user` in one write and returns its token. `user` is
+    /// the record the sign-in checked: if the stored user is another one by now (deleted and
+    /// re-created under the same name), nothing is written and `replaced` answers.
+    pub(crate) async fn open_session(
+        &self,
+        (pool, client, user): (&UserPool, &AppClient, &User),
+        challenge: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+        now: Timestamp,
+        replaced: fn() -> ApiError,
+    ) -> Result<String> {
+        let sub = user.sub.clone();
+        let (_, token) = self
+            .modify_user(pool, &user.username_key, |stored| {
+                if stored.sub != sub {
+                    return Err(replaced());
+                }
+                let mut state = UserState::of(stored);
+                let token = open(&mut state, client, challenge, data.clone(), now);
+                state.save_into(stored);
+                Ok(token)
+            })
+            .await?;
+        Ok(token)
+    }
 }
 
 /// The session `token` names for `client` and `challenge`, if still valid; not consumed.

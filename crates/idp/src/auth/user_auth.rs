@@ -234,7 +234,13 @@ impl Idp {
         let data = session::with_device(data, device_key);
         let label = ChallengeNameType::SelectChallenge;
         let token = self
-            .open_session(pool, client, user, label, data, now)
+            .open_session(
+                (pool, client, user),
+                label.as_str(),
+                data,
+                now,
+                incorrect_credentials,
+            )
             .await?;
         Ok(challenge(label, token))
     }
@@ -365,7 +371,13 @@ impl Idp {
             ChallengeNameType::Password | ChallengeNameType::PasswordSrp => {
                 let data = session::with_device(Map::new(), device_key);
                 let token = self
-                    .open_session(pool, client, user, factor, data, now)
+                    .open_session(
+                        (pool, client, user),
+                        factor.as_str(),
+                        data,
+                        now,
+                        incorrect_credentials,
+                    )
                     .await?;
                 Ok(challenge(factor, token))
             }
@@ -380,31 +392,6 @@ impl Idp {
             }
             other => Err(not_available(other)),
         }
-    }
-
-    /// Opens a session of `user` for `label`, holding `data` (one write).
-    async fn open_session(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        user: &User,
-        label: ChallengeNameType,
-        data: Map<String, Value>,
-        now: Timestamp,
-    ) -> Result<String> {
-        let sub = user.sub.clone();
-        let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(incorrect_credentials());
-                }
-                let mut state = UserState::of(stored);
-                let token = session::open(&mut state, client, label.as_str(), data.clone(), now);
-                state.save_into(stored);
-                Ok(token)
-            })
-            .await?;
-        Ok(token)
     }
 
     /// Uses the session up (one write): a parallel answer with the same session loses here.
