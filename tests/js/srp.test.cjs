@@ -5,55 +5,10 @@
 "use strict";
 
 const assert = require("node:assert/strict");
-const net = require("node:net");
-const path = require("node:path");
-const { spawn } = require("node:child_process");
 const { CognitoUserPool, CognitoUser, AuthenticationDetails } = require("amazon-cognito-identity-js");
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const BINARY = process.argv[2] || path.join(ROOT, "target", "debug", "cognate");
+const { startServer, call } = require("./server.cjs");
 const PASSWORD = "Corr3ct!Horse";
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer() {
-  const port = await freePort();
-  const env = { ...process.env, COGNATE_SECURITY__PASSWORD_PROFILE: "dev" };
-  const child = spawn(BINARY, ["serve", "--in-memory", "--port", String(port)], { env, stdio: ["ignore", "ignore", "inherit"] });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(endpoint + "/health")).status === 200) return { child, endpoint };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill();
-  throw new Error("cognate did not start");
-}
-
-// Admin calls as raw AWS JSON 1.1 (the local server's admin API is open by default).
-async function call(endpoint, op, body) {
-  const r = await fetch(endpoint + "/", {
-    method: "POST",
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${op}` },
-    body: JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (r.status !== 200) throw new Error(`${op}: ${json.__type}: ${json.message}`);
-  return json;
-}
 
 function signIn(endpoint, poolId, clientId, username, password) {
   const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: endpoint + "/" });
