@@ -26,6 +26,9 @@ backend_tests!(
     devices_user_auth_email_otp_keeps_the_device,
     devices_srp_key_from_initiate_auth_is_carried_to_the_verifier,
     devices_key_is_carried_through_select_mfa_type_and_sms,
+    devices_key_is_carried_through_new_password_required,
+    devices_key_of_another_user_through_new_password_gets_a_fresh_key,
+    devices_key_is_carried_through_mfa_setup,
 );
 
 // ---------------------------------------------------------------------------------- helpers
@@ -444,5 +447,171 @@ async fn devices_key_is_carried_through_select_mfa_type_and_sms(app: TestApp) {
     .authentication_result
     .unwrap();
     assert!(tokens.new_device_metadata.is_none());
+    assert_eq!(device_claim(&tokens), device.device_key);
+}
+
+// ------------------------------------------------ NEW_PASSWORD_REQUIRED and MFA_SETUP
+
+const TEMPORARY: &str = "Temp-Passw0rd!";
+
+/// AdminSetUserPassword Permanent=false: `username` is in FORCE_CHANGE_PASSWORD again.
+async fn force_change(app: &TestApp, pool_id: &str, username: &str) {
+    app.idp
+        .admin_set_user_password()
+        .user_pool_id(pool_id)
+        .username(username)
+        .password(TEMPORARY)
+        .permanent(false)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// USER_PASSWORD_AUTH with the temporary password (naming `device_key` when given), then the
+/// NEW_PASSWORD_REQUIRED answer with `new_password` (naming `answered` when given).
+async fn through_new_password(
+    app: &TestApp,
+    client_id: &str,
+    (username, device_key): (&str, Option<&str>),
+    new_password: &str,
+    answered: Option<&str>,
+) -> AuthenticationResultType {
+    let mut request = app
+        .idp
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", TEMPORARY);
+    if let Some(key) = device_key {
+        request = request.auth_parameters("DEVICE_KEY", key);
+    }
+    let out = request.send().await.unwrap();
+    assert_eq!(
+        out.challenge_name,
+        Some(ChallengeNameType::NewPasswordRequired)
+    );
+    let mut answer = app
+        .idp
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session(out.session.unwrap())
+        .challenge_responses("USERNAME", username)
+        .challenge_responses("NEW_PASSWORD", new_password);
+    if let Some(key) = answered {
+        answer = answer.challenge_responses("DEVICE_KEY", key);
+    }
+    answer.send().await.unwrap().authentication_result.unwrap()
+}
+
+/// A confirmed device survives a forced password change: the key named only in InitiateAuth
+/// is carried to the NEW_PASSWORD_REQUIRED answer (a key in the answer that is no device of
+/// the user does not displace it), and one named only in the answer counts as well.
+async fn devices_key_is_carried_through_new_password_required(app: TestApp) {
+    let (pool_id, client_id) = pool_with_devices(&app, false, false).await;
+    let device = remembered_device(&app, &client_id).await;
+    let key = device.device_key.as_str();
+
+    force_change(&app, &pool_id, "alice").await;
+    let named = ("alice", Some(key));
+    let tokens = through_new_password(
+        &app,
+        &client_id,
+        named,
+        "Next-Passw0rd!1",
+        Some(UNKNOWN_KEY),
+    )
+    .await;
+    assert!(tokens.new_device_metadata.is_none(), "no new device key");
+    assert_eq!(device_claim(&tokens), key);
+
+    force_change(&app, &pool_id, "alice").await;
+    let tokens = through_new_password(
+        &app,
+        &client_id,
+        ("alice", None),
+        "Next-Passw0rd!2",
+        Some(key),
+    )
+    .await;
+    assert!(tokens.new_device_metadata.is_none(), "no new device key");
+    assert_eq!(device_claim(&tokens), key);
+
+    // Without any device information the sign-in gets a new key.
+    force_change(&app, &pool_id, "alice").await;
+    let tokens =
+        through_new_password(&app, &client_id, ("alice", None), "Next-Passw0rd!3", None).await;
+    let fresh = tokens.new_device_metadata.expect("a new device key");
+    assert_ne!(fresh.device_key(), Some(key));
+}
+
+/// Bob naming Alice's device through his forced password change gets a key of his own.
+async fn devices_key_of_another_user_through_new_password_gets_a_fresh_key(app: TestApp) {
+    let (pool_id, client_id) = pool_with_devices(&app, false, false).await;
+    let device = remembered_device(&app, &client_id).await;
+    let key = device.device_key.as_str();
+    app.confirmed_user(&pool_id, "bob", PASSWORD).await;
+    force_change(&app, &pool_id, "bob").await;
+
+    let named = ("bob", Some(key));
+    let tokens = through_new_password(&app, &client_id, named, "Next-Passw0rd!1", Some(key)).await;
+    let fresh = tokens
+        .new_device_metadata
+        .clone()
+        .expect("a new device key");
+    let fresh_key = fresh.device_key().unwrap();
+    assert_ne!(fresh_key, key);
+    assert_eq!(device_claim(&tokens), fresh_key);
+}
+
+/// MFA turned ON after Alice confirmed a device: the key she names in InitiateAuth is carried
+/// through MFA_SETUP (AssociateSoftwareToken, VerifySoftwareToken) to the tokens.
+async fn devices_key_is_carried_through_mfa_setup(app: TestApp) {
+    let (pool_id, client_id) = pool_with_devices(&app, false, false).await;
+    let device = remembered_device(&app, &client_id).await;
+    app.idp
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+
+    let out = password_with_device(&app, &client_id, "alice", &device.device_key).await;
+    assert_eq!(out.challenge_name, Some(ChallengeNameType::MfaSetup));
+    let associated = app
+        .idp
+        .associate_software_token()
+        .session(out.session.unwrap())
+        .send()
+        .await
+        .unwrap();
+    let secret = associated.secret_code.unwrap();
+    let verified = app
+        .idp
+        .verify_software_token()
+        .session(associated.session.unwrap())
+        .user_code(totp_code(&secret, now(&app)))
+        .send()
+        .await
+        .unwrap();
+    let tokens = app
+        .idp
+        .respond_to_auth_challenge()
+        .client_id(&client_id)
+        .challenge_name(ChallengeNameType::MfaSetup)
+        .session(verified.session.unwrap())
+        .challenge_responses("USERNAME", "alice")
+        .challenge_responses("DEVICE_KEY", UNKNOWN_KEY)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    assert!(tokens.new_device_metadata.is_none(), "no new device key");
     assert_eq!(device_claim(&tokens), device.device_key);
 }

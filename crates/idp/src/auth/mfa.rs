@@ -139,7 +139,10 @@ impl Idp {
                 self.select_challenge(pool, client, user, (choices, device_key), now)
                     .await
             }
-            Step::Setup => self.mfa_setup_challenge(pool, client, user, now).await,
+            Step::Setup => {
+                self.mfa_setup_challenge(pool, client, (user, device_key), now)
+                    .await
+            }
         }
     }
 

@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Outcome, Params, attempts_exceeded, session};
 use crate::Idp;
+use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
-use crate::tokens::{Refresh, SignIn};
+use crate::tokens::Refresh;
 use crate::users::state::{UserState, lockout};
 
 pub const CHALLENGE: &str = "MFA_SETUP";
@@ -50,18 +51,19 @@ pub struct SetupSession {
 }
 
 impl Idp {
+    /// Opens an MFA_SETUP session, carrying the sign-in's (confirmed) device key to the answer.
     pub(crate) async fn mfa_setup_challenge(
         &self,
         pool: &UserPool,
         client: &AppClient,
-        user: &User,
+        (user, device_key): (&User, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
         let token = self
             .open_session(
                 (pool, client, user),
                 CHALLENGE,
-                Default::default(),
+                session::with_device(Default::default(), device_key),
                 now,
                 session::invalid_session,
             )
@@ -138,7 +140,7 @@ impl Idp {
         }
         let now = self.clock.now();
         let sub = setup.user.sub.clone();
-        let (user, ()) = self
+        let (user, carried) = self
             .modify_user(pool, &setup.user.username_key, |stored| {
                 if stored.sub != sub {
                     return Err(session::invalid_session());
@@ -152,13 +154,14 @@ impl Idp {
                 if lockout::is_locked(&state, now) {
                     return Err(attempts_exceeded());
                 }
-                session::consume(&mut state, &setup.token, client, CHALLENGE, now)?;
+                let pending = session::consume(&mut state, &setup.token, client, CHALLENGE, now)?;
                 state.prune(now);
                 state.save_into(stored);
-                Ok(())
+                Ok(session::carried_device(&pending).map(str::to_string))
             })
             .await?;
-        let sign_in = SignIn::new(self);
+        let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
+        let sign_in = self.sign_in_from(&user, device.as_deref());
         let result = self
             .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
             .await?;

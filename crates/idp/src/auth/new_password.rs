@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::{Outcome, Params, session, user_disabled};
 use crate::Idp;
+use crate::devices::{answering_device, confirmed_key};
 use crate::errors::Result;
 use crate::users::attributes::{self, Writer, readable_by};
 use crate::users::state::{UserState, lockout};
@@ -22,14 +23,19 @@ pub const CHALLENGE: &str = "NEW_PASSWORD_REQUIRED";
 
 impl Idp {
     /// Opens a NEW_PASSWORD_REQUIRED session for `user` (saved with its failures cleared) and
-    /// returns the challenge with AWS's parameters.
+    /// returns the challenge with AWS's parameters. The session carries the confirmed device
+    /// the sign-in named, if any, to the answer.
     pub(crate) async fn new_password_challenge(
         &self,
         pool: &UserPool,
         client: &AppClient,
-        user: &User,
+        (user, device_key): (&User, Option<&str>),
         now: Timestamp,
     ) -> Result<Outcome> {
+        let data = session::with_device(
+            Default::default(),
+            confirmed_key(user, device_key).as_deref(),
+        );
         let (user, token) = self
             .modify_user(pool, &user.username_key, |stored| {
                 let mut state = UserState::of(stored);
@@ -37,7 +43,7 @@ impl Idp {
                     return Err(super::attempts_exceeded());
                 }
                 lockout::record_success(&mut state);
-                let token = session::open(&mut state, client, CHALLENGE, Default::default(), now);
+                let token = session::open(&mut state, client, CHALLENGE, data.clone(), now);
                 state.save_into(stored);
                 Ok(token)
             })
@@ -69,7 +75,9 @@ impl Idp {
             return Err(session::invalid_session());
         };
         let now = self.clock.now();
-        session::find(&UserState::of(&user), token, client, CHALLENGE, now)?;
+        let state = UserState::of(&user);
+        let pending = session::find(&state, token, client, CHALLENGE, now)?;
+        let carried = session::carried_device(pending).map(str::to_string);
         if !user.enabled {
             return Err(user_disabled());
         }
@@ -100,7 +108,8 @@ impl Idp {
                 Ok(())
             })
             .await?;
-        self.after_first_factor(pool, client, &user, None, now)
+        let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
+        self.after_first_factor(pool, client, &user, device.as_deref(), now)
             .await
     }
 }

@@ -195,11 +195,12 @@ impl Idp {
         let user = self
             .close_verifier_session(pool, &user, client, &block.token, now)
             .await?;
-        if user.status == UserStatus::ForceChangePassword {
-            return self.new_password_challenge(pool, client, &user, now).await;
-        }
         let carried = block.device_key.as_deref();
         let device_key = answering_device(&user, responses.get("DEVICE_KEY"), carried);
+        if user.status == UserStatus::ForceChangePassword {
+            let named = (&user, device_key.as_deref());
+            return self.new_password_challenge(pool, client, named, now).await;
+        }
         self.after_password(pool, client, &user, device_key.as_deref(), now)
             .await
     }

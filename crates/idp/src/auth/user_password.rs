@@ -51,11 +51,12 @@ impl Idp {
             return Err(incorrect_credentials());
         }
         check_account(self, pool, &user, now)?;
+        let device_key = params.get("DEVICE_KEY");
         if user.status == UserStatus::ForceChangePassword {
-            return self.new_password_challenge(pool, client, &user, now).await;
+            let named = (&user, device_key);
+            return self.new_password_challenge(pool, client, named, now).await;
         }
         let user = self.clear_failures(pool, user, now).await?;
-        let device_key = params.get("DEVICE_KEY");
         self.after_password(pool, client, &user, device_key, now)
             .await
     }
