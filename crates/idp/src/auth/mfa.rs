@@ -206,9 +206,7 @@ impl Idp {
         let username = responses.required("USERNAME")?;
         let answer = responses.required("ANSWER")?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let token = session_token
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let token = session::required(session_token)?;
         let Some(user) = self.find_user(pool, username).await? else {
             return Err(session::invalid_session());
         };
@@ -294,9 +292,7 @@ impl Idp {
         let username = responses.required("USERNAME")?;
         let code = responses.required("SOFTWARE_TOKEN_MFA_CODE")?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let token = session_token
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let token = session::required(session_token)?;
         let Some(user) = self.find_user(pool, username).await? else {
             return Err(session::invalid_session());
         };

@@ -127,9 +127,7 @@ impl Idp {
     ) -> Result<Outcome> {
         let username = responses.required("USERNAME")?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let session_token = session_token
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let session_token = session::required(session_token)?;
         let setup = self.setup_session(session_token).await?;
         if setup.pool.id != pool.id || setup.client.client_id != client.client_id {
             return Err(session::invalid_session());

@@ -68,9 +68,7 @@ impl Idp {
         let username = responses.required("USERNAME")?;
         let new_password = responses.required("NEW_PASSWORD")?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let token = session_token.filter(|s| !s.is_empty()).ok_or_else(|| {
-            crate::errors::invalid_parameter("Missing required parameter Session")
-        })?;
+        let token = session::required(session_token)?;
         let Some(user) = self.find_user(pool, username).await? else {
             return Err(session::invalid_session());
         };

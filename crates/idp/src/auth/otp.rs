@@ -147,9 +147,7 @@ impl Idp {
         let username = responses.required("USERNAME")?;
         let code = responses.required(member)?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let token = session_token
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let token = session::required(session_token)?;
         let now = self.clock.now();
         let Some(user) = self.find_user(pool, username).await? else {
             return self.unknown_user_code(pool, client, username, *challenge, token, now);

@@ -15,7 +15,7 @@ use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
 
 use crate::Idp;
-use crate::errors::Result;
+use crate::errors::{Result, invalid_parameter};
 use crate::tokens::not_authorized;
 use crate::users::state::{PendingSession, UserState};
 
@@ -44,6 +44,13 @@ pub fn carried_device(session: &PendingSession) -> Option<&str> {
         .data
         .get(DEVICE_KEY)
         .and_then(serde_json::Value::as_str)
+}
+
+/// The `Session` an answer must carry: present and not empty.
+pub fn required(session_token: Option<&str>) -> Result<&str> {
+    session_token
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid_parameter("Missing required parameter Session"))
 }
 
 pub fn invalid_session() -> ApiError {

@@ -279,9 +279,7 @@ impl Idp {
     ) -> Result<Outcome> {
         let username = responses.required("USERNAME")?;
         self.check_secret_hash(client, username, responses.get("SECRET_HASH"))?;
-        let token = session_token
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| invalid_parameter("Missing required parameter Session"))?;
+        let token = session::required(session_token)?;
         let factor = match answered {
             ChallengeNameType::SelectChallenge => {
                 factor_named(responses.required("ANSWER")?, "ANSWER")?
