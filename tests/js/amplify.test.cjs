@@ -21,6 +21,8 @@ const { Amplify } = require("aws-amplify");
 const auth = require("aws-amplify/auth");
 const { cognitoUserPoolsTokenProvider } = require("aws-amplify/auth/cognito");
 const { ConsoleLogger } = require("aws-amplify/utils");
+const { JwtRsaVerifier } = require("aws-jwt-verify");
+const { SimpleJwksCache } = require("aws-jwt-verify/jwk");
 
 const { startServer, call, callIdentity, lastMessage } = require("./server.cjs");
 const { totpSource } = require("./totp.cjs");
@@ -190,6 +192,32 @@ async function srpSignIn(ctx) {
   assert.equal(idToken.payload.email, EMAIL);
   assert.equal(accessToken.payload.client_id, ctx.clientId);
   assert.equal(accessToken.payload.iss, `${ctx.endpoint}/${ctx.poolId}`);
+}
+
+// A backend checks the tokens Amplify holds with aws-jwt-verify, configured from the pool's
+// discovery document (CognitoJwtVerifier hard-codes AWS's issuer, so JwtRsaVerifier): ID
+// tokens by audience, access tokens (no `aud`) by `client_id`. Its own fetcher speaks https
+// only; the JWKS of a plain-http Cognate comes through Node's fetch.
+async function backendVerifiesTokens(ctx) {
+  const discovery = await (await fetch(`${ctx.endpoint}/${ctx.poolId}/.well-known/openid-configuration`)).json();
+  assert.equal(discovery.issuer, `${ctx.endpoint}/${ctx.poolId}`);
+  assert.equal(discovery.jwks_uri, `${discovery.issuer}/.well-known/jwks.json`);
+  const use = (tokenUse) => ({ payload }) => {
+    if (payload.token_use !== tokenUse) throw new Error(`not an ${tokenUse} token`);
+    if (tokenUse === "access" && payload.client_id !== ctx.clientId) throw new Error("another client's token");
+  };
+  const { issuer, jwks_uri: jwksUri } = discovery;
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: async (uri) => (await fetch(uri)).arrayBuffer() } });
+  const idVerifier = JwtRsaVerifier.create({ issuer, jwksUri, audience: ctx.clientId, customJwtCheck: use("id") }, { jwksCache });
+  const accessVerifier = JwtRsaVerifier.create({ issuer, jwksUri, audience: null, customJwtCheck: use("access") }, { jwksCache });
+  const { idToken, accessToken } = await tokens();
+  assert.equal((await idVerifier.verify(idToken.toString())).sub, idToken.payload.sub);
+  assert.equal((await accessVerifier.verify(accessToken.toString())).username, USERNAME);
+  await rejection(idVerifier.verify(accessToken.toString()));
+  const [header, payload, signature] = idToken.toString().split(".");
+  const forged = Buffer.from(JSON.stringify({ ...idToken.payload, email: "mallory@example.com" })).toString("base64url");
+  assert.notEqual(forged, payload);
+  await rejection(idVerifier.verify([header, forged, signature].join(".")));
 }
 
 async function passwordSignIn(ctx) {
@@ -422,6 +450,7 @@ async function main() {
   const cases = [
     ["sign-up, confirmed with the outbox's code", signUpAndConfirm],
     ["SRP sign-in", srpSignIn],
+    ["a backend verifies the tokens with aws-jwt-verify", backendVerifiesTokens],
     ["USER_PASSWORD_AUTH sign-in", passwordSignIn],
     ["sign-in with the email alias", emailAliasSignIn],
     ["updateUserAttributes, a new email confirmed with its code", updateAttributes],
