@@ -15,6 +15,7 @@ mod identity_developer;
 mod identity_oidc;
 mod identity_pools;
 mod identity_sts;
+mod identity_switching;
 mod import_jobs;
 mod list_users;
 mod mfa;

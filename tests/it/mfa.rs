@@ -206,6 +206,12 @@ async fn mfa_totp_association_and_sign_in(app: TestApp) {
         challenge.challenge_name,
         Some(ChallengeNameType::SoftwareTokenMfa)
     );
+    // As AWS: the token's FriendlyDeviceName and the user's name (Amplify files the device
+    // key it remembers under USER_ID_FOR_SRP).
+    let parameters = challenge.challenge_parameters.clone().unwrap();
+    assert_eq!(parameters.len(), 2);
+    assert_eq!(parameters["FRIENDLY_DEVICE_NAME"], "phone");
+    assert_eq!(parameters["USER_ID_FOR_SRP"], "alice");
     let session = challenge.session.unwrap();
     // The code VerifySoftwareToken used is used up.
     let reused = answer_totp(&app, &client_id, &session, &totp_code(&secret, now(&app))).await;
@@ -311,10 +317,9 @@ async fn mfa_setup_when_required(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(challenge.challenge_name, Some(ChallengeNameType::MfaSetup));
-    assert_eq!(
-        challenge.challenge_parameters.unwrap()["MFAS_CAN_SETUP"],
-        "[\"SOFTWARE_TOKEN_MFA\"]"
-    );
+    let parameters = challenge.challenge_parameters.unwrap();
+    assert_eq!(parameters["MFAS_CAN_SETUP"], "[\"SOFTWARE_TOKEN_MFA\"]");
+    assert_eq!(parameters["USER_ID_FOR_SRP"], "alice");
     let session = challenge.session.unwrap();
     let setup = |session: String| {
         app.idp

@@ -124,6 +124,9 @@ async fn mfa_sms_challenge_with_outbox_code(app: TestApp) {
     let parameters = challenge.challenge_parameters.unwrap();
     assert_eq!(parameters["CODE_DELIVERY_DELIVERY_MEDIUM"], "SMS");
     assert_eq!(parameters["CODE_DELIVERY_DESTINATION"], "+*******0123");
+    // AWS names the user (by username) in every MFA challenge; clients file devices under it.
+    assert_eq!(parameters["USER_ID_FOR_SRP"], "alice");
+    assert_eq!(parameters.len(), 3);
     let sent = app.last_message(&pool_id, "alice").await;
     assert_eq!(
         (
@@ -321,10 +324,12 @@ async fn mfa_select_type_offers_enabled_factors(app: TestApp) {
             .await
             .unwrap();
         assert_eq!(out.challenge_name, Some(ChallengeNameType::SelectMfaType));
+        let parameters = out.challenge_parameters.unwrap();
         assert_eq!(
-            out.challenge_parameters.unwrap()["MFAS_CAN_CHOOSE"],
+            parameters["MFAS_CAN_CHOOSE"],
             "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"
         );
+        assert_eq!(parameters["USER_ID_FOR_SRP"], "alice");
         out.session.unwrap()
     };
     let kind = ChallengeNameType::SelectMfaType;
@@ -388,6 +393,12 @@ async fn mfa_select_type_offers_enabled_factors(app: TestApp) {
         chosen.challenge_name,
         Some(ChallengeNameType::SoftwareTokenMfa)
     );
+    // A token verified without a FriendlyDeviceName: the challenge names only the user.
+    let parameters = chosen.challenge_parameters.unwrap();
+    assert_eq!(
+        parameters.into_iter().collect::<Vec<_>>(),
+        vec![("USER_ID_FOR_SRP".to_string(), "alice".to_string())]
+    );
 
     // A factor that can no longer be reached (the phone removed since the choice) is refused
     // without using the session up: another choice still answers it.
@@ -449,10 +460,12 @@ async fn mfa_required_sends_sms_to_a_phone(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(out.challenge_name, Some(ChallengeNameType::MfaSetup));
+    let parameters = out.challenge_parameters.unwrap();
     assert_eq!(
-        out.challenge_parameters.unwrap()["MFAS_CAN_SETUP"],
+        parameters["MFAS_CAN_SETUP"],
         "[\"SMS_MFA\",\"SOFTWARE_TOKEN_MFA\"]"
     );
+    assert_eq!(parameters["USER_ID_FOR_SRP"], "bob");
 }
 
 fn sms_option() -> MfaOptionType {

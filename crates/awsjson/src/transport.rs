@@ -39,10 +39,13 @@ pub async fn dispatch(
     match registry.call(&target, ctx, body).await {
         Ok(json) => json_response(&request_id, StatusCode::OK, json),
         Err(error) => {
+            // One line per failed request at the default level, so a user sees why a client
+            // failed; the message stays out (it can echo what the caller sent).
+            let operation = target.rsplit('.').next().unwrap_or_default();
             if error.status.is_server_error() {
-                tracing::error!(request_id, target, code = %error.code, "operation failed");
+                tracing::error!(request_id, operation, code = %error.code, "operation failed");
             } else {
-                tracing::debug!(request_id, target, code = %error.code, "operation rejected");
+                tracing::info!(request_id, operation, code = %error.code, "operation rejected");
             }
             error_response(&request_id, &error)
         }

@@ -45,6 +45,18 @@ fn mark(identity: &IdentityRecord) -> IdentityLogin {
 }
 
 impl Identity {
+    /// Marks `record` disabled (a guest identity merged into the identity its user signed in to).
+    pub async fn disable(&self, record: &IdentityRecord) -> Result<()> {
+        if is_disabled(record) {
+            return Ok(());
+        }
+        self.store
+            .link_login(&record.id, &mark(record))
+            .await
+            .or_not_found(|| identity_not_found(&record.id))?;
+        Ok(())
+    }
+
     /// Runs `unlink` (which removes logins of `record`); when no login would remain, marks the
     /// identity disabled first, so that it is never left open without any login.
     pub async fn unlink_maybe_last<F, Fut>(
@@ -59,10 +71,7 @@ impl Identity {
     {
         let disables = remaining == 0 && !is_disabled(record);
         if disables {
-            self.store
-                .link_login(&record.id, &mark(record))
-                .await
-                .or_not_found(|| identity_not_found(&record.id))?;
+            self.disable(record).await?;
         }
         let outcome = unlink().await;
         if outcome.is_err() && disables {

@@ -76,6 +76,8 @@ pub struct UserMfa {
     pub totp_secret: Option<String>,
     /// A secret from AssociateSoftwareToken awaiting VerifySoftwareToken, sealed (base64).
     pub pending_secret: Option<String>,
+    /// The verified token's FriendlyDeviceName, which SOFTWARE_TOKEN_MFA challenges carry.
+    pub totp_device_name: Option<String>,
     /// The last TOTP step accepted: codes up to it are used up.
     pub totp_last_step: Option<i64>,
     pub totp_enabled: bool,
@@ -255,7 +257,12 @@ impl Idp {
 
     /// Checks `code` against the pending secret; on success it becomes the user's token.
     /// Does not save the user.
-    pub fn verify_pending_totp(&self, user: &mut User, code: &str, now_secs: i64) -> Result<()> {
+    pub fn verify_pending_totp(
+        &self,
+        user: &mut User,
+        (code, device_name): (&str, Option<&str>),
+        now_secs: i64,
+    ) -> Result<()> {
         let mut state = UserState::of(user);
         let mut mfa = UserMfa::of(&state);
         let sealed = mfa.pending_secret.clone().ok_or_else(enable_mismatch)?;
@@ -263,6 +270,7 @@ impl Idp {
         let step = totp::accepted_step(&secret, code.trim(), now_secs, mfa.totp_last_step)
             .ok_or_else(enable_mismatch)?;
         mfa.totp_secret = Some(sealed);
+        mfa.totp_device_name = device_name.map(str::to_string);
         mfa.pending_secret = None;
         mfa.totp_last_step = Some(step);
         mfa.save_into(&mut state);

@@ -13,9 +13,10 @@ pub async fn handle(
 ) -> Result<GetOpenIdTokenResponse> {
     let record = identity.identity(&input.identity_id).await?;
     let pool = identity.identity_pool(&record.pool_id).await?;
-    let login = identity
-        .authorize(&pool, &record, input.logins.as_ref())
+    let authorized = identity
+        .authorize_or_switch(&pool, &record, input.logins.as_ref())
         .await?;
+    let (record, login) = (authorized.identity, authorized.login);
     let subjects: Vec<(String, String)> = login
         .into_iter()
         .map(|login| (login.provider, login.subject))

@@ -17,8 +17,6 @@
 //! in the challenge session, so an answer that does not repeat it still signs in that device;
 //! a confirmed device named in the answer wins (`devices::answering_device`).
 
-use std::collections::BTreeMap;
-
 use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::{MfaConfiguration, UserPool};
@@ -190,7 +188,7 @@ impl Idp {
         Ok(Outcome::Challenge {
             name: ChallengeNameType::SelectMfaType,
             session: token,
-            parameters: BTreeMap::from([("MFAS_CAN_CHOOSE".to_string(), can_choose)]),
+            parameters: super::naming_user(&user.username, &[("MFAS_CAN_CHOOSE", can_choose)]),
         })
     }
 
@@ -273,10 +271,16 @@ impl Idp {
                 super::incorrect_credentials,
             )
             .await?;
+        // AWS names the token as registered (VerifySoftwareToken's FriendlyDeviceName), if it was.
+        let device_name = UserMfa::of(&UserState::of(user)).totp_device_name;
+        let own: Vec<(&str, String)> = device_name
+            .map(|name| ("FRIENDLY_DEVICE_NAME", name))
+            .into_iter()
+            .collect();
         Ok(Outcome::Challenge {
             name: ChallengeNameType::SoftwareTokenMfa,
             session: token,
-            parameters: BTreeMap::new(),
+            parameters: super::naming_user(&user.username, &own),
         })
     }
 

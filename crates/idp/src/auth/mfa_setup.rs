@@ -7,8 +7,6 @@
 //! single-use challenge session wrapped, sealed with the server key, together with the pool,
 //! client and user it belongs to.
 
-use std::collections::BTreeMap;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognate_domain::Timestamp;
@@ -80,7 +78,7 @@ impl Idp {
         Ok(Outcome::Challenge {
             name: ChallengeNameType::MfaSetup,
             session,
-            parameters: BTreeMap::from([("MFAS_CAN_SETUP".to_string(), can_setup)]),
+            parameters: super::naming_user(&user.username, &[("MFAS_CAN_SETUP", can_setup)]),
         })
     }
 

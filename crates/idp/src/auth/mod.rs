@@ -98,6 +98,16 @@ impl From<Outcome> for Reply {
     }
 }
 
+/// The parameters of a challenge that names a known user, as AWS sends them: `USER_ID_FOR_SRP`
+/// (the username, not the alias signed in with) beside the challenge's own. Clients rely on it:
+/// Amplify files a remembered device's key under this name.
+pub fn naming_user(username: &str, own: &[(&str, String)]) -> BTreeMap<String, String> {
+    own.iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .chain([("USER_ID_FOR_SRP".to_string(), username.to_string())])
+        .collect()
+}
+
 /// AuthParameters or ChallengeResponses as given.
 pub struct Params<'a>(pub Option<&'a BTreeMap<String, Sensitive>>);
 

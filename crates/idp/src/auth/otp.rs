@@ -12,8 +12,6 @@
 //! With PreventUserExistenceErrors, a name that is no user holds a MAC'd session from
 //! `user_auth.rs` and gets a wrong code's answer for any code.
 
-use std::collections::BTreeMap;
-
 use cognate_awsjson::ApiError;
 use cognate_crypto::secrets::constant_time_eq;
 use cognate_domain::Timestamp;
@@ -119,16 +117,16 @@ impl Idp {
         Ok(Outcome::Challenge {
             name: challenge,
             session: token,
-            parameters: BTreeMap::from([
-                (
-                    "CODE_DELIVERY_DELIVERY_MEDIUM".to_string(),
-                    to.medium.as_str().to_string(),
-                ),
-                (
-                    "CODE_DELIVERY_DESTINATION".to_string(),
-                    mask(&to.address, to.medium),
-                ),
-            ]),
+            parameters: super::naming_user(
+                &saved.username,
+                &[
+                    (
+                        "CODE_DELIVERY_DELIVERY_MEDIUM",
+                        to.medium.as_str().to_string(),
+                    ),
+                    ("CODE_DELIVERY_DESTINATION", mask(&to.address, to.medium)),
+                ],
+            ),
         })
     }
 

@@ -436,16 +436,17 @@ impl Idp {
         Outcome::Challenge {
             name: factor,
             session: token,
-            parameters: BTreeMap::from([
-                (
-                    "CODE_DELIVERY_DELIVERY_MEDIUM".to_string(),
-                    medium.as_str().to_string(),
-                ),
-                (
-                    "CODE_DELIVERY_DESTINATION".to_string(),
-                    plausible_destination(username, medium),
-                ),
-            ]),
+            // A name that is no user gets what a user signing in by username would.
+            parameters: super::naming_user(
+                username,
+                &[
+                    ("CODE_DELIVERY_DELIVERY_MEDIUM", medium.as_str().to_string()),
+                    (
+                        "CODE_DELIVERY_DESTINATION",
+                        plausible_destination(username, medium),
+                    ),
+                ],
+            ),
         }
     }
 

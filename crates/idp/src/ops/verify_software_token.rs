@@ -21,9 +21,10 @@ pub async fn handle(
     input: VerifySoftwareTokenRequest,
 ) -> Result<VerifySoftwareTokenResponse> {
     let code = input.user_code.expose();
+    let device_name = input.friendly_device_name.as_deref();
     if let Some(access_token) = input.access_token.as_ref() {
         let caller = idp.signed_in(access_token.expose()).await?;
-        verify(&idp, &caller.pool, &caller.user, code, false).await?;
+        verify(&idp, &caller.pool, &caller.user, (code, device_name), false).await?;
         return Ok(VerifySoftwareTokenResponse {
             status: Some(VerifySoftwareTokenResponseType::Success),
             session: None,
@@ -33,14 +34,20 @@ pub async fn handle(
         return Err(invalid_parameter("Missing required parameter AccessToken"));
     };
     let setup = idp.setup_session(session.expose()).await?;
-    verify(&idp, &setup.pool, &setup.user, code, true).await?;
+    verify(&idp, &setup.pool, &setup.user, (code, device_name), true).await?;
     Ok(VerifySoftwareTokenResponse {
         status: Some(VerifySoftwareTokenResponseType::Success),
         session: Some(setup.session.into()),
     })
 }
 
-async fn verify(idp: &Idp, pool: &UserPool, user: &User, code: &str, enable: bool) -> Result<()> {
+async fn verify(
+    idp: &Idp,
+    pool: &UserPool,
+    user: &User,
+    code: (&str, Option<&str>),
+    enable: bool,
+) -> Result<()> {
     let sub = user.sub.clone();
     let now = idp.clock.now().secs();
     idp.modify_user(pool, &user.username_key, |stored| {
