@@ -392,10 +392,14 @@ async function guestCredentials(ctx) {
   ctx.guestId = session.identityId;
 }
 
-// The guest signs in with a login no identity has yet: AWS links it to the guest identity,
-// which keeps its id.
+// The guest signs in with a login no identity has yet (a new user: every fetchAuthSession of a
+// signed-in user gets the login an identity): AWS links the login to the guest identity, which
+// keeps its id.
 async function guestSignsIn(ctx) {
-  await signInAnswering(USERNAME, ctx.password, undefined, ctx.nextCode);
+  const username = "dave";
+  await call(ctx.endpoint, "AdminCreateUser", { UserPoolId: ctx.poolId, Username: username, MessageAction: "SUPPRESS" });
+  await call(ctx.endpoint, "AdminSetUserPassword", { UserPoolId: ctx.poolId, Username: username, Password: PASSWORDS[0], Permanent: true });
+  await signInAnswering(username, PASSWORDS[0]);
   const session = await auth.fetchAuthSession();
   assert.ok(session.tokens && session.tokens.idToken, "tokens after the guest signed in");
   assert.ok(session.credentials && session.credentials.accessKeyId, "authenticated credentials");
@@ -404,8 +408,8 @@ async function guestSignsIn(ctx) {
   assert.deepEqual(described.Logins, [`cognito-idp.us-east-1.amazonaws.com/${ctx.poolId}`]);
 }
 
-// A new guest whose login already has an identity: the sign-in ends on the login's identity.
-// The login's identity is looked up with GetId under AWS's provider name.
+// A new guest whose login already has an identity (carol's, from her earlier sessions): the
+// sign-in ends on the login's identity, looked up here with GetId under AWS's provider name.
 async function secondGuestSignsIn(ctx) {
   await signInFresh(ctx, USERNAME, ctx.password, undefined, ctx.nextCode);
   const idToken = (await tokens()).idToken.toString();
@@ -465,8 +469,8 @@ async function main() {
     ["a remembered device signs in without TOTP", rememberedDeviceSkipsTotp],
     ["password + TOTP sign-in files the device under USER_ID_FOR_SRP", passwordTotpSignInRemembersTheDevice],
     ["guest credentials", guestCredentials],
-    ["a guest signs in: tokens, credentials, the guest's identity", guestSignsIn],
-    ["a new guest signs in to a login with an identity", secondGuestSignsIn],
+    ["a guest signs in with a new login: tokens, credentials, the guest's identity", guestSignsIn],
+    ["a guest signs in with a login that has an identity: that identity", secondGuestSignsIn],
     ["global sign-out revokes the tokens", globalSignOut],
     ["deleteUser", deleteUser],
   ];

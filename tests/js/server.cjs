@@ -24,6 +24,8 @@ async function startServer() {
   const port = await freePort();
   const env = { ...process.env, COGNATE_SECURITY__PASSWORD_PROFILE: "dev" };
   const child = spawn(BINARY, ["serve", "--in-memory", "--port", String(port)], { env, stdio: ["ignore", "ignore", "inherit"] });
+  // A suite that dies early (a closed stdout pipe, an uncaught error) takes its server along.
+  process.once("exit", () => child.kill());
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30000;
   while (Date.now() < deadline) {
