@@ -15,9 +15,13 @@ use serde_json::{Map, Value};
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 
+mod sign_up;
+
+pub use sign_up::{SignUpDecision, SignUpSource};
+
 /// `LambdaConfig` members Cognate invokes. Every other member naming a function is refused at
 /// CreateUserPool / UpdateUserPool until it is built.
-const BUILT: &[&str] = &[];
+const BUILT: &[&str] = &["PreSignUp", "PostConfirmation"];
 
 /// `LambdaConfig` members that are not functions.
 const NOT_TRIGGERS: &[&str] = &["KMSKeyID"];

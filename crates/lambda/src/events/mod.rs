@@ -14,7 +14,7 @@ pub mod pre_sign_up;
 pub mod pre_token_generation;
 pub mod user_migration;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 /// User attributes as events carry them: name → value.
 pub type Attributes = BTreeMap<String, String>;
 /// `ClientMetadata` / `ValidationData` as the API took them.
-pub type Metadata = HashMap<String, String>;
+pub type Metadata = BTreeMap<String, String>;
 
 /// What AWS puts in `callerContext.clientId` for operations made without an app client
 /// (AdminCreateUser, AdminConfirmSignUp...).
