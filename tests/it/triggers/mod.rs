@@ -2,6 +2,7 @@
 //! what its answer changes, AWS's error mapping, and the invocation log. Every test runs on both
 //! backends with its own stand-in.
 
+mod authentication;
 mod config;
 mod sign_up;
 

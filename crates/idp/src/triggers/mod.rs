@@ -15,13 +15,22 @@ use serde_json::{Map, Value};
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 
+mod authentication;
 mod sign_up;
+mod tokens;
 
 pub use sign_up::{SignUpDecision, SignUpSource};
+pub use tokens::{TokenShape, TokenSource};
 
 /// `LambdaConfig` members Cognate invokes. Every other member naming a function is refused at
 /// CreateUserPool / UpdateUserPool until it is built.
-const BUILT: &[&str] = &["PreSignUp", "PostConfirmation"];
+const BUILT: &[&str] = &[
+    "PreSignUp",
+    "PostConfirmation",
+    "PreAuthentication",
+    "PostAuthentication",
+    "PreTokenGeneration",
+];
 
 /// `LambdaConfig` members that are not functions.
 const NOT_TRIGGERS: &[&str] = &["KMSKeyID"];
