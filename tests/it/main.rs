@@ -30,6 +30,7 @@ mod refresh;
 mod revocation;
 mod signup;
 mod srp;
+mod triggers;
 mod user_auth;
 mod users_admin;
 mod users_profile;

@@ -19,6 +19,7 @@ mod secret_hash;
 mod signing;
 mod tags;
 pub mod tokens;
+pub mod triggers;
 pub mod users;
 pub mod wellknown;
 
@@ -51,6 +52,8 @@ pub struct Services {
     pub config: IdpConfig,
     pub key_cache: keycache::KeyCache,
     pub token_cache: tokens::VerifiedTokenCache,
+    /// Lambda triggers: the pool's functions are invoked through this.
+    pub triggers: Arc<cognate_lambda::Triggers>,
 }
 
 /// The cognito-idp service: cheap to clone, handed to every operation.
@@ -58,6 +61,7 @@ pub struct Services {
 pub struct Idp(Arc<Services>);
 
 impl Idp {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
@@ -65,6 +69,7 @@ impl Idp {
         keys: Arc<KeyFactory>,
         hasher: Arc<PasswordHasher>,
         config: IdpConfig,
+        triggers: Arc<cognate_lambda::Triggers>,
     ) -> Self {
         Self(Arc::new(Services {
             store,
@@ -75,6 +80,7 @@ impl Idp {
             config,
             key_cache: keycache::KeyCache::default(),
             token_cache: tokens::VerifiedTokenCache::default(),
+            triggers,
         }))
     }
 }

@@ -90,6 +90,8 @@ pub fn new_pool(
         .as_ref()
         .and_then(|p| p.sign_in_policy.as_ref())
         .and_then(|p| serde_json::to_value(p).ok());
+    let settings = echo_settings(input, signin_policy)?;
+    crate::triggers::check_supported(&settings)?;
     Ok(UserPool {
         id,
         name: input.pool_name.clone(),
@@ -112,7 +114,7 @@ pub fn new_pool(
             .is_none_or(|c| c.case_sensitive),
         mfa_configuration: mfa(&input.mfa_configuration),
         tags: input.user_pool_tags.clone().unwrap_or_default(),
-        settings: echo_settings(input, signin_policy)?,
+        settings,
     })
 }
 
@@ -144,6 +146,7 @@ pub fn apply_update(
         .and_then(|p| p.sign_in_policy.as_ref())
         .and_then(|p| serde_json::to_value(p).ok());
     let mut settings = echo_settings(input, signin_policy)?;
+    crate::triggers::check_supported(&settings)?;
     // MFA factors belong to SetUserPoolMfaConfig: an update keeps them.
     crate::mfa::carry_factors(&pool.settings, &mut settings);
     pool.settings = settings;

@@ -37,6 +37,8 @@ pub struct SignIn {
     /// naming it as DEVICE_KEY); a full sign-in without one gets a new device key when the pool
     /// tracks devices.
     pub device_key: Option<String>,
+    /// The path issuing the tokens, as pre token generation names it.
+    pub source: crate::triggers::TokenSource,
 }
 
 impl SignIn {
@@ -45,6 +47,7 @@ impl SignIn {
             auth_time: idp.clock.now().secs(),
             origin_jti: uuid::Uuid::new_v4().to_string(),
             device_key: None,
+            source: crate::triggers::TokenSource::Authentication,
         }
     }
 }
@@ -66,7 +69,14 @@ impl Idp {
         let validity = &client.token_validity;
         let event_id = uuid::Uuid::new_v4().to_string();
         let issuer = self.issuer(pool.id.as_str());
-        let groups = self.token_groups(pool, user).await?;
+        let mut groups = self.token_groups(pool, user).await?;
+        let source = match with_refresh {
+            Refresh::New => sign_in.source,
+            Refresh::None | Refresh::Until(_) => crate::triggers::TokenSource::RefreshTokens,
+        };
+        let shape = self
+            .pre_token_generation(pool, client, user, source, &mut groups)
+            .await?;
 
         let mut id_claims = Map::new();
         for (name, value) in &user.attributes {
@@ -120,6 +130,11 @@ impl Idp {
             ("jti", json!(jti_at(issued))),
             ("username", json!(user.username)),
         ]));
+        shape.apply(&mut id_claims, &mut access_claims);
+        if matches!(with_refresh, Refresh::New) {
+            self.post_authentication(pool, client, user, new_device.is_some())
+                .await?;
+        }
         // AWS adds `origin_jti` only for clients with token revocation enabled.
         if !client.enable_token_revocation {
             id_claims.remove("origin_jti");

@@ -13,6 +13,7 @@ use cognate_crypto::seal::SealKey;
 use cognate_domain::{Clock, SystemClock, TestClock};
 use cognate_identity::{Identity, IdentityConfig};
 use cognate_idp::{Idp, IdpConfig};
+use cognate_lambda::{LambdaSettings, SdkInvoker, Triggers};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -59,6 +60,7 @@ impl Application {
                 account_id: config.aws.account_id.clone(),
                 public_url: public_url.clone(),
             },
+            Arc::new(triggers(&config, clock.clone())),
         );
         let identity = Identity::new(
             store.clone(),
@@ -115,6 +117,23 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         self.run.await
     }
+}
+
+/// The Lambda invoker of the `[lambda]` section, with its invocation log.
+fn triggers(config: &Config, clock: Arc<dyn Clock>) -> Triggers {
+    let section = &config.lambda;
+    let settings = LambdaSettings {
+        endpoint: (!section.endpoint.is_empty()).then(|| section.endpoint.clone()),
+        functions: section.functions.clone().into_iter().collect(),
+        log_capacity: section.log_capacity,
+        default_region: config.aws.region.clone(),
+    };
+    Triggers::new(
+        Arc::new(SdkInvoker::new(settings)),
+        clock,
+        config.aws.region.clone(),
+        section.log_capacity,
+    )
 }
 
 fn public_url(config: &Config, address: SocketAddr) -> String {

@@ -19,6 +19,7 @@ pub struct Config {
     pub testing: TestingConfig,
     pub log: LogConfig,
     pub identity: IdentitySection,
+    pub lambda: LambdaSection,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -73,6 +74,30 @@ pub struct SecurityConfig {
 #[serde(default)]
 pub struct IdentitySection {
     pub oidc_providers: Vec<OidcProviderConfig>,
+}
+
+/// Lambda triggers: where the functions of pools' `LambdaConfig` are invoked.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LambdaSection {
+    /// The Lambda Invoke API endpoint for every function (`sam local start-lambda`:
+    /// `http://127.0.0.1:3001`). Empty: real AWS Lambda of each ARN's region, with the default
+    /// AWS credential chain.
+    pub endpoint: String,
+    /// Function ARN → endpoint, for functions served elsewhere than `endpoint`.
+    pub functions: std::collections::BTreeMap<String, String>,
+    /// How many invocations `/_cognate/invocations` keeps (in memory, oldest dropped).
+    pub log_capacity: usize,
+}
+
+impl Default for LambdaSection {
+    fn default() -> Self {
+        Self {
+            endpoint: String::new(),
+            functions: Default::default(),
+            log_capacity: 1000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]

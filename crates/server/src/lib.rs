@@ -3,6 +3,7 @@
 pub mod app;
 pub mod config;
 mod import_upload;
+mod invocations;
 mod oauth;
 mod outbox;
 mod routes;

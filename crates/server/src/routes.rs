@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", get(crate::oauth::hosted_ui_unsupported))
         .route("/_cognate/clock", get(clock).post(advance_clock))
         .route("/_cognate/outbox", get(crate::outbox::list))
+        .route("/_cognate/invocations", get(crate::invocations::list))
         .route(
             "/_cognate/import/{pool_id}/{job_id}",
             put(crate::import_upload::put),

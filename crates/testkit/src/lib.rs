@@ -4,6 +4,7 @@
 pub mod device_srp_client;
 mod errors;
 mod fixtures;
+pub mod lambda;
 mod outbox;
 pub mod srp_client;
 pub mod totp_client;
@@ -82,6 +83,15 @@ impl TestApp {
             clock,
             scratch_database,
         })
+    }
+
+    /// Starts the app with `lambda.endpoint` at the stand-in Lambda service `lambda`.
+    pub async fn spawn_with_lambda(
+        backend: Backend,
+        lambda: &lambda::StandInLambda,
+    ) -> Option<Self> {
+        let endpoint = lambda.endpoint.clone();
+        Self::spawn_with(backend, move |config| config.lambda.endpoint = endpoint).await
     }
 
     /// POSTs a raw AWS JSON 1.1 request: (status, headers, body text).

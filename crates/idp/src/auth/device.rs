@@ -205,6 +205,7 @@ impl Idp {
         }
         let sign_in = SignIn {
             device_key: Some(device.key),
+            source: crate::triggers::TokenSource::AuthenticateDevice,
             ..SignIn::new(self)
         };
         let result = self

@@ -89,6 +89,7 @@ impl Idp {
             auth_time: record.auth_time,
             origin_jti: record.origin_jti.clone(),
             device_key: bound_device,
+            source: crate::triggers::TokenSource::RefreshTokens,
         };
         let refresh = if rotate {
             Refresh::Until(record.expires_at)

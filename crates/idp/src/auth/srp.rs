@@ -115,6 +115,7 @@ impl Idp {
             };
             return Ok(self.password_verifier(pool, client, username, &salt, &block));
         };
+        self.pre_authentication(pool, client, &user).await?;
         let now = self.clock.now();
         if lockout::is_locked(&UserState::of(&user), now) {
             return Err(attempts_exceeded());

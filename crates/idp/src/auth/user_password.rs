@@ -38,6 +38,7 @@ impl Idp {
         let Some(user) = self.find_user(pool, username).await? else {
             return Err(self.unknown_user(client, password).await);
         };
+        self.pre_authentication(pool, client, &user).await?;
         let now = self.clock.now();
         if lockout::is_locked(&UserState::of(&user), now) {
             return Err(attempts_exceeded());

@@ -16,14 +16,23 @@ pub async fn handle(
     let pool = idp.pool(&input.user_pool_id).await?;
     let user = idp.require_user(&pool, &input.username).await?;
     let now = idp.clock.now();
-    idp.modify_user(&pool, &user.username_key, |user| {
-        if user.status != UserStatus::Unconfirmed {
-            return Err(cannot_confirm(user));
-        }
-        confirm(&pool, user, false);
-        user.last_modified_at = now;
-        Ok(())
-    })
+    let (confirmed, ()) = idp
+        .modify_user(&pool, &user.username_key, |user| {
+            if user.status != UserStatus::Unconfirmed {
+                return Err(cannot_confirm(user));
+            }
+            confirm(&pool, user, false);
+            user.last_modified_at = now;
+            Ok(())
+        })
+        .await?;
+    idp.post_confirmation(
+        &pool,
+        &confirmed,
+        "PostConfirmation_ConfirmSignUp",
+        None,
+        input.client_metadata.clone(),
+    )
     .await?;
     Ok(AdminConfirmSignUpResponse {})
 }

@@ -11,6 +11,7 @@ use cognate_model::idp::{
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::SignUpSource;
 use crate::users::attributes::{self, Writer};
 use crate::users::create::NewUser;
 use crate::users::invite::{invitation_destinations, temporary_password};
@@ -36,6 +37,17 @@ pub async fn handle(
             status: UserStatus::ForceChangePassword,
         },
     )?;
+    idp.pre_sign_up(
+        &pool,
+        &mut user,
+        SignUpSource::Admin,
+        input
+            .validation_data
+            .as_deref()
+            .map(|given| attributes::from_wire(given).into_iter().collect()),
+        input.client_metadata.clone(),
+    )
+    .await?;
     let password = chosen_password(&pool, &input);
     idp.set_password(&pool, &mut user, &password, true).await?;
     idp.insert_user(

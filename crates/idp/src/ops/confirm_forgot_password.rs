@@ -66,5 +66,13 @@ pub async fn handle(
         cognate_model::idp::EventResponseType::Pass,
     )
     .await;
+    idp.post_confirmation(
+        pool,
+        &saved,
+        "PostConfirmation_ConfirmForgotPassword",
+        Some(&input.client_id),
+        input.client_metadata.clone(),
+    )
+    .await?;
     Ok(ConfirmForgotPasswordResponse {})
 }

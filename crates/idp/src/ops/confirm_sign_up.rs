@@ -53,14 +53,23 @@ pub async fn handle(
         confirmed.aliases = aliases_of(pool, &confirmed);
         idp.release_aliases(pool, &confirmed).await?;
     }
-    idp.redeem_code(pool, &user, CodePurpose::SignUp, code, |user| {
-        if user.status != UserStatus::Unconfirmed {
-            return Err(cannot_confirm(user));
-        }
-        confirm(pool, user, true);
-        user.last_modified_at = now;
-        Ok(())
-    })
+    let confirmed = idp
+        .redeem_code(pool, &user, CodePurpose::SignUp, code, |user| {
+            if user.status != UserStatus::Unconfirmed {
+                return Err(cannot_confirm(user));
+            }
+            confirm(pool, user, true);
+            user.last_modified_at = now;
+            Ok(())
+        })
+        .await?;
+    idp.post_confirmation(
+        pool,
+        &confirmed,
+        "PostConfirmation_ConfirmSignUp",
+        Some(&input.client_id),
+        input.client_metadata.clone(),
+    )
     .await?;
     Ok(ConfirmSignUpResponse { session: None })
 }

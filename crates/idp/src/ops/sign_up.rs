@@ -7,6 +7,7 @@ use cognate_model::idp::{ErrorCode, SignUpRequest, SignUpResponse};
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::triggers::SignUpSource;
 use crate::users::attributes::{self, Writer};
 use crate::users::codes;
 use crate::users::create::NewUser;
@@ -45,8 +46,21 @@ pub async fn handle(
         },
     )?;
     idp.set_password(pool, &mut user, password, false).await?;
-    // The code is stored with the user in its first save, then sent.
-    let destination = sign_up_destination(pool, &user);
+    let decision = idp
+        .pre_sign_up(
+            pool,
+            &mut user,
+            SignUpSource::Client(&input.client_id),
+            input
+                .validation_data
+                .as_deref()
+                .map(|given| attributes::from_wire(given).into_iter().collect()),
+            input.client_metadata.clone(),
+        )
+        .await?;
+    // The code is stored with the user in its first save, then sent; an auto-confirmed user
+    // gets none.
+    let destination = sign_up_destination(pool, &user).filter(|_| !decision.auto_confirmed);
     let code = destination.as_ref().map(|_| {
         let mut state = UserState::of(&user);
         let code = codes::issue(
@@ -76,7 +90,7 @@ pub async fn handle(
     )
     .await;
     Ok(SignUpResponse {
-        user_confirmed: false,
+        user_confirmed: decision.auto_confirmed,
         code_delivery_details,
         user_sub: user.sub.as_str().to_string(),
         session: None,
