@@ -3,7 +3,6 @@
 pub mod app;
 pub mod config;
 mod import_upload;
-mod oauth;
 mod outbox;
 mod routes;
 mod storage;

@@ -89,6 +89,13 @@ impl Idp {
             auth_time: record.auth_time,
             origin_jti: record.origin_jti.clone(),
             device_key: bound_device,
+            oauth: record
+                .scopes
+                .clone()
+                .map(|scopes| crate::tokens::OAuthGrant {
+                    scopes,
+                    nonce: None,
+                }),
         };
         let refresh = if rotate {
             Refresh::Until(record.expires_at)
