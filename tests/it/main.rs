@@ -10,6 +10,7 @@ mod auth_events;
 mod clients;
 mod devices;
 mod groups;
+mod hosted_ops;
 mod identity_credentials;
 mod identity_developer;
 mod identity_oidc;

@@ -19,7 +19,7 @@ backend_tests!(
     token_refresh_grant_rotates_when_the_client_does,
     revoke_ends_the_refresh_token,
     revoke_needs_revocation_enabled,
-    hosted_ui_pages_are_unsupported,
+    hosted_pages_refuse_requests_without_a_client,
 );
 
 struct Reply {
@@ -320,9 +320,10 @@ async fn token_endpoint_refusals(app: TestApp) {
             ("code", "some-code"),
         ]
     };
+    // The fixture client has no OAuth flows.
     assert_eq!(
         error(post_form(&app, "token", &grant("authorization_code"), None).await),
-        (400, "invalid_grant".into())
+        (400, "unauthorized_client".into())
     );
     assert_eq!(
         error(post_form(&app, "token", &grant("client_credentials"), None).await),
@@ -458,25 +459,27 @@ async fn revoke_needs_revocation_enabled(app: TestApp) {
     assert_eq!(refresh_grant(&app, &client_id, &refresh).await.status, 200);
 }
 
-async fn hosted_ui_pages_are_unsupported(app: TestApp) {
+async fn hosted_pages_refuse_requests_without_a_client(app: TestApp) {
+    // No trustworthy redirect URI without a known client: an error page, never a redirect.
     for path in [
-        "/oauth2/authorize?response_type=code&client_id=x",
+        "/oauth2/authorize?response_type=code&client_id=x&redirect_uri=https://evil.example",
+        "/oauth2/authorize?response_type=code",
         "/logout",
+        "/logout?client_id=x&logout_uri=https://evil.example",
     ] {
-        let page = reply(
-            app.http
-                .get(format!("{}{path}", app.endpoint))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(page.error(), (400, "invalid_request".into()), "{path}");
-        let description = page.json()["error_description"]
-            .as_str()
+        let page = app
+            .http
+            .get(format!("{}{path}", app.endpoint))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), 400, "{path}");
+        assert!(page.headers().get("location").is_none(), "{path}");
+        let csp = page.headers()["content-security-policy"]
+            .to_str()
             .unwrap()
             .to_string();
-        assert!(description.contains("no hosted UI"), "{description}");
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
     }
 }
 

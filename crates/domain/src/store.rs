@@ -178,6 +178,7 @@ pub trait Store:
     + crate::group::GroupStore
     + crate::auth_event::AuthEventStore
     + crate::import_job::ImportJobStore
+    + crate::hosted::HostedStore
 {
 }
 
@@ -191,7 +192,8 @@ impl<
         + crate::identity::IdentityStore
         + crate::group::GroupStore
         + crate::auth_event::AuthEventStore
-        + crate::import_job::ImportJobStore,
+        + crate::import_job::ImportJobStore
+        + crate::hosted::HostedStore,
 > Store for T
 {
 }

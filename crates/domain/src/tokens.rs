@@ -23,6 +23,10 @@ pub struct RefreshTokenRecord {
     pub revoked: bool,
     /// Set when rotation replaced this token; it stays usable until the grace period ends.
     pub rotated_at: Option<Timestamp>,
+    /// The OAuth scopes granted by a hosted (OAuth) sign-in, kept by the tokens it refreshes;
+    /// `None` for the user-pool API's sign-ins.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 /// A message Cognate "sent" (codes, temporary passwords): kept in the outbox so tests and

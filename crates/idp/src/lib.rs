@@ -6,6 +6,7 @@ mod clients;
 pub mod devices;
 mod errors;
 pub mod groups;
+pub mod hosted;
 pub mod id_tokens;
 pub mod import;
 pub mod keycache;

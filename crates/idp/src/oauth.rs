@@ -1,12 +1,7 @@
-//! The OAuth 2.0 endpoints of a user pool's domain (`/oauth2/userInfo`, `/oauth2/token`,
-//! `/oauth2/revoke`), on top of the user-pool API's own token logic. The server crate parses
-//! HTTP (form, Basic auth); this module decides, and answers OAuth errors
-//! (`{"error": "...", "error_description": "..."}`) instead of Cognito API errors.
-//!
-//! Cognate has no hosted UI, so it never issues authorization codes nor tokens with OAuth
-//! scopes: the `authorization_code` grant answers `invalid_grant` for any code, and
-//! `client_credentials` (which needs resource servers and custom scopes) answers
-//! `unauthorized_client`.
+//! The parts of the OAuth 2.0 endpoints (`/oauth2/userInfo`, the refresh_token grant,
+//! `/oauth2/revoke`) that sit on the user-pool API's own token logic, with the OAuth error type
+//! (`{"error": "...", "error_description": "..."}`). The endpoints themselves, and the grants
+//! of the hosted sign-in, are `cognate-oauth`'s.
 
 use cognate_awsjson::ApiError;
 use cognate_domain::client::AppClient;
@@ -50,11 +45,11 @@ impl OAuthError {
         Self::new("invalid_request", description)
     }
 
-    fn invalid_client() -> Self {
+    pub fn invalid_client() -> Self {
         Self::new("invalid_client", "Client authentication failed.")
     }
 
-    fn server_error() -> Self {
+    pub fn server_error() -> Self {
         Self::new("server_error", "An internal error occurred.").with_status(500)
     }
 
@@ -65,7 +60,7 @@ impl OAuthError {
 }
 
 /// An internal error keeps its 500; any other API error becomes `fallback`.
-fn from_api(error: ApiError, fallback: OAuthError) -> OAuthError {
+pub fn from_api(error: ApiError, fallback: OAuthError) -> OAuthError {
     if error.status.is_server_error() {
         OAuthError::server_error()
     } else {
@@ -105,7 +100,7 @@ impl Form {
             .filter(|value| !value.is_empty())
     }
 
-    fn required(&self, name: &str) -> Result<&str, OAuthError> {
+    pub fn required(&self, name: &str) -> Result<&str, OAuthError> {
         self.get(name)
             .ok_or_else(|| OAuthError::invalid_request(format!("Missing parameter {name}.")))
     }
@@ -115,8 +110,7 @@ impl Idp {
     /// `/oauth2/userInfo`: the user's attributes the token's client may read, as strings
     /// (`email_verified` is `"true"`/`"false"`), plus `username`, for an access token with the
     /// `openid` scope. As on AWS, the user-pool API's tokens (InitiateAuth and the rest) carry
-    /// only `aws.cognito.signin.user.admin` and are refused; Cognate issues no others (it has
-    /// no hosted UI), so today every valid token gets `NO_OPENID_SCOPE`.
+    /// only `aws.cognito.signin.user.admin` and are refused with `NO_OPENID_SCOPE`.
     pub async fn oauth_user_info(
         &self,
         access_token: &str,
@@ -127,7 +121,10 @@ impl Idp {
                 OAuthError::new("invalid_token", INVALID_TOKEN).with_status(401),
             )
         };
-        let caller = self.authenticate(access_token).await.map_err(refused)?;
+        let caller = self
+            .authenticate_scoped(access_token, None)
+            .await
+            .map_err(refused)?;
         if !caller.token.scopes.iter().any(|scope| scope == "openid") {
             return Err(OAuthError::new("invalid_token", NO_OPENID_SCOPE).with_status(401));
         }
@@ -144,41 +141,8 @@ impl Idp {
         Ok(info)
     }
 
-    /// `/oauth2/token`: the grant named by `grant_type`.
-    pub async fn oauth_token(
-        &self,
-        form: &Form,
-        credentials: &ClientCredentials,
-    ) -> Result<Value, OAuthError> {
-        let grant_type = form.required("grant_type")?;
-        match grant_type {
-            "refresh_token" | "authorization_code" | "client_credentials" => {}
-            _ => {
-                return Err(OAuthError::new(
-                    "unsupported_grant_type",
-                    format!("Grant type {grant_type} is not supported."),
-                ));
-            }
-        }
-        let client = self.oauth_client(credentials).await?;
-        match grant_type {
-            "refresh_token" => self.refresh_token_grant(&client, form, credentials).await,
-            "authorization_code" => {
-                form.required("code")?;
-                Err(OAuthError::new(
-                    "invalid_grant",
-                    "Invalid authorization code: Cognate has no hosted UI, so it issues none.",
-                ))
-            }
-            _ => Err(OAuthError::new(
-                "unauthorized_client",
-                "The client_credentials grant needs resource servers and custom scopes, \
-                 which Cognate does not support.",
-            )),
-        }
-    }
-
-    async fn refresh_token_grant(
+    /// `/oauth2/token`'s refresh_token grant (the other grants are `cognate-oauth`'s).
+    pub async fn refresh_token_grant(
         &self,
         client: &AppClient,
         form: &Form,
@@ -227,7 +191,10 @@ impl Idp {
     }
 
     /// The authenticated client: it exists, and its secret (if it has one) was given.
-    async fn oauth_client(&self, credentials: &ClientCredentials) -> Result<AppClient, OAuthError> {
+    pub async fn oauth_client(
+        &self,
+        credentials: &ClientCredentials,
+    ) -> Result<AppClient, OAuthError> {
         let client_id = credentials
             .client_id
             .as_deref()

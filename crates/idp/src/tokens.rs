@@ -39,6 +39,17 @@ pub struct SignIn {
     pub device_key: Option<String>,
     /// The path issuing the tokens, as pre token generation names it.
     pub source: crate::triggers::TokenSource,
+    /// A hosted (OAuth) sign-in's grant; `None` for the user-pool API's sign-ins, whose
+    /// access tokens carry the admin scope alone.
+    pub oauth: Option<OAuthGrant>,
+}
+
+/// What an OAuth sign-in puts in its tokens: the granted scopes (access token `scope`) and the
+/// relying party's `nonce` (ID token).
+#[derive(Debug, Clone, Default)]
+pub struct OAuthGrant {
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
 }
 
 impl SignIn {
@@ -48,6 +59,7 @@ impl SignIn {
             origin_jti: uuid::Uuid::new_v4().to_string(),
             device_key: None,
             source: crate::triggers::TokenSource::Authentication,
+            oauth: None,
         }
     }
 }
@@ -123,13 +135,16 @@ impl Idp {
             ("origin_jti", json!(sign_in.origin_jti)),
             ("event_id", json!(event_id)),
             ("token_use", json!("access")),
-            ("scope", json!(ADMIN_SCOPE)),
+            ("scope", json!(scope_claim(sign_in.oauth.as_ref()))),
             ("auth_time", json!(sign_in.auth_time)),
             ("exp", json!(now + validity.access_token_secs)),
             ("iat", json!(now)),
             ("jti", json!(jti_at(issued))),
             ("username", json!(user.username)),
         ]));
+        if let Some(nonce) = sign_in.oauth.as_ref().and_then(|o| o.nonce.as_ref()) {
+            id_claims.insert("nonce".into(), json!(nonce));
+        }
         shape.apply(&mut id_claims, &mut access_claims);
         if matches!(with_refresh, Refresh::New) {
             self.post_authentication(pool, client, user, new_device.is_some())
@@ -170,6 +185,37 @@ impl Idp {
         })
     }
 
+    /// The client-credentials grant's access token: no user, the client as `sub`, the granted
+    /// custom scopes, the client's access-token validity. Returns (token, expires_in).
+    pub async fn issue_client_token(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        scopes: &[String],
+    ) -> Result<(String, i64)> {
+        let keys = self.pool_keys(&pool.id).await?;
+        let issued = self.clock.now();
+        let now = issued.secs();
+        let validity = client.token_validity.access_token_secs;
+        let claims = claims([
+            ("sub", json!(client.client_id.as_str())),
+            ("token_use", json!("access")),
+            ("scope", json!(scopes.join(" "))),
+            ("auth_time", json!(now)),
+            ("iss", json!(self.issuer(pool.id.as_str()))),
+            ("exp", json!(now + validity)),
+            ("iat", json!(now)),
+            ("version", json!(2)),
+            ("jti", json!(jti_at(issued))),
+            ("client_id", json!(client.client_id.as_str())),
+        ]);
+        let token = jwt::sign(&keys.access_token, &claims).map_err(|error| {
+            tracing::error!(%error, "token signing failed");
+            ApiError::internal()
+        })?;
+        Ok((token, validity))
+    }
+
     /// A new opaque refresh token; only its hash is stored. It expires after the client's
     /// refresh validity, or at `expires_at` (a rotated token keeps its predecessor's end).
     pub async fn store_refresh_token(
@@ -195,6 +241,7 @@ impl Idp {
                 .unwrap_or_else(|| now.plus_secs(client.token_validity.refresh_token_secs)),
             revoked: false,
             rotated_at: None,
+            scopes: sign_in.oauth.as_ref().map(|grant| grant.scopes.clone()),
         };
         self.store
             .insert_refresh_token(&record)
@@ -206,7 +253,22 @@ impl Idp {
     /// Authenticates an access token for a user-pool API call: a valid signature from the pool,
     /// unexpired, `token_use` access with the admin scope, a live and enabled user, not revoked.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated> {
+        self.authenticate_scoped(token, Some(ADMIN_SCOPE)).await
+    }
+
+    /// `authenticate`, with the scope the token must carry (`None`: any, as userInfo takes
+    /// OAuth tokens, which it checks for `openid` itself).
+    pub async fn authenticate_scoped(
+        &self,
+        token: &str,
+        required_scope: Option<&str>,
+    ) -> Result<Authenticated> {
         let verified = self.verified_access_token(token).await?;
+        if let Some(required) = required_scope
+            && !verified.scopes.iter().any(|s| s == required)
+        {
+            return Err(not_authorized("Access Token does not have required scopes"));
+        }
         let now = self.clock.now().secs();
         if verified.exp <= now {
             return Err(not_authorized("Access Token has expired"));
@@ -258,9 +320,7 @@ impl Idp {
             return Err(invalid());
         }
         let scopes = text("scope").unwrap_or_default();
-        if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
-            return Err(not_authorized("Access Token does not have required scopes"));
-        }
+        // Client-credentials tokens have no user: they authenticate nothing here.
         let username = text("username").ok_or_else(invalid)?;
         let verified = Arc::new(VerifiedAccessToken {
             username_key: users::username_key(&pool, &username),
@@ -288,6 +348,14 @@ impl Idp {
                 .map(|(_, id)| id)?,
         };
         (!pool_id.is_empty() && !pool_id.contains('/')).then(|| UserPoolId::new(pool_id))
+    }
+}
+
+/// The access token's `scope`: the OAuth grant's scopes, else the user-pool API's admin scope.
+fn scope_claim(grant: Option<&OAuthGrant>) -> String {
+    match grant {
+        Some(grant) => grant.scopes.join(" "),
+        None => ADMIN_SCOPE.to_string(),
     }
 }
 

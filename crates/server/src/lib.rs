@@ -4,7 +4,6 @@ pub mod app;
 pub mod config;
 mod import_upload;
 mod invocations;
-mod oauth;
 mod outbox;
 mod routes;
 mod storage;

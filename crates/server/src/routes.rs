@@ -42,17 +42,6 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
         )
-        .route(
-            "/oauth2/userInfo",
-            get(crate::oauth::user_info).post(crate::oauth::user_info),
-        )
-        .route("/oauth2/token", post(crate::oauth::token))
-        .route("/oauth2/revoke", post(crate::oauth::revoke))
-        .route(
-            "/oauth2/authorize",
-            get(crate::oauth::hosted_ui_unsupported),
-        )
-        .route("/logout", get(crate::oauth::hosted_ui_unsupported))
         .route("/_cognate/clock", get(clock).post(advance_clock))
         .route("/_cognate/outbox", get(crate::outbox::list))
         .route("/_cognate/invocations", get(crate::invocations::list))
@@ -60,7 +49,12 @@ pub fn router(state: AppState) -> Router {
             "/_cognate/import/{pool_id}/{job_id}",
             put(crate::import_upload::put),
         )
-        .with_state(state)
+        .with_state(state.clone())
+        // The authorization server and hosted pages: /oauth2/*, /login, /logout.
+        .merge(cognate_oauth::router(cognate_oauth::OAuthState {
+            idp: state.idp,
+            max_body_bytes: state.max_body_bytes,
+        }))
 }
 
 fn request_id() -> String {

@@ -135,6 +135,10 @@ macro_rules! store_contract_tests {
             import_jobs::bulk_users_conflicting_rows_fail_alone,
             import_jobs::import_jobs_crud_status_checks_and_paging,
             import_jobs::import_csv_round_trip_and_cascade,
+            hosted::domains_unique_across_pools,
+            hosted::resource_servers_crud_and_paging,
+            hosted::ui_customization_per_pool_and_client,
+            hosted::authorization_codes_are_taken_once,
         );
     };
     (@cases ($make:expr) $($module:ident :: $case:ident),* $(,)?) => {

@@ -37,6 +37,11 @@ fn map_database_error(kind: ErrorKind, message: &str) -> Option<StoreError> {
                 "user_aliases.pool_id, user_aliases.name, user_aliases.value_key" => {
                     "user_aliases_pool_alias_key"
                 }
+                "user_pool_domains.domain" => "user_pool_domains_pkey",
+                "user_pool_domains.pool_id, user_pool_domains.custom" => {
+                    "user_pool_domains_pool_kind_key"
+                }
+                "resource_servers.pool_id, resource_servers.identifier" => "resource_servers_pkey",
                 other => other,
             };
             Some(StoreError::Conflict {

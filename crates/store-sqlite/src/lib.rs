@@ -10,6 +10,7 @@ mod error;
 #[cfg(test)]
 mod explain_tests;
 mod groups;
+mod hosted;
 mod identity;
 mod import_jobs;
 mod keys;

@@ -7,6 +7,7 @@
 
 pub mod client_secret;
 pub mod device;
+pub mod hosted;
 pub mod mfa;
 pub mod mfa_setup;
 pub mod new_password;

@@ -90,6 +90,13 @@ impl Idp {
             origin_jti: record.origin_jti.clone(),
             device_key: bound_device,
             source: crate::triggers::TokenSource::RefreshTokens,
+            oauth: record
+                .scopes
+                .clone()
+                .map(|scopes| crate::tokens::OAuthGrant {
+                    scopes,
+                    nonce: None,
+                }),
         };
         let refresh = if rotate {
             Refresh::Until(record.expires_at)

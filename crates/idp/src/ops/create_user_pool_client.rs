@@ -6,6 +6,7 @@ use cognate_model::idp::{CreateUserPoolClientRequest, CreateUserPoolClientRespon
 use crate::Idp;
 use crate::clients::{self, ClientSettings};
 use crate::errors::{OrNotFound, Result, invalid_parameter, pool_not_found};
+use crate::hosted::oauth_settings::OAuthSettings;
 
 pub async fn handle(
     idp: Idp,
@@ -21,6 +22,12 @@ pub async fn handle(
         &ClientSettings::from_create(&input),
         now,
     )?;
+    idp.check_oauth_settings(
+        &pool.id,
+        &OAuthSettings::of(&client),
+        input.generate_secret == Some(true),
+    )
+    .await?;
     let given_secret = input.client_secret.as_ref().map(|s| s.expose().to_string());
     if given_secret.is_some() && input.generate_secret != Some(true) {
         return Err(invalid_parameter(

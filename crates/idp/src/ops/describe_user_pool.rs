@@ -11,7 +11,16 @@ pub async fn handle(
 ) -> Result<DescribeUserPoolResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let users = idp.store.count_users(&pool.id).await.map_err(internal)?;
+    let mut user_pool = pools::wire_pool(&pool, &idp.config.account_id, users)?;
+    // The pool's domains live in their own table (names are unique across pools).
+    for domain in idp.store.pool_domains(&pool.id).await.map_err(internal)? {
+        if domain.is_custom() {
+            user_pool.custom_domain = Some(domain.domain);
+        } else {
+            user_pool.domain = Some(domain.domain);
+        }
+    }
     Ok(DescribeUserPoolResponse {
-        user_pool: Some(pools::wire_pool(&pool, &idp.config.account_id, users)?),
+        user_pool: Some(user_pool),
     })
 }

@@ -4,13 +4,14 @@ use cognate_model::idp::{UpdateUserPoolClientRequest, UpdateUserPoolClientRespon
 use crate::Idp;
 use crate::clients::{self, ClientSettings};
 use crate::errors::{OrNotFound, Result, client_not_found};
+use crate::hosted::oauth_settings::OAuthSettings;
 
 pub async fn handle(
     idp: Idp,
     _ctx: RequestContext,
     input: UpdateUserPoolClientRequest,
 ) -> Result<UpdateUserPoolClientResponse> {
-    idp.pool(&input.user_pool_id).await?;
+    let pool = idp.pool(&input.user_pool_id).await?;
     let mut client = idp
         .pool_client(&input.user_pool_id, &input.client_id)
         .await?;
@@ -19,6 +20,8 @@ pub async fn handle(
         &ClientSettings::from_update(&input),
         idp.clock.now(),
     )?;
+    idp.check_oauth_settings(&pool.id, &OAuthSettings::of(&client), client.has_secret())
+        .await?;
     idp.store
         .update_client(&client)
         .await

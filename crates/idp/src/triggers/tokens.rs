@@ -26,6 +26,8 @@ pub enum TokenSource {
     NewPasswordChallenge,
     AuthenticateDevice,
     RefreshTokens,
+    /// A sign-in on the hosted pages (the authorization code and implicit grants).
+    HostedAuth,
 }
 
 impl TokenSource {
@@ -35,6 +37,7 @@ impl TokenSource {
             Self::NewPasswordChallenge => "TokenGeneration_NewPasswordChallenge",
             Self::AuthenticateDevice => "TokenGeneration_AuthenticateDevice",
             Self::RefreshTokens => "TokenGeneration_RefreshTokens",
+            Self::HostedAuth => "TokenGeneration_HostedAuth",
         }
     }
 }

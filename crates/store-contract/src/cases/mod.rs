@@ -3,6 +3,7 @@
 pub mod auth_events;
 pub mod clients;
 pub mod groups;
+pub mod hosted;
 pub mod identity;
 pub mod import_jobs;
 pub mod keys;

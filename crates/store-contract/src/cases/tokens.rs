@@ -23,6 +23,7 @@ fn refresh(
         expires_at: T0.plus_secs(30 * 86_400),
         revoked: false,
         rotated_at: None,
+        scopes: None,
     }
 }
 

@@ -1,7 +1,7 @@
-//! HTTP for the OAuth 2.0 endpoints (`/oauth2/userInfo`, `/oauth2/token`, `/oauth2/revoke`,
-//! and the hosted-UI pages `/oauth2/authorize` and `/logout`, which Cognate does not have):
+//! HTTP for the OAuth 2.0 endpoints (`/oauth2/userInfo`, `/oauth2/token`, `/oauth2/revoke`):
 //! form bodies, HTTP Basic client authentication, Bearer tokens, OAuth error responses. The
-//! decisions are `cognate_idp::oauth`'s. Nothing here logs a token or a secret.
+//! grants are `grants`' (authorization_code, client_credentials) and `cognate_idp::oauth`'s
+//! (refresh_token, revoke, userInfo). Nothing here logs a token or a secret.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use cognate_idp::oauth::{ClientCredentials, Form, OAuthError};
 
-use crate::routes::{AppState, read_body};
+use crate::OAuthState as AppState;
+use crate::params::read_body;
 
 /// GET or POST `/oauth2/userInfo` with `Authorization: Bearer <access token>`.
 pub async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -30,7 +31,7 @@ pub async fn token(State(state): State<AppState>, request: Request) -> Response 
         Ok(parsed) => parsed,
         Err(error) => return oauth_error(&error),
     };
-    match state.idp.oauth_token(&form, &credentials).await {
+    match crate::grants::token(&state.idp, &form, &credentials).await {
         Ok(body) => json(StatusCode::OK, body),
         Err(error) => oauth_error(&error),
     }
@@ -48,14 +49,6 @@ pub async fn revoke(State(state): State<AppState>, request: Request) -> Response
     }
 }
 
-/// GET `/oauth2/authorize` and `/logout`: the hosted UI, which Cognate does not have.
-pub async fn hosted_ui_unsupported() -> Response {
-    oauth_error(&OAuthError::invalid_request(
-        "Cognate has no hosted UI (managed login): /oauth2/authorize and /logout are not \
-         supported. Sign users in with the user-pool API (InitiateAuth) instead.",
-    ))
-}
-
 /// The form parameters and client credentials of a token or revoke request.
 async fn form_request(
     state: &AppState,
@@ -67,11 +60,7 @@ async fn form_request(
             "Content-Type must be application/x-www-form-urlencoded.",
         ));
     }
-    let body = read_body(&parts.headers, body, state.max_body_bytes)
-        .await
-        .map_err(|error| {
-            OAuthError::invalid_request(error.message).with_status(error.status.as_u16())
-        })?;
+    let body = read_body(body, state.max_body_bytes).await?;
     let form = Form::new(form_urlencoded::parse(&body).into_owned().collect())?;
     let credentials = client_credentials(&parts.headers, &form)?;
     Ok((form, credentials))
@@ -128,7 +117,7 @@ fn status_of(error: &OAuthError) -> StatusCode {
     StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
-fn oauth_error(error: &OAuthError) -> Response {
+pub(crate) fn oauth_error(error: &OAuthError) -> Response {
     json(status_of(error), error.body())
 }
 
@@ -147,7 +136,7 @@ fn bearer_error(error: &OAuthError) -> Response {
     response
 }
 
-fn json(status: StatusCode, body: serde_json::Value) -> Response {
+pub(crate) fn json(status: StatusCode, body: serde_json::Value) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json;charset=UTF-8")],

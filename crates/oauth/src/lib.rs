@@ -1,0 +1,40 @@
+//! The web side of user pools: the OAuth 2.0 / OpenID Connect authorization server
+//! (`/oauth2/authorize`, `/oauth2/token`, `/oauth2/userInfo`, `/oauth2/revoke`), the hosted
+//! sign-in pages (`/login`), `/logout`, and the hosted-UI logo. One port serves every pool: the
+//! pool is found from `client_id`. Sign-in goes through `cognate-idp`'s auth code.
+
+mod authorize;
+mod cookies;
+mod endpoints;
+mod grants;
+mod login;
+mod logout;
+mod pages;
+mod params;
+
+use axum::Router;
+use axum::routing::get;
+use cognate_idp::Idp;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct OAuthState {
+    pub idp: Idp,
+    pub max_body_bytes: usize,
+}
+
+/// The routes of the authorization server, ready to be merged into the server's router.
+pub fn router(state: OAuthState) -> Router {
+    Router::new()
+        .route(
+            "/oauth2/userInfo",
+            get(endpoints::user_info).post(endpoints::user_info),
+        )
+        .route("/oauth2/token", axum::routing::post(endpoints::token))
+        .route("/oauth2/revoke", axum::routing::post(endpoints::revoke))
+        .route("/oauth2/authorize", get(authorize::handle))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", get(logout::handle))
+        .route("/assets/logo/{pool_id}/{client_key}", get(pages::logo))
+        .with_state(state)
+}

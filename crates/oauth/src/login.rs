@@ -1,0 +1,259 @@
+//! `/login`: the sign-in form (GET) and its submission (POST), then the challenge pages the
+//! sign-in code asks for (new password, TOTP, SMS and email codes). The authorization request
+//! rides in the query string, as on AWS, and is checked again on every step.
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use cognate_idp::auth::hosted::HostedOutcome;
+use cognate_model::idp::ChallengeNameType;
+
+use crate::authorize::{self, AuthorizeRequest};
+use crate::cookies::{self, HostedSession, SESSION_SECS};
+use crate::pages::{self, ChallengePage, LoginPage, Page};
+use crate::params::{Pairs, read_body};
+use crate::{OAuthState, grants};
+
+async fn checked(state: &OAuthState, query: Option<String>) -> Result<AuthorizeRequest, Response> {
+    let query = Pairs::parse(query.unwrap_or_default().as_bytes());
+    authorize::check(&state.idp, query)
+        .await
+        .map_err(authorize::Refusal::response)
+}
+
+fn action(request: &AuthorizeRequest) -> String {
+    format!("/login?{}", request.query.encode())
+}
+
+async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
+    Page::for_client(
+        &state.idp,
+        &request.pool.id,
+        &request.client.client_id,
+        csrf,
+    )
+    .await
+}
+
+fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+async fn login_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let page = page(state, request, csrf).await;
+    let nonce = page.nonce.clone();
+    let action = action(request);
+    let status = if error.is_some() { 400 } else { 200 };
+    let template = LoginPage {
+        page,
+        action: &action,
+        username,
+        error,
+    };
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
+}
+
+/// GET `/login`.
+pub async fn show(
+    State(state): State<OAuthState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let request = match checked(&state, query).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
+    with_cookie(login_page(&state, &request, csrf, "", None).await, cookie)
+}
+
+/// POST `/login`: a password, or a challenge's answer.
+pub async fn submit(
+    State(state): State<OAuthState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let request = match checked(&state, query).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let form = match read_body(body, state.max_body_bytes).await {
+        Ok(bytes) => Pairs::parse(&bytes),
+        Err(_) => return pages::error_page(413, "The form is too large."),
+    };
+    let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
+    if !cookies::csrf_ok(&headers, form.get("_csrf")) {
+        let error = Some("Your session has expired. Please sign in again.".to_string());
+        return with_cookie(login_page(&state, &request, csrf, "", error).await, cookie);
+    }
+    let username = form.get("username").unwrap_or_default().to_string();
+    let outcome = match form.get("challenge") {
+        None => {
+            let password = form.get("password").unwrap_or_default();
+            state
+                .idp
+                .hosted_password_sign_in(&request.pool, &request.client, &username, password)
+                .await
+        }
+        Some(name) => answer(&state, &request, &form, name, &username).await,
+    };
+    let response = match outcome {
+        Ok(HostedOutcome::SignedIn {
+            username,
+            auth_time,
+        }) => signed_in(&state, &request, username, auth_time).await,
+        Ok(HostedOutcome::Challenge { name, session, .. }) => {
+            challenge_page(&state, &request, csrf, &name, &session, &username, None).await
+        }
+        Err(error) if error.status.is_server_error() => {
+            pages::error_page(500, "An internal error occurred.")
+        }
+        Err(error) => match form.get("challenge") {
+            Some(name) if error.code != "NotAuthorizedException" => {
+                let name = challenge_name(name);
+                let session = form.get("session").unwrap_or_default();
+                let message = Some(error.message.clone());
+                challenge_page(&state, &request, csrf, &name, session, &username, message).await
+            }
+            _ => login_page(&state, &request, csrf, &username, Some(error.message)).await,
+        },
+    };
+    with_cookie(response, cookie)
+}
+
+fn challenge_name(name: &str) -> ChallengeNameType {
+    serde_json::from_value(serde_json::Value::String(name.to_string()))
+        .unwrap_or(ChallengeNameType::SoftwareTokenMfa)
+}
+
+/// The response name the sign-in code expects for a challenge's one answer.
+fn answer_name(challenge: &ChallengeNameType) -> Option<&'static str> {
+    match challenge {
+        ChallengeNameType::NewPasswordRequired => Some("NEW_PASSWORD"),
+        ChallengeNameType::SoftwareTokenMfa => Some("SOFTWARE_TOKEN_MFA_CODE"),
+        ChallengeNameType::SmsMfa => Some("SMS_MFA_CODE"),
+        ChallengeNameType::EmailOtp => Some("EMAIL_OTP_CODE"),
+        ChallengeNameType::SmsOtp => Some("SMS_OTP_CODE"),
+        _ => None,
+    }
+}
+
+async fn answer(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    form: &Pairs,
+    name: &str,
+    username: &str,
+) -> Result<HostedOutcome, cognate_awsjson::ApiError> {
+    let challenge = challenge_name(name);
+    let answer = answer_name(&challenge).ok_or_else(|| {
+        cognate_model::idp::ErrorCode::UnsupportedOperationException
+            .msg("This step is not available on the hosted pages.")
+    })?;
+    let answers = vec![(
+        answer.to_string(),
+        form.get("answer").unwrap_or_default().to_string(),
+    )];
+    let session = form.get("session").unwrap_or_default();
+    state
+        .idp
+        .hosted_respond(
+            &request.pool,
+            &request.client,
+            &challenge,
+            session,
+            username,
+            answers,
+        )
+        .await
+}
+
+async fn signed_in(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    username: String,
+    auth_time: i64,
+) -> Response {
+    let session = HostedSession {
+        pool_id: request.pool.id.to_string(),
+        username,
+        auth_time,
+        expires_at: state.idp.clock.now().secs() + SESSION_SECS,
+    };
+    let response = match grants::complete(&state.idp, request, &session).await {
+        Ok(response) => response,
+        Err(error) if error.status >= 500 => pages::error_page(500, "An internal error occurred."),
+        Err(_) => return pages::error_page(400, "This account cannot sign in here."),
+    };
+    with_cookie(response, cookies::session_cookie(&state.idp, &session))
+}
+
+async fn challenge_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    name: &ChallengeNameType,
+    session: &str,
+    username: &str,
+    error: Option<String>,
+) -> Response {
+    let (heading, hint, label, secret) = match name {
+        ChallengeNameType::NewPasswordRequired => (
+            "Change password",
+            "Please enter a new password.",
+            "New password",
+            true,
+        ),
+        ChallengeNameType::SoftwareTokenMfa => (
+            "Multi-factor authentication",
+            "Enter the code from your authenticator app.",
+            "Authentication code",
+            false,
+        ),
+        ChallengeNameType::SmsMfa | ChallengeNameType::SmsOtp => (
+            "Check your phone",
+            "We texted you a code. Enter it below.",
+            "Code",
+            false,
+        ),
+        ChallengeNameType::EmailOtp => (
+            "Check your email",
+            "We emailed you a code. Enter it below.",
+            "Code",
+            false,
+        ),
+        _ => {
+            return pages::error_page(
+                400,
+                "This account needs a sign-in step the hosted pages do not offer yet.",
+            );
+        }
+    };
+    let page = page(state, request, csrf).await;
+    let nonce = page.nonce.clone();
+    let action = action(request);
+    let template = ChallengePage {
+        page,
+        action: &action,
+        heading,
+        hint,
+        label,
+        secret,
+        challenge: name.as_str(),
+        session,
+        username,
+        error,
+    };
+    pages::render(&template, &nonce, 200, Some(&request.redirect_uri))
+}

@@ -1,0 +1,182 @@
+//! The pages: askama templates over a base layout, with the security headers every page gets
+//! (a strict Content-Security-Policy whose only style is the page's own, by nonce), redirects,
+//! and the hosted-UI logo.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use cognate_domain::ids::{ClientId, UserPoolId};
+use cognate_idp::Idp;
+
+use crate::OAuthState;
+use crate::grants::random;
+
+/// What the base layout needs.
+pub struct Page {
+    pub nonce: String,
+    pub csrf: String,
+    /// The pool's or client's CSS from SetUICustomization.
+    pub css: String,
+    pub logo_url: Option<String>,
+}
+
+impl Page {
+    /// A page for `client` of `pool`, with its customization.
+    pub async fn for_client(idp: &Idp, pool: &UserPoolId, client: &ClientId, csrf: String) -> Self {
+        let ui = idp
+            .ui_customization(pool, Some(client))
+            .await
+            .ok()
+            .flatten();
+        Self {
+            nonce: random(),
+            csrf,
+            // `</` would end the style element: customization CSS never needs it.
+            css: ui
+                .as_ref()
+                .and_then(|u| u.css.clone())
+                .unwrap_or_default()
+                .replace("</", ""),
+            logo_url: ui
+                .as_ref()
+                .filter(|u| u.image_base64.is_some())
+                .map(|u| cognate_idp::hosted::ui::logo_url(idp, u)),
+        }
+    }
+
+    fn plain() -> Self {
+        Self {
+            nonce: random(),
+            csrf: String::new(),
+            css: String::new(),
+            logo_url: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage<'a> {
+    pub page: Page,
+    pub action: &'a str,
+    pub username: &'a str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "challenge.html")]
+pub struct ChallengePage<'a> {
+    pub page: Page,
+    pub action: &'a str,
+    pub heading: &'a str,
+    pub hint: &'a str,
+    pub label: &'a str,
+    pub secret: bool,
+    pub challenge: &'a str,
+    pub session: &'a str,
+    pub username: &'a str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    page: Page,
+    message: &'a str,
+}
+
+/// Renders a page with its security headers; `form_target` is where its form's submission may
+/// end up (the callback the sign-in redirects to), added to CSP's form-action.
+pub fn render(
+    template: &impl Template,
+    nonce: &str,
+    status: u16,
+    form_target: Option<&str>,
+) -> Response {
+    let html = match template.render() {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::error!(%error, "a page failed to render");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+        }
+    };
+    let form_action = form_target.map(origin_of).unwrap_or_default();
+    let csp = format!(
+        "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; \
+         form-action 'self' {form_action}; frame-ancestors 'none'; base-uri 'none'"
+    );
+    let mut response = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `scheme://host[:port]` of a URL (or `scheme:` for an app scheme), as CSP sources name it.
+fn origin_of(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) if scheme == "http" || scheme == "https" => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            format!("{scheme}://{host}")
+        }
+        Some((scheme, _)) => format!("{scheme}:"),
+        None => String::new(),
+    }
+}
+
+pub fn error_page(status: u16, message: &str) -> Response {
+    let page = Page::plain();
+    let nonce = page.nonce.clone();
+    render(&ErrorPage { page, message }, &nonce, status, None)
+}
+
+/// A 302 to `location`.
+pub fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
+        Err(_) => error_page(400, "The redirect URI is not a valid URL."),
+    }
+}
+
+/// GET `/assets/logo/{pool_id}/{client_key}`: the logo SetUICustomization stored.
+pub async fn logo(
+    State(state): State<OAuthState>,
+    Path((pool_id, client_key)): Path<(String, String)>,
+) -> Response {
+    let client = (client_key != "ALL").then(|| ClientId::new(client_key));
+    let stored = state
+        .idp
+        .store
+        .get_ui_customization(&UserPoolId::new(pool_id), client.as_ref())
+        .await
+        .ok()
+        .and_then(|ui| ui.image_base64);
+    let Some(bytes) = stored.and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+    else {
+        return (StatusCode::NOT_FOUND, "no logo").into_response();
+    };
+    let kind = if bytes.starts_with(&[0xFF, 0xD8]) {
+        "image/jpeg"
+    } else {
+        "image/png"
+    };
+    ([(header::CONTENT_TYPE, kind)], bytes).into_response()
+}
