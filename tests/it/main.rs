@@ -9,6 +9,7 @@ mod auth;
 mod auth_events;
 mod clients;
 mod devices;
+mod fidelity_booleans;
 mod groups;
 mod identity_credentials;
 mod identity_developer;
