@@ -10,6 +10,7 @@ mod auth_events;
 mod clients;
 mod devices;
 mod fidelity_booleans;
+mod fidelity_schema;
 mod groups;
 mod identity_credentials;
 mod identity_developer;
