@@ -18,6 +18,39 @@ pub struct RequestContext {
     pub body: Bytes,
 }
 
+impl RequestContext {
+    /// The region the request was signed for: the region of the SigV4 credential scope in its
+    /// `Authorization` header (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), as AWS's
+    /// regional endpoints and other emulators read it. `None` when the request is unsigned, or
+    /// the scope names no usable region: one that would not fit AWS's id formats (`<region>_…`
+    /// pool ids, `<region>:<uuid>` identity ids, at most 55 characters).
+    pub fn signing_region(&self) -> Option<&str> {
+        let authorization = self
+            .headers
+            .get(http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (_, credential) = authorization.split_once("Credential=")?;
+        let scope = credential.split([',', ' ']).next()?;
+        let region = scope.split('/').nth(2)?;
+        let usable = (1..=MAX_REGION_LEN).contains(&region.len())
+            && region.starts_with(|c: char| c.is_ascii_lowercase())
+            && region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        usable.then_some(region)
+    }
+
+    /// The caller's region: the one the request was signed for, else `configured` (unsigned
+    /// requests). Operations that name a pool take the region from the pool's id instead.
+    pub fn region<'a>(&'a self, configured: &'a str) -> &'a str {
+        self.signing_region().unwrap_or(configured)
+    }
+}
+
+/// The longest region that keeps an identity id (`<region>:<uuid>`) within the model's 55.
+const MAX_REGION_LEN: usize = 18;
+
 /// Routes one AWS JSON request on its full `X-Amz-Target` and renders the reply.
 pub async fn dispatch(
     registry: &Registry,
