@@ -102,3 +102,52 @@ pub fn error_response(request_id: &str, error: &ApiError) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(authorization: Option<&str>) -> RequestContext {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = authorization {
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        }
+        RequestContext {
+            request_id: "r".into(),
+            target: "T".into(),
+            headers,
+            body: Bytes::new(),
+        }
+    }
+
+    fn signed(scope: &str) -> RequestContext {
+        context(Some(&format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/{scope}, SignedHeaders=host;x-amz-date, Signature=ab12"
+        )))
+    }
+
+    #[test]
+    fn the_region_is_the_signing_region_else_the_configured_one() {
+        let west = signed("20250101/us-west-2/cognito-idp/aws4_request");
+        assert_eq!(west.signing_region(), Some("us-west-2"));
+        assert_eq!(west.region("us-east-1"), "us-west-2");
+        let gov = signed("20250101/us-gov-west-1/cognito-identity/aws4_request");
+        assert_eq!(gov.region("us-east-1"), "us-gov-west-1");
+        assert_eq!(context(None).region("eu-west-1"), "eu-west-1");
+    }
+
+    #[test]
+    fn a_region_that_would_break_ids_is_ignored() {
+        for scope in [
+            "20250101//cognito-idp/aws4_request",
+            "20250101/US-WEST-2/cognito-idp/aws4_request",
+            "20250101/us_west_2/cognito-idp/aws4_request",
+            "20250101/us-west-2:x/cognito-idp/aws4_request",
+            "20250101/a-region-name-far-too-long-1/cognito-idp/aws4_request",
+            "20250101",
+        ] {
+            assert_eq!(signed(scope).signing_region(), None, "{scope}");
+        }
+        assert_eq!(context(Some("Bearer token")).signing_region(), None);
+    }
+}
