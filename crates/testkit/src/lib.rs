@@ -84,16 +84,6 @@ impl TestApp {
         })
     }
 
-    /// A cognito-idp client of this server configured for another region.
-    pub fn idp_in(&self, region: &str) -> idp::Client {
-        idp_client_in(&self.endpoint, region)
-    }
-
-    /// A cognito-identity client of this server configured for another region.
-    pub fn identity_in(&self, region: &str) -> identity::Client {
-        identity_client_in(&self.endpoint, region)
-    }
-
     /// POSTs a raw AWS JSON 1.1 request: (status, headers, body text).
     pub async fn raw(&self, target: &str, body: impl Into<reqwest::Body>) -> RawResponse {
         let response = self
@@ -215,6 +205,19 @@ pub fn identity_client_in(endpoint: &str, region: &str) -> identity::Client {
         ))
         .build();
     identity::Client::from_conf(config)
+}
+
+/// Clients for callers of other regions: pools take the region their request is signed for.
+impl TestApp {
+    /// A cognito-idp client of this server configured for another region.
+    pub fn idp_in(&self, region: &str) -> idp::Client {
+        idp_client_in(&self.endpoint, region)
+    }
+
+    /// A cognito-identity client of this server configured for another region.
+    pub fn identity_in(&self, region: &str) -> identity::Client {
+        identity_client_in(&self.endpoint, region)
+    }
 }
 
 /// Expands each named async test `fn name(app: TestApp)` into one `#[tokio::test]` per backend:
