@@ -283,7 +283,8 @@ async fn invalid_role_settings_are_refused(app: TestApp) {
             .send()
             .await,
     );
-    assert_eq!(code, "InvalidParameterException");
+    // A role key outside the model's pattern: cognito-identity's model-constraint error.
+    assert_eq!(code, "ValidationException");
     let no_rules = RoleMapping::builder()
         .r#type(RoleMappingType::Rules)
         .ambiguous_role_resolution(AmbiguousRoleResolutionType::Deny)

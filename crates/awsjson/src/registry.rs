@@ -20,8 +20,9 @@ pub trait Operation: Send + Sync + 'static {
     type Output: Serialize + Send + 'static;
 
     /// Checks the raw JSON body against the model's types and constraints, before it is
-    /// deserialised: wrong JSON types are `SerializationException`, broken constraints
-    /// `InvalidParameterException`.
+    /// deserialised: wrong JSON types are `SerializationException`, broken constraints the
+    /// service's own code (cognito-idp `InvalidParameterException`, cognito-identity
+    /// `ValidationException`).
     fn validate(body: &serde_json::Value) -> Result<(), ApiError>;
 }
 

@@ -18,6 +18,39 @@ pub struct RequestContext {
     pub body: Bytes,
 }
 
+impl RequestContext {
+    /// The region the request was signed for: the region of the SigV4 credential scope in its
+    /// `Authorization` header (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), as AWS's
+    /// regional endpoints and other emulators read it. `None` when the request is unsigned, or
+    /// the scope names no usable region: one that would not fit AWS's id formats (`<region>_…`
+    /// pool ids, `<region>:<uuid>` identity ids, at most 55 characters).
+    pub fn signing_region(&self) -> Option<&str> {
+        let authorization = self
+            .headers
+            .get(http::header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (_, credential) = authorization.split_once("Credential=")?;
+        let scope = credential.split([',', ' ']).next()?;
+        let region = scope.split('/').nth(2)?;
+        let usable = (1..=MAX_REGION_LEN).contains(&region.len())
+            && region.starts_with(|c: char| c.is_ascii_lowercase())
+            && region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        usable.then_some(region)
+    }
+
+    /// The caller's region: the one the request was signed for, else `configured` (unsigned
+    /// requests). Operations that name a pool take the region from the pool's id instead.
+    pub fn region<'a>(&'a self, configured: &'a str) -> &'a str {
+        self.signing_region().unwrap_or(configured)
+    }
+}
+
+/// The longest region that keeps an identity id (`<region>:<uuid>`) within the model's 55.
+const MAX_REGION_LEN: usize = 18;
+
 /// Routes one AWS JSON request on its full `X-Amz-Target` and renders the reply.
 pub async fn dispatch(
     registry: &Registry,
@@ -71,4 +104,53 @@ pub fn error_response(request_id: &str, error: &ApiError) -> Response {
         response.headers_mut().insert("x-amzn-errortype", code);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(authorization: Option<&str>) -> RequestContext {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = authorization {
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        }
+        RequestContext {
+            request_id: "r".into(),
+            target: "T".into(),
+            headers,
+            body: Bytes::new(),
+        }
+    }
+
+    fn signed(scope: &str) -> RequestContext {
+        context(Some(&format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/{scope}, SignedHeaders=host;x-amz-date, Signature=ab12"
+        )))
+    }
+
+    #[test]
+    fn the_region_is_the_signing_region_else_the_configured_one() {
+        let west = signed("20250101/us-west-2/cognito-idp/aws4_request");
+        assert_eq!(west.signing_region(), Some("us-west-2"));
+        assert_eq!(west.region("us-east-1"), "us-west-2");
+        let gov = signed("20250101/us-gov-west-1/cognito-identity/aws4_request");
+        assert_eq!(gov.region("us-east-1"), "us-gov-west-1");
+        assert_eq!(context(None).region("eu-west-1"), "eu-west-1");
+    }
+
+    #[test]
+    fn a_region_that_would_break_ids_is_ignored() {
+        for scope in [
+            "20250101//cognito-idp/aws4_request",
+            "20250101/US-WEST-2/cognito-idp/aws4_request",
+            "20250101/us_west_2/cognito-idp/aws4_request",
+            "20250101/us-west-2:x/cognito-idp/aws4_request",
+            "20250101/a-region-name-far-too-long-1/cognito-idp/aws4_request",
+            "20250101",
+        ] {
+            assert_eq!(signed(scope).signing_region(), None, "{scope}");
+        }
+        assert_eq!(context(Some("Bearer token")).signing_region(), None);
+    }
 }

@@ -86,6 +86,16 @@ pub fn ops(svc: &Service<'_>) -> Result<String> {
             out!(text, "    \"{prefix}.{}\",", op.name);
         }
         out!(text, "];");
+        out!(text, "");
+        out!(
+            text,
+            "/// The code a broken model constraint (required, length, range, enum, pattern) is answered with."
+        );
+        out!(
+            text,
+            "pub const CONSTRAINT_ERROR: &str = {:?};",
+            svc.constraint_error
+        );
         for op in &ops {
             let input = op.input.as_ref().map(|t| t.shape.as_str());
             let output = op.output.as_ref().map(|t| t.shape.as_str());
@@ -112,7 +122,10 @@ pub fn ops(svc: &Service<'_>) -> Result<String> {
                 text,
                 "    fn validate(body: &serde_json::Value) -> Result<(), ApiError> {{"
             );
-            out!(text, "        crate::validate::validate({root}, body)");
+            out!(
+                text,
+                "        crate::validate::validate({root}, body, CONSTRAINT_ERROR)"
+            );
             out!(text, "    }}");
             out!(text, "}}");
         }

@@ -17,10 +17,16 @@ pub struct Service<'m> {
     pub renamed: Vec<(String, String)>,
     /// Enums used as a required member: they need a `Default` for their structs to have one.
     pub default_enums: BTreeSet<&'m str>,
+    /// The error code of a broken model constraint (see `SERVICES` in `main.rs`).
+    pub constraint_error: &'static str,
 }
 
 impl<'m> Service<'m> {
-    pub fn new(module: &'static str, model: &'m Model) -> Result<Self> {
+    pub fn new(
+        module: &'static str,
+        model: &'m Model,
+        constraint_error: &'static str,
+    ) -> Result<Self> {
         let mut type_names = BTreeMap::new();
         let mut renamed = Vec::new();
         let mut taken: BTreeSet<String> = names::RESERVED_TYPES
@@ -73,6 +79,7 @@ impl<'m> Service<'m> {
             type_names,
             renamed,
             default_enums,
+            constraint_error,
         })
     }
 

@@ -30,6 +30,15 @@ pub struct IdentityPool {
     pub last_modified_at: Timestamp,
 }
 
+impl IdentityPool {
+    /// The region part of the id (before the colon): the region of the pool's identities.
+    pub fn region(&self) -> &str {
+        self.id
+            .split_once(':')
+            .map_or("us-east-1", |(region, _)| region)
+    }
+}
+
 /// An identity of a pool, with the providers it is linked to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Identity {

@@ -154,13 +154,7 @@ fn apply_standard(schema: &mut [AttributeSchema], input: &SchemaInput) -> Result
     if let Some(mutable) = input.mutable {
         attribute.mutable = mutable;
     }
-    if input.min_length.is_some() {
-        attribute.min_length = input.min_length.clone();
-    }
-    if input.max_length.is_some() {
-        attribute.max_length = input.max_length.clone();
-    }
-    Ok(())
+    apply_constraints(attribute, input)
 }
 
 fn custom_attribute(input: &SchemaInput) -> Result<AttributeSchema, String> {
@@ -175,43 +169,96 @@ fn custom_attribute(input: &SchemaInput) -> Result<AttributeSchema, String> {
     } else {
         format!("custom:{bare}")
     };
-    let (min_length, max_length) = match data_type {
-        AttributeDataType::String => (input.min_length.clone(), input.max_length.clone()),
-        _ => (None, None),
-    };
-    let (min_value, max_value) = match data_type {
-        AttributeDataType::Number => (input.min_value.clone(), input.max_value.clone()),
-        _ => (None, None),
-    };
-    check_bounds(&min_length, &max_length)?;
-    check_bounds(&min_value, &max_value)?;
-    Ok(AttributeSchema {
+    let mut attribute = AttributeSchema {
         name,
         data_type,
         developer_only,
         mutable: input.mutable.unwrap_or(true),
         required: false,
-        min_length,
-        max_length,
-        min_value,
-        max_value,
-    })
+        min_length: None,
+        max_length: None,
+        min_value: None,
+        max_value: None,
+    };
+    apply_constraints(&mut attribute, input)?;
+    Ok(attribute)
 }
 
-fn check_bounds(min: &Option<String>, max: &Option<String>) -> Result<(), String> {
-    let parse = |value: &Option<String>| -> Result<Option<i64>, String> {
-        value
-            .as_deref()
-            .map(|v| {
-                v.parse::<i64>()
-                    .map_err(|_| format!("Invalid constraint value {v}."))
-            })
-            .transpose()
-    };
-    if let (Some(min), Some(max)) = (parse(min)?, parse(max)?)
-        && min > max
+/// AWS's limit on the length of a string attribute (and so on its length constraints).
+pub const MAX_STRING_LENGTH: i64 = 2048;
+
+/// Sets the constraints `input` gives on `attribute` (a standard attribute with its defaults,
+/// or a new custom one), with AWS's checks and messages: one validation for CreateUserPool's
+/// Schema and AddCustomAttributes. Bounds must be integers (lengths not negative, at most
+/// 2048), and the resulting minimum not above the maximum. Only the constraints of the
+/// attribute's type apply, as on AWS; values are kept in canonical form (`"010"` is `"10"`).
+fn apply_constraints(attribute: &mut AttributeSchema, input: &SchemaInput) -> Result<(), String> {
+    let name = attribute.name.clone();
+    match attribute.data_type {
+        AttributeDataType::String => {
+            let invalid =
+                || format!("Invalid StringAttributeConstraints for schema attribute {name}");
+            let length = |given: &Option<String>| -> Result<Option<i64>, String> {
+                let Some(n) = integer(given).map_err(|_| invalid())? else {
+                    return Ok(None);
+                };
+                if n < 0 {
+                    return Err(invalid());
+                }
+                if n > MAX_STRING_LENGTH {
+                    return Err(format!(
+                        "user.{name}: String attributes cannot have a length of more than {MAX_STRING_LENGTH}"
+                    ));
+                }
+                Ok(Some(n))
+            };
+            set_bounds(
+                (&mut attribute.min_length, length(&input.min_length)?),
+                (&mut attribute.max_length, length(&input.max_length)?),
+                || format!("user.{name}: Max length cannot be less than min length."),
+            )
+        }
+        AttributeDataType::Number => {
+            let invalid =
+                || format!("Invalid NumberAttributeConstraints for schema attribute {name}");
+            let value = |given: &Option<String>| integer(given).map_err(|_| invalid());
+            set_bounds(
+                (&mut attribute.min_value, value(&input.min_value)?),
+                (&mut attribute.max_value, value(&input.max_value)?),
+                || format!("user.{name}: Max value cannot be less than min value."),
+            )
+        }
+        AttributeDataType::Boolean | AttributeDataType::DateTime => Ok(()),
+    }
+}
+
+/// A constraint given as a string: absent, or an integer.
+fn integer(given: &Option<String>) -> Result<Option<i64>, ()> {
+    given
+        .as_deref()
+        .map(|v| v.parse::<i64>().map_err(|_| ()))
+        .transpose()
+}
+
+/// Sets the given bounds over the current ones, refusing a minimum above the maximum.
+fn set_bounds(
+    (min, new_min): (&mut Option<String>, Option<i64>),
+    (max, new_max): (&mut Option<String>, Option<i64>),
+    crossed: impl FnOnce() -> String,
+) -> Result<(), String> {
+    let current = |bound: &Option<String>| bound.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let low = new_min.or_else(|| current(min));
+    let high = new_max.or_else(|| current(max));
+    if let (Some(low), Some(high)) = (low, high)
+        && low > high
     {
-        return Err("Min value is greater than max value.".into());
+        return Err(crossed());
+    }
+    if let Some(n) = new_min {
+        *min = Some(n.to_string());
+    }
+    if let Some(n) = new_max {
+        *max = Some(n.to_string());
     }
     Ok(())
 }
@@ -261,5 +308,84 @@ mod tests {
             ..input("level")
         };
         assert!(apply(&mut schema, &[required], true).is_err());
+    }
+
+    #[test]
+    fn constraints_are_checked_the_same_for_standard_and_custom_attributes() {
+        let string = |name: &str, min: Option<&str>, max: Option<&str>| SchemaInput {
+            data_type: Some(AttributeDataType::String),
+            min_length: min.map(Into::into),
+            max_length: max.map(Into::into),
+            ..input(name)
+        };
+        let refused = |given: SchemaInput| {
+            let mut schema = standard_attributes();
+            apply(&mut schema, &[given], false).unwrap_err()
+        };
+        assert_eq!(
+            refused(string("email", Some("invalid_value"), None)),
+            "Invalid StringAttributeConstraints for schema attribute email"
+        );
+        assert_eq!(
+            refused(string("tenant", None, Some("-1"))),
+            "Invalid StringAttributeConstraints for schema attribute custom:tenant"
+        );
+        assert_eq!(
+            refused(string("email", None, Some("2049"))),
+            "user.email: String attributes cannot have a length of more than 2048"
+        );
+        assert_eq!(
+            refused(string("tenant", Some("2"), Some("1"))),
+            "user.custom:tenant: Max length cannot be less than min length."
+        );
+        // The standard attribute's own bounds count: birthdate is exactly 10 characters.
+        assert_eq!(
+            refused(string("birthdate", None, Some("5"))),
+            "user.birthdate: Max length cannot be less than min length."
+        );
+        let number = |name: &str, min: Option<&str>, max: Option<&str>| SchemaInput {
+            data_type: Some(AttributeDataType::Number),
+            min_value: min.map(Into::into),
+            max_value: max.map(Into::into),
+            ..input(name)
+        };
+        assert_eq!(
+            refused(number("updated_at", None, Some("x"))),
+            "Invalid NumberAttributeConstraints for schema attribute updated_at"
+        );
+        assert_eq!(
+            refused(number("level", Some("2"), Some("1"))),
+            "user.custom:level: Max value cannot be less than min value."
+        );
+
+        let mut schema = standard_attributes();
+        apply(
+            &mut schema,
+            &[
+                string("email", Some("05"), Some("100")),
+                number("updated_at", None, Some("99")),
+                number("level", Some("-3"), None),
+            ],
+            false,
+        )
+        .unwrap();
+        let email = schema.iter().find(|a| a.name == "email").unwrap();
+        assert_eq!(
+            (email.min_length.as_deref(), email.max_length.as_deref()),
+            (Some("5"), Some("100"))
+        );
+        let updated_at = schema.iter().find(|a| a.name == "updated_at").unwrap();
+        assert_eq!(
+            (
+                updated_at.min_value.as_deref(),
+                updated_at.max_value.as_deref()
+            ),
+            (Some("0"), Some("99"))
+        );
+        let level = schema.iter().find(|a| a.name == "custom:level").unwrap();
+        assert_eq!(
+            (level.min_value.as_deref(), level.max_value.as_deref()),
+            (Some("-3"), None)
+        );
     }
 }

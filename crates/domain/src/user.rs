@@ -80,6 +80,15 @@ pub struct User {
     pub version: i64,
 }
 
+impl User {
+    /// Whether the boolean attribute `name` (`email_verified`, `phone_number_verified`) is true.
+    /// Boolean values are stored normalised (`true`/`false`) whatever case they were given in,
+    /// so this is the one comparison every "is verified" check makes.
+    pub fn is_true(&self, name: &str) -> bool {
+        self.attributes.get(name).is_some_and(|v| v == "true")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Alias {
     pub name: String,

@@ -31,6 +31,7 @@ pub use ops::registry;
 /// Settings the service needs from the server's configuration.
 #[derive(Debug, Clone)]
 pub struct IdentityConfig {
+    /// The region of identity pools created by unsigned requests (a signed one names its own).
     pub region: String,
     pub account_id: String,
     /// Base URL of this server: the identity issuer is `<public_url>/cognito-identity`.

@@ -216,7 +216,7 @@ impl Idp {
     /// A fresh device key and its group key for a sign-in, when the pool tracks devices.
     pub fn new_device_metadata(&self, pool: &UserPool) -> Option<NewDeviceMetadataType> {
         DeviceSettings::of(pool)?;
-        let key = format!("{}_{}", self.config.region, uuid::Uuid::new_v4());
+        let key = format!("{}_{}", pool.id.region(), uuid::Uuid::new_v4());
         Some(NewDeviceMetadataType {
             device_group_key: Some(self.device_group_key(pool, &key)),
             device_key: Some(key),

@@ -37,6 +37,7 @@ pub use ops::registry;
 /// Settings the service needs from the server's configuration.
 #[derive(Debug, Clone)]
 pub struct IdpConfig {
+    /// The region of pools created by unsigned requests (a signed one names its own).
     pub region: String,
     pub account_id: String,
     /// Base URL of this server: issuers are `<public_url>/<poolId>`.

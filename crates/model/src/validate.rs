@@ -4,7 +4,9 @@
 //! - a value of the wrong JSON type is a `SerializationException` naming the member (the first
 //!   one found ends the walk, as a deserialisation failure would);
 //! - every broken constraint (required, length, range, enum, pattern) is collected in member
-//!   order into one `InvalidParameterException`, worded as AWS words it:
+//!   order into one error of the service's code (`op::CONSTRAINT_ERROR`: cognito-idp's
+//!   `InvalidParameterException`, cognito-identity's `ValidationException`), worded as AWS
+//!   words it:
 //!   `2 validation errors detected: Value 'x' at 'userPoolId' failed to satisfy constraint: …; …`.
 //!
 //! Sensitive values are never echoed (`Value at 'password' failed to …`). Paths are the member
@@ -22,17 +24,14 @@ use serde_json::Value;
 
 use crate::schema::{Kind, Length, Range, ShapeRef, StringRules};
 
-/// Validates `body` against the input shape `root`.
-pub fn validate(root: ShapeRef, body: &Value) -> Result<(), ApiError> {
+/// Validates `body` against the input shape `root`; broken constraints are answered with `code`.
+pub fn validate(root: ShapeRef, body: &Value, code: &'static str) -> Result<(), ApiError> {
     let mut validator = Validator { errors: Vec::new() };
     validator.check(root, body, Path::ROOT, false)?;
     if validator.errors.is_empty() {
         return Ok(());
     }
-    Err(ApiError::new(
-        "InvalidParameterException",
-        validation_message(&validator.errors),
-    ))
+    Err(ApiError::new(code, validation_message(&validator.errors)))
 }
 
 /// AWS's summary line for a list of violations.

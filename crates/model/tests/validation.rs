@@ -217,15 +217,32 @@ fn several_errors_are_joined_in_member_order() {
     );
 }
 
+/// cognito-identity answers broken constraints with `ValidationException`, same wording.
 #[test]
 fn identity_validation() {
     check::<identity::op::GetId>(
         json!({"IdentityPoolId": "us-east-1:0f3b8ef2-1f6c-4f0e-9b1d-2f0a1b2c3d4e"}),
     )
     .unwrap();
+    let err = check::<identity::op::GetId>(json!({"IdentityPoolId": "nope"}))
+        .expect_err("expected a validation error");
+    assert_eq!(err.code, "ValidationException", "{err}");
+    assert_eq!(err.status, 400);
     assert_eq!(
-        invalid::<identity::op::GetId>(json!({"IdentityPoolId": "nope"})),
+        err.message,
         r"1 validation error detected: Value 'nope' at 'identityPoolId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w-]+:[0-9a-f-]+"
+    );
+    let err = check::<identity::op::CreateIdentityPool>(json!({
+        "IdentityPoolName": "pool#name",
+        "AllowUnauthenticatedIdentities": true,
+    }))
+    .expect_err("expected a validation error");
+    assert_eq!(err.code, "ValidationException", "{err}");
+    assert!(
+        err.message.starts_with(
+            "1 validation error detected: Value 'pool#name' at 'identityPoolName' failed to satisfy constraint: Member must satisfy regular expression pattern:"
+        ),
+        "{err}"
     );
 }
 

@@ -46,6 +46,7 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct AwsConfig {
+    /// The region of pools created by unsigned requests (a signed one names its own).
     pub region: String,
     /// The 12-digit account id in ARNs.
     pub account_id: String,

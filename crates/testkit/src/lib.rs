@@ -178,10 +178,18 @@ fn credentials() -> idp::config::Credentials {
     idp::config::Credentials::new("test", "test", None, None, "cognate-testkit")
 }
 
+/// The region the default clients are configured for (and the server's configured region).
+pub const DEFAULT_REGION: &str = "us-east-1";
+
 pub fn idp_client(endpoint: &str) -> idp::Client {
+    idp_client_in(endpoint, DEFAULT_REGION)
+}
+
+/// A cognito-idp client configured for `region`: its requests are signed for that region.
+pub fn idp_client_in(endpoint: &str, region: &str) -> idp::Client {
     let config = idp::Config::builder()
         .behavior_version(idp::config::BehaviorVersion::latest())
-        .region(idp::config::Region::new("us-east-1"))
+        .region(idp::config::Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .credentials_provider(credentials())
         .build();
@@ -189,9 +197,14 @@ pub fn idp_client(endpoint: &str) -> idp::Client {
 }
 
 pub fn identity_client(endpoint: &str) -> identity::Client {
+    identity_client_in(endpoint, DEFAULT_REGION)
+}
+
+/// A cognito-identity client configured for `region`: its requests are signed for that region.
+pub fn identity_client_in(endpoint: &str, region: &str) -> identity::Client {
     let config = identity::Config::builder()
         .behavior_version(identity::config::BehaviorVersion::latest())
-        .region(identity::config::Region::new("us-east-1"))
+        .region(identity::config::Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .credentials_provider(identity::config::Credentials::new(
             "test",
@@ -202,6 +215,19 @@ pub fn identity_client(endpoint: &str) -> identity::Client {
         ))
         .build();
     identity::Client::from_conf(config)
+}
+
+/// Clients for callers of other regions: pools take the region their request is signed for.
+impl TestApp {
+    /// A cognito-idp client of this server configured for another region.
+    pub fn idp_in(&self, region: &str) -> idp::Client {
+        idp_client_in(&self.endpoint, region)
+    }
+
+    /// A cognito-identity client of this server configured for another region.
+    pub fn identity_in(&self, region: &str) -> identity::Client {
+        identity_client_in(&self.endpoint, region)
+    }
 }
 
 /// Expands each named async test `fn name(app: TestApp)` into one `#[tokio::test]` per backend:

@@ -7,7 +7,7 @@ use crate::{Identity, ops::validate};
 
 pub async fn handle(
     identity: Identity,
-    _ctx: RequestContext,
+    ctx: RequestContext,
     input: CreateIdentityPoolInput,
 ) -> Result<IdentityPool> {
     let tags = input.identity_pool_tags.clone().unwrap_or_default();
@@ -29,7 +29,12 @@ pub async fn handle(
         identity_pool_tags: None,
     };
     validate::providers(&identity, &wire)?;
-    let id = format!("{}:{}", identity.config.region, uuid::Uuid::new_v4());
+    // The pool lives in the caller's region, and so do its identities.
+    let id = format!(
+        "{}:{}",
+        ctx.region(&identity.config.region),
+        uuid::Uuid::new_v4()
+    );
     let pool = pools::new_pool(id, &wire, tags, identity.clock.now())?;
     identity
         .store

@@ -45,7 +45,7 @@ async fn create(
 ) -> Result<IdentityRecord> {
     let now = identity.clock.now();
     let new = IdentityRecord {
-        id: format!("{}:{}", identity.config.region, uuid::Uuid::new_v4()),
+        id: format!("{}:{}", pool.region(), uuid::Uuid::new_v4()),
         pool_id: pool.id.clone(),
         logins: login
             .map(|login| vec![login.provider.clone()])

@@ -64,7 +64,7 @@ pub async fn handle(
         (None, None) => {
             let now = identity.clock.now();
             let new = IdentityRecord {
-                id: format!("{}:{}", identity.config.region, uuid::Uuid::new_v4()),
+                id: format!("{}:{}", pool.region(), uuid::Uuid::new_v4()),
                 pool_id: pool.id.clone(),
                 logins: vec![provider.clone()],
                 created_at: now,

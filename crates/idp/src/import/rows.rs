@@ -12,7 +12,7 @@ use super::csv::Record;
 use super::{MFA_COLUMN, USERNAME_COLUMN, csv_header};
 use crate::Idp;
 use crate::mfa::UserMfa;
-use crate::users::attributes::Writer;
+use crate::users::attributes::{Writer, parse_boolean};
 use crate::users::create::NewUser;
 use crate::users::state::UserState;
 
@@ -48,11 +48,7 @@ impl Header {
 
 /// `true`/`false` in any case, as the import accepts them.
 fn boolean(column: &str, value: &str) -> Result<bool, String> {
-    match value.to_ascii_lowercase().as_str() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("{column} must be true or false.")),
-    }
+    parse_boolean(value).ok_or_else(|| format!("{column} must be true or false."))
 }
 
 impl Idp {

@@ -9,11 +9,13 @@ use crate::{Idp, pools, signing};
 
 pub async fn handle(
     idp: Idp,
-    _ctx: RequestContext,
+    ctx: RequestContext,
     input: CreateUserPoolRequest,
 ) -> Result<CreateUserPoolResponse> {
     let now = idp.clock.now();
-    let id = UserPoolId::new(format!("{}_{}", idp.config.region, random_pool_suffix()));
+    // The pool lives in the caller's region: its id, ARN and token issuer all name it.
+    let region = ctx.region(&idp.config.region);
+    let id = UserPoolId::new(format!("{region}_{}", random_pool_suffix()));
     let pool = pools::new_pool(id, &input, now)?;
     // Keys the buffer does not have now are generated on the pool's first use (JWKS, tokens):
     // generating them here, or queueing one background generation per pool, would make a burst

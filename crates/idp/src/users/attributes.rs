@@ -85,8 +85,7 @@ pub fn check_writes(
                     .msg("A client attempted to write unauthorized attribute"));
             }
         }
-        check_value(schema, value)?;
-        checked.push((name.clone(), value.clone()));
+        checked.push((name.clone(), check_value(schema, value)?));
     }
     Ok(checked)
 }
@@ -104,7 +103,20 @@ pub fn check_required(pool: &UserPool, attributes: &BTreeMap<String, String>) ->
     Ok(())
 }
 
-fn check_value(schema: &AttributeSchema, value: &str) -> Result<()> {
+/// `true`/`false` in any case ("True", "FALSE"), as AWS accepts boolean attribute values.
+pub fn parse_boolean(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Checks `value` against the attribute's schema and returns it as stored: a boolean is stored
+/// as `true`/`false` whatever case it was given in, so every check of it compares with `"true"`.
+fn check_value(schema: &AttributeSchema, value: &str) -> Result<String> {
     let name = &schema.name;
     match schema.data_type {
         AttributeDataType::String => {
@@ -137,11 +149,12 @@ fn check_value(schema: &AttributeSchema, value: &str) -> Result<()> {
             }
         }
         AttributeDataType::Boolean => {
-            if value != "true" && value != "false" {
-                return Err(schema_error(format!(
+            return match parse_boolean(value) {
+                Some(flag) => Ok(flag.to_string()),
+                None => Err(schema_error(format!(
                     "{name}: Boolean must be true or false"
-                )));
-            }
+                ))),
+            };
         }
         AttributeDataType::DateTime => {}
     }
@@ -150,7 +163,7 @@ fn check_value(schema: &AttributeSchema, value: &str) -> Result<()> {
         "phone_number" if !is_phone(value) => {
             Err(invalid_parameter("Invalid phone number format."))
         }
-        _ => Ok(()),
+        _ => Ok(value.to_string()),
     }
 }
 

@@ -61,14 +61,8 @@ pub fn aliases_of(pool: &UserPool, user: &User) -> Vec<cognate_domain::user::Ali
             continue;
         };
         let verified = match name.as_str() {
-            "email" => user
-                .attributes
-                .get("email_verified")
-                .is_some_and(|v| v == "true"),
-            "phone_number" => user
-                .attributes
-                .get("phone_number_verified")
-                .is_some_and(|v| v == "true"),
+            "email" => user.is_true("email_verified"),
+            "phone_number" => user.is_true("phone_number_verified"),
             _ => true,
         };
         if verified || !pool.username_attributes.is_empty() {

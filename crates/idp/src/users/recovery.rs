@@ -51,12 +51,13 @@ pub fn recovery_mechanisms(pool: &UserPool) -> Vec<String> {
 /// Where a password-reset code for `user` goes: the first recovery mechanism the user has a
 /// verified attribute for. `None` when there is none (or recovery is admin-only).
 pub fn recovery_destination(pool: &UserPool, user: &User) -> Option<Destination> {
-    let verified = |name: &str| user.attributes.get(name).is_some_and(|v| v == "true");
     recovery_mechanisms(pool)
         .iter()
         .find_map(|mechanism| match mechanism.as_str() {
-            "verified_email" if verified("email_verified") => Destination::email(user),
-            "verified_phone_number" if verified("phone_number_verified") => Destination::sms(user),
+            "verified_email" if user.is_true("email_verified") => Destination::email(user),
+            "verified_phone_number" if user.is_true("phone_number_verified") => {
+                Destination::sms(user)
+            }
             _ => None,
         })
 }

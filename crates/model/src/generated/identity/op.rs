@@ -30,6 +30,9 @@ pub const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityService.UpdateIdentityPool",
 ];
 
+/// The code a broken model constraint (required, length, range, enum, pattern) is answered with.
+pub const CONSTRAINT_ERROR: &str = "ValidationException";
+
 /// `AWSCognitoIdentityService.CreateIdentityPool`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateIdentityPool;
@@ -41,7 +44,11 @@ impl Operation for CreateIdentityPool {
     type Output = super::IdentityPool;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_IDENTITY_POOL_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_IDENTITY_POOL_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -56,7 +63,11 @@ impl Operation for DeleteIdentities {
     type Output = super::DeleteIdentitiesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_IDENTITIES_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_IDENTITIES_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -71,7 +82,11 @@ impl Operation for DeleteIdentityPool {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_IDENTITY_POOL_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_IDENTITY_POOL_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -86,7 +101,11 @@ impl Operation for DescribeIdentity {
     type Output = super::IdentityDescription;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_IDENTITY_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_IDENTITY_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -101,7 +120,11 @@ impl Operation for DescribeIdentityPool {
     type Output = super::IdentityPool;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_IDENTITY_POOL_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_IDENTITY_POOL_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -116,7 +139,11 @@ impl Operation for GetCredentialsForIdentity {
     type Output = super::GetCredentialsForIdentityResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_CREDENTIALS_FOR_IDENTITY_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::GET_CREDENTIALS_FOR_IDENTITY_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -131,7 +158,7 @@ impl Operation for GetId {
     type Output = super::GetIdResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_ID_INPUT, body)
+        crate::validate::validate(&super::shapes::GET_ID_INPUT, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -146,7 +173,11 @@ impl Operation for GetIdentityPoolRoles {
     type Output = super::GetIdentityPoolRolesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_IDENTITY_POOL_ROLES_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::GET_IDENTITY_POOL_ROLES_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -161,7 +192,11 @@ impl Operation for GetOpenIdToken {
     type Output = super::GetOpenIdTokenResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_OPEN_ID_TOKEN_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::GET_OPEN_ID_TOKEN_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -179,6 +214,7 @@ impl Operation for GetOpenIdTokenForDeveloperIdentity {
         crate::validate::validate(
             &super::shapes::GET_OPEN_ID_TOKEN_FOR_DEVELOPER_IDENTITY_INPUT,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -194,7 +230,11 @@ impl Operation for GetPrincipalTagAttributeMap {
     type Output = super::GetPrincipalTagAttributeMapResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::GET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -209,7 +249,11 @@ impl Operation for ListIdentities {
     type Output = super::ListIdentitiesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_IDENTITIES_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::LIST_IDENTITIES_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -224,7 +268,11 @@ impl Operation for ListIdentityPools {
     type Output = super::ListIdentityPoolsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_IDENTITY_POOLS_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::LIST_IDENTITY_POOLS_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -239,7 +287,11 @@ impl Operation for ListTagsForResource {
     type Output = super::ListTagsForResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_TAGS_FOR_RESOURCE_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::LIST_TAGS_FOR_RESOURCE_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -254,7 +306,11 @@ impl Operation for LookupDeveloperIdentity {
     type Output = super::LookupDeveloperIdentityResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LOOKUP_DEVELOPER_IDENTITY_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::LOOKUP_DEVELOPER_IDENTITY_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -269,7 +325,11 @@ impl Operation for MergeDeveloperIdentities {
     type Output = super::MergeDeveloperIdentitiesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::MERGE_DEVELOPER_IDENTITIES_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::MERGE_DEVELOPER_IDENTITIES_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -284,7 +344,11 @@ impl Operation for SetIdentityPoolRoles {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_IDENTITY_POOL_ROLES_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::SET_IDENTITY_POOL_ROLES_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -299,7 +363,11 @@ impl Operation for SetPrincipalTagAttributeMap {
     type Output = super::SetPrincipalTagAttributeMapResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::SET_PRINCIPAL_TAG_ATTRIBUTE_MAP_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -314,7 +382,7 @@ impl Operation for TagResource {
     type Output = super::TagResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::TAG_RESOURCE_INPUT, body)
+        crate::validate::validate(&super::shapes::TAG_RESOURCE_INPUT, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -329,7 +397,11 @@ impl Operation for UnlinkDeveloperIdentity {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UNLINK_DEVELOPER_IDENTITY_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::UNLINK_DEVELOPER_IDENTITY_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -344,7 +416,11 @@ impl Operation for UnlinkIdentity {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UNLINK_IDENTITY_INPUT, body)
+        crate::validate::validate(
+            &super::shapes::UNLINK_IDENTITY_INPUT,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -359,7 +435,7 @@ impl Operation for UntagResource {
     type Output = super::UntagResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UNTAG_RESOURCE_INPUT, body)
+        crate::validate::validate(&super::shapes::UNTAG_RESOURCE_INPUT, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -374,6 +450,6 @@ impl Operation for UpdateIdentityPool {
     type Output = super::IdentityPool;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::IDENTITY_POOL, body)
+        crate::validate::validate(&super::shapes::IDENTITY_POOL, body, CONSTRAINT_ERROR)
     }
 }

@@ -129,6 +129,9 @@ pub const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityProviderService.VerifyUserAttribute",
 ];
 
+/// The code a broken model constraint (required, length, range, enum, pattern) is answered with.
+pub const CONSTRAINT_ERROR: &str = "InvalidParameterException";
+
 /// `AWSCognitoIdentityProviderService.AddCustomAttributes`
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AddCustomAttributes;
@@ -140,7 +143,11 @@ impl Operation for AddCustomAttributes {
     type Output = super::AddCustomAttributesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADD_CUSTOM_ATTRIBUTES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADD_CUSTOM_ATTRIBUTES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -155,7 +162,11 @@ impl Operation for AddUserPoolClientSecret {
     type Output = super::AddUserPoolClientSecretResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADD_USER_POOL_CLIENT_SECRET_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADD_USER_POOL_CLIENT_SECRET_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -170,7 +181,11 @@ impl Operation for AdminAddUserToGroup {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_ADD_USER_TO_GROUP_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_ADD_USER_TO_GROUP_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -185,7 +200,11 @@ impl Operation for AdminConfirmSignUp {
     type Output = super::AdminConfirmSignUpResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_CONFIRM_SIGN_UP_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_CONFIRM_SIGN_UP_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -200,7 +219,11 @@ impl Operation for AdminCreateUser {
     type Output = super::AdminCreateUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_CREATE_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_CREATE_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -215,7 +238,11 @@ impl Operation for AdminDeleteUser {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_DELETE_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_DELETE_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -230,7 +257,11 @@ impl Operation for AdminDeleteUserAttributes {
     type Output = super::AdminDeleteUserAttributesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_DELETE_USER_ATTRIBUTES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_DELETE_USER_ATTRIBUTES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -248,6 +279,7 @@ impl Operation for AdminDisableProviderForUser {
         crate::validate::validate(
             &super::shapes::ADMIN_DISABLE_PROVIDER_FOR_USER_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -263,7 +295,11 @@ impl Operation for AdminDisableUser {
     type Output = super::AdminDisableUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_DISABLE_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_DISABLE_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -278,7 +314,11 @@ impl Operation for AdminEnableUser {
     type Output = super::AdminEnableUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_ENABLE_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_ENABLE_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -293,7 +333,11 @@ impl Operation for AdminForgetDevice {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_FORGET_DEVICE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_FORGET_DEVICE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -308,7 +352,11 @@ impl Operation for AdminGetDevice {
     type Output = super::AdminGetDeviceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_GET_DEVICE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_GET_DEVICE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -323,7 +371,11 @@ impl Operation for AdminGetUser {
     type Output = super::AdminGetUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_GET_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_GET_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -338,7 +390,11 @@ impl Operation for AdminInitiateAuth {
     type Output = super::AdminInitiateAuthResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_INITIATE_AUTH_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_INITIATE_AUTH_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -353,7 +409,11 @@ impl Operation for AdminLinkProviderForUser {
     type Output = super::AdminLinkProviderForUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_LINK_PROVIDER_FOR_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_LINK_PROVIDER_FOR_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -368,7 +428,11 @@ impl Operation for AdminListDevices {
     type Output = super::AdminListDevicesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_LIST_DEVICES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_LIST_DEVICES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -383,7 +447,11 @@ impl Operation for AdminListGroupsForUser {
     type Output = super::AdminListGroupsForUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_LIST_GROUPS_FOR_USER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_LIST_GROUPS_FOR_USER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -398,7 +466,11 @@ impl Operation for AdminListUserAuthEvents {
     type Output = super::AdminListUserAuthEventsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_LIST_USER_AUTH_EVENTS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_LIST_USER_AUTH_EVENTS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -413,7 +485,11 @@ impl Operation for AdminRemoveUserFromGroup {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_REMOVE_USER_FROM_GROUP_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_REMOVE_USER_FROM_GROUP_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -428,7 +504,11 @@ impl Operation for AdminResetUserPassword {
     type Output = super::AdminResetUserPasswordResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_RESET_USER_PASSWORD_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_RESET_USER_PASSWORD_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -446,6 +526,7 @@ impl Operation for AdminRespondToAuthChallenge {
         crate::validate::validate(
             &super::shapes::ADMIN_RESPOND_TO_AUTH_CHALLENGE_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -461,7 +542,11 @@ impl Operation for AdminSetUserMFAPreference {
     type Output = super::AdminSetUserMFAPreferenceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_SET_USER_MFA_PREFERENCE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_SET_USER_MFA_PREFERENCE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -476,7 +561,11 @@ impl Operation for AdminSetUserPassword {
     type Output = super::AdminSetUserPasswordResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_SET_USER_PASSWORD_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_SET_USER_PASSWORD_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -491,7 +580,11 @@ impl Operation for AdminSetUserSettings {
     type Output = super::AdminSetUserSettingsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_SET_USER_SETTINGS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_SET_USER_SETTINGS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -509,6 +602,7 @@ impl Operation for AdminUpdateAuthEventFeedback {
         crate::validate::validate(
             &super::shapes::ADMIN_UPDATE_AUTH_EVENT_FEEDBACK_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -524,7 +618,11 @@ impl Operation for AdminUpdateDeviceStatus {
     type Output = super::AdminUpdateDeviceStatusResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_UPDATE_DEVICE_STATUS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_UPDATE_DEVICE_STATUS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -539,7 +637,11 @@ impl Operation for AdminUpdateUserAttributes {
     type Output = super::AdminUpdateUserAttributesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_UPDATE_USER_ATTRIBUTES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_UPDATE_USER_ATTRIBUTES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -554,7 +656,11 @@ impl Operation for AdminUserGlobalSignOut {
     type Output = super::AdminUserGlobalSignOutResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ADMIN_USER_GLOBAL_SIGN_OUT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ADMIN_USER_GLOBAL_SIGN_OUT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -569,7 +675,11 @@ impl Operation for AssociateSoftwareToken {
     type Output = super::AssociateSoftwareTokenResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::ASSOCIATE_SOFTWARE_TOKEN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::ASSOCIATE_SOFTWARE_TOKEN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -584,7 +694,11 @@ impl Operation for ChangePassword {
     type Output = super::ChangePasswordResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CHANGE_PASSWORD_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CHANGE_PASSWORD_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -602,6 +716,7 @@ impl Operation for CompleteWebAuthnRegistration {
         crate::validate::validate(
             &super::shapes::COMPLETE_WEB_AUTHN_REGISTRATION_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -617,7 +732,11 @@ impl Operation for ConfirmDevice {
     type Output = super::ConfirmDeviceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CONFIRM_DEVICE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CONFIRM_DEVICE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -632,7 +751,11 @@ impl Operation for ConfirmForgotPassword {
     type Output = super::ConfirmForgotPasswordResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CONFIRM_FORGOT_PASSWORD_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CONFIRM_FORGOT_PASSWORD_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -647,7 +770,11 @@ impl Operation for ConfirmSignUp {
     type Output = super::ConfirmSignUpResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CONFIRM_SIGN_UP_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CONFIRM_SIGN_UP_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -662,7 +789,7 @@ impl Operation for CreateGroup {
     type Output = super::CreateGroupResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_GROUP_REQUEST, body)
+        crate::validate::validate(&super::shapes::CREATE_GROUP_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -677,7 +804,11 @@ impl Operation for CreateIdentityProvider {
     type Output = super::CreateIdentityProviderResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_IDENTITY_PROVIDER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_IDENTITY_PROVIDER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -692,7 +823,11 @@ impl Operation for CreateManagedLoginBranding {
     type Output = super::CreateManagedLoginBrandingResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_MANAGED_LOGIN_BRANDING_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_MANAGED_LOGIN_BRANDING_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -707,7 +842,11 @@ impl Operation for CreateResourceServer {
     type Output = super::CreateResourceServerResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_RESOURCE_SERVER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_RESOURCE_SERVER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -722,7 +861,7 @@ impl Operation for CreateTerms {
     type Output = super::CreateTermsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_TERMS_REQUEST, body)
+        crate::validate::validate(&super::shapes::CREATE_TERMS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -737,7 +876,11 @@ impl Operation for CreateUserImportJob {
     type Output = super::CreateUserImportJobResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_USER_IMPORT_JOB_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_USER_IMPORT_JOB_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -752,7 +895,11 @@ impl Operation for CreateUserPool {
     type Output = super::CreateUserPoolResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_USER_POOL_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_USER_POOL_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -767,7 +914,11 @@ impl Operation for CreateUserPoolClient {
     type Output = super::CreateUserPoolClientResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_USER_POOL_CLIENT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_USER_POOL_CLIENT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -782,7 +933,11 @@ impl Operation for CreateUserPoolDomain {
     type Output = super::CreateUserPoolDomainResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::CREATE_USER_POOL_DOMAIN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::CREATE_USER_POOL_DOMAIN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -797,7 +952,7 @@ impl Operation for DeleteGroup {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_GROUP_REQUEST, body)
+        crate::validate::validate(&super::shapes::DELETE_GROUP_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -812,7 +967,11 @@ impl Operation for DeleteIdentityProvider {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_IDENTITY_PROVIDER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_IDENTITY_PROVIDER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -827,7 +986,11 @@ impl Operation for DeleteManagedLoginBranding {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_MANAGED_LOGIN_BRANDING_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_MANAGED_LOGIN_BRANDING_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -842,7 +1005,11 @@ impl Operation for DeleteResourceServer {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_RESOURCE_SERVER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_RESOURCE_SERVER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -857,7 +1024,7 @@ impl Operation for DeleteTerms {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_TERMS_REQUEST, body)
+        crate::validate::validate(&super::shapes::DELETE_TERMS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -872,7 +1039,7 @@ impl Operation for DeleteUser {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_REQUEST, body)
+        crate::validate::validate(&super::shapes::DELETE_USER_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -887,7 +1054,11 @@ impl Operation for DeleteUserAttributes {
     type Output = super::DeleteUserAttributesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_ATTRIBUTES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_USER_ATTRIBUTES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -902,7 +1073,11 @@ impl Operation for DeleteUserPool {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_POOL_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_USER_POOL_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -917,7 +1092,11 @@ impl Operation for DeleteUserPoolClient {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_POOL_CLIENT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_USER_POOL_CLIENT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -932,7 +1111,11 @@ impl Operation for DeleteUserPoolClientSecret {
     type Output = super::DeleteUserPoolClientSecretResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_POOL_CLIENT_SECRET_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_USER_POOL_CLIENT_SECRET_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -947,7 +1130,11 @@ impl Operation for DeleteUserPoolDomain {
     type Output = super::DeleteUserPoolDomainResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_USER_POOL_DOMAIN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_USER_POOL_DOMAIN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -962,7 +1149,11 @@ impl Operation for DeleteWebAuthnCredential {
     type Output = super::DeleteWebAuthnCredentialResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DELETE_WEB_AUTHN_CREDENTIAL_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DELETE_WEB_AUTHN_CREDENTIAL_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -977,7 +1168,11 @@ impl Operation for DescribeIdentityProvider {
     type Output = super::DescribeIdentityProviderResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_IDENTITY_PROVIDER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_IDENTITY_PROVIDER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -995,6 +1190,7 @@ impl Operation for DescribeManagedLoginBranding {
         crate::validate::validate(
             &super::shapes::DESCRIBE_MANAGED_LOGIN_BRANDING_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -1014,6 +1210,7 @@ impl Operation for DescribeManagedLoginBrandingByClient {
         crate::validate::validate(
             &super::shapes::DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -1029,7 +1226,11 @@ impl Operation for DescribeResourceServer {
     type Output = super::DescribeResourceServerResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_RESOURCE_SERVER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_RESOURCE_SERVER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1044,7 +1245,11 @@ impl Operation for DescribeRiskConfiguration {
     type Output = super::DescribeRiskConfigurationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_RISK_CONFIGURATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_RISK_CONFIGURATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1059,7 +1264,11 @@ impl Operation for DescribeTerms {
     type Output = super::DescribeTermsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_TERMS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_TERMS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1074,7 +1283,11 @@ impl Operation for DescribeUserImportJob {
     type Output = super::DescribeUserImportJobResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_USER_IMPORT_JOB_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_USER_IMPORT_JOB_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1089,7 +1302,11 @@ impl Operation for DescribeUserPool {
     type Output = super::DescribeUserPoolResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_USER_POOL_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_USER_POOL_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1104,7 +1321,11 @@ impl Operation for DescribeUserPoolClient {
     type Output = super::DescribeUserPoolClientResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_USER_POOL_CLIENT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_USER_POOL_CLIENT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1119,7 +1340,11 @@ impl Operation for DescribeUserPoolDomain {
     type Output = super::DescribeUserPoolDomainResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::DESCRIBE_USER_POOL_DOMAIN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::DESCRIBE_USER_POOL_DOMAIN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1134,7 +1359,11 @@ impl Operation for ForgetDevice {
     type Output = crate::Empty;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::FORGET_DEVICE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::FORGET_DEVICE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1149,7 +1378,11 @@ impl Operation for ForgotPassword {
     type Output = super::ForgotPasswordResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::FORGOT_PASSWORD_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::FORGOT_PASSWORD_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1164,7 +1397,11 @@ impl Operation for GetCSVHeader {
     type Output = super::GetCSVHeaderResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_CSV_HEADER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_CSV_HEADER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1179,7 +1416,7 @@ impl Operation for GetDevice {
     type Output = super::GetDeviceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_DEVICE_REQUEST, body)
+        crate::validate::validate(&super::shapes::GET_DEVICE_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1194,7 +1431,7 @@ impl Operation for GetGroup {
     type Output = super::GetGroupResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_GROUP_REQUEST, body)
+        crate::validate::validate(&super::shapes::GET_GROUP_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1213,6 +1450,7 @@ impl Operation for GetIdentityProviderByIdentifier {
         crate::validate::validate(
             &super::shapes::GET_IDENTITY_PROVIDER_BY_IDENTIFIER_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -1228,7 +1466,11 @@ impl Operation for GetLogDeliveryConfiguration {
     type Output = super::GetLogDeliveryConfigurationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_LOG_DELIVERY_CONFIGURATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_LOG_DELIVERY_CONFIGURATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1243,7 +1485,11 @@ impl Operation for GetSigningCertificate {
     type Output = super::GetSigningCertificateResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_SIGNING_CERTIFICATE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_SIGNING_CERTIFICATE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1258,7 +1504,11 @@ impl Operation for GetTokensFromRefreshToken {
     type Output = super::GetTokensFromRefreshTokenResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_TOKENS_FROM_REFRESH_TOKEN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_TOKENS_FROM_REFRESH_TOKEN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1273,7 +1523,11 @@ impl Operation for GetUICustomization {
     type Output = super::GetUICustomizationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_UI_CUSTOMIZATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_UI_CUSTOMIZATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1288,7 +1542,7 @@ impl Operation for GetUser {
     type Output = super::GetUserResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_USER_REQUEST, body)
+        crate::validate::validate(&super::shapes::GET_USER_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1307,6 +1561,7 @@ impl Operation for GetUserAttributeVerificationCode {
         crate::validate::validate(
             &super::shapes::GET_USER_ATTRIBUTE_VERIFICATION_CODE_REQUEST,
             body,
+            CONSTRAINT_ERROR,
         )
     }
 }
@@ -1322,7 +1577,11 @@ impl Operation for GetUserAuthFactors {
     type Output = super::GetUserAuthFactorsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_USER_AUTH_FACTORS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_USER_AUTH_FACTORS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1337,7 +1596,11 @@ impl Operation for GetUserPoolMfaConfig {
     type Output = super::GetUserPoolMfaConfigResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GET_USER_POOL_MFA_CONFIG_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GET_USER_POOL_MFA_CONFIG_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1352,7 +1615,11 @@ impl Operation for GlobalSignOut {
     type Output = super::GlobalSignOutResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::GLOBAL_SIGN_OUT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::GLOBAL_SIGN_OUT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1367,7 +1634,11 @@ impl Operation for InitiateAuth {
     type Output = super::InitiateAuthResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::INITIATE_AUTH_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::INITIATE_AUTH_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1382,7 +1653,7 @@ impl Operation for ListDevices {
     type Output = super::ListDevicesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_DEVICES_REQUEST, body)
+        crate::validate::validate(&super::shapes::LIST_DEVICES_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1397,7 +1668,7 @@ impl Operation for ListGroups {
     type Output = super::ListGroupsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_GROUPS_REQUEST, body)
+        crate::validate::validate(&super::shapes::LIST_GROUPS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1412,7 +1683,11 @@ impl Operation for ListIdentityProviders {
     type Output = super::ListIdentityProvidersResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_IDENTITY_PROVIDERS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_IDENTITY_PROVIDERS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1427,7 +1702,11 @@ impl Operation for ListResourceServers {
     type Output = super::ListResourceServersResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_RESOURCE_SERVERS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_RESOURCE_SERVERS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1442,7 +1721,11 @@ impl Operation for ListTagsForResource {
     type Output = super::ListTagsForResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_TAGS_FOR_RESOURCE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1457,7 +1740,7 @@ impl Operation for ListTerms {
     type Output = super::ListTermsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_TERMS_REQUEST, body)
+        crate::validate::validate(&super::shapes::LIST_TERMS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1472,7 +1755,11 @@ impl Operation for ListUserImportJobs {
     type Output = super::ListUserImportJobsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USER_IMPORT_JOBS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_USER_IMPORT_JOBS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1487,7 +1774,11 @@ impl Operation for ListUserPoolClientSecrets {
     type Output = super::ListUserPoolClientSecretsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USER_POOL_CLIENT_SECRETS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_USER_POOL_CLIENT_SECRETS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1502,7 +1793,11 @@ impl Operation for ListUserPoolClients {
     type Output = super::ListUserPoolClientsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USER_POOL_CLIENTS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_USER_POOL_CLIENTS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1517,7 +1812,11 @@ impl Operation for ListUserPools {
     type Output = super::ListUserPoolsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USER_POOLS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_USER_POOLS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1532,7 +1831,7 @@ impl Operation for ListUsers {
     type Output = super::ListUsersResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USERS_REQUEST, body)
+        crate::validate::validate(&super::shapes::LIST_USERS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1547,7 +1846,11 @@ impl Operation for ListUsersInGroup {
     type Output = super::ListUsersInGroupResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_USERS_IN_GROUP_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_USERS_IN_GROUP_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1562,7 +1865,11 @@ impl Operation for ListWebAuthnCredentials {
     type Output = super::ListWebAuthnCredentialsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::LIST_WEB_AUTHN_CREDENTIALS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::LIST_WEB_AUTHN_CREDENTIALS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1577,7 +1884,11 @@ impl Operation for ResendConfirmationCode {
     type Output = super::ResendConfirmationCodeResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::RESEND_CONFIRMATION_CODE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::RESEND_CONFIRMATION_CODE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1592,7 +1903,11 @@ impl Operation for RespondToAuthChallenge {
     type Output = super::RespondToAuthChallengeResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::RESPOND_TO_AUTH_CHALLENGE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::RESPOND_TO_AUTH_CHALLENGE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1607,7 +1922,7 @@ impl Operation for RevokeToken {
     type Output = super::RevokeTokenResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::REVOKE_TOKEN_REQUEST, body)
+        crate::validate::validate(&super::shapes::REVOKE_TOKEN_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1622,7 +1937,11 @@ impl Operation for SetLogDeliveryConfiguration {
     type Output = super::SetLogDeliveryConfigurationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_LOG_DELIVERY_CONFIGURATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_LOG_DELIVERY_CONFIGURATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1637,7 +1956,11 @@ impl Operation for SetRiskConfiguration {
     type Output = super::SetRiskConfigurationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_RISK_CONFIGURATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_RISK_CONFIGURATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1652,7 +1975,11 @@ impl Operation for SetUICustomization {
     type Output = super::SetUICustomizationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_UI_CUSTOMIZATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_UI_CUSTOMIZATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1667,7 +1994,11 @@ impl Operation for SetUserMFAPreference {
     type Output = super::SetUserMFAPreferenceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_USER_MFA_PREFERENCE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_USER_MFA_PREFERENCE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1682,7 +2013,11 @@ impl Operation for SetUserPoolMfaConfig {
     type Output = super::SetUserPoolMfaConfigResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_USER_POOL_MFA_CONFIG_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_USER_POOL_MFA_CONFIG_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1697,7 +2032,11 @@ impl Operation for SetUserSettings {
     type Output = super::SetUserSettingsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SET_USER_SETTINGS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::SET_USER_SETTINGS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1712,7 +2051,7 @@ impl Operation for SignUp {
     type Output = super::SignUpResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::SIGN_UP_REQUEST, body)
+        crate::validate::validate(&super::shapes::SIGN_UP_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1727,7 +2066,11 @@ impl Operation for StartUserImportJob {
     type Output = super::StartUserImportJobResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::START_USER_IMPORT_JOB_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::START_USER_IMPORT_JOB_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1742,7 +2085,11 @@ impl Operation for StartWebAuthnRegistration {
     type Output = super::StartWebAuthnRegistrationResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::START_WEB_AUTHN_REGISTRATION_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::START_WEB_AUTHN_REGISTRATION_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1757,7 +2104,11 @@ impl Operation for StopUserImportJob {
     type Output = super::StopUserImportJobResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::STOP_USER_IMPORT_JOB_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::STOP_USER_IMPORT_JOB_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1772,7 +2123,7 @@ impl Operation for TagResource {
     type Output = super::TagResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::TAG_RESOURCE_REQUEST, body)
+        crate::validate::validate(&super::shapes::TAG_RESOURCE_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1787,7 +2138,11 @@ impl Operation for UntagResource {
     type Output = super::UntagResourceResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UNTAG_RESOURCE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UNTAG_RESOURCE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1802,7 +2157,11 @@ impl Operation for UpdateAuthEventFeedback {
     type Output = super::UpdateAuthEventFeedbackResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_AUTH_EVENT_FEEDBACK_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_AUTH_EVENT_FEEDBACK_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1817,7 +2176,11 @@ impl Operation for UpdateDeviceStatus {
     type Output = super::UpdateDeviceStatusResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_DEVICE_STATUS_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_DEVICE_STATUS_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1832,7 +2195,7 @@ impl Operation for UpdateGroup {
     type Output = super::UpdateGroupResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_GROUP_REQUEST, body)
+        crate::validate::validate(&super::shapes::UPDATE_GROUP_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1847,7 +2210,11 @@ impl Operation for UpdateIdentityProvider {
     type Output = super::UpdateIdentityProviderResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_IDENTITY_PROVIDER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_IDENTITY_PROVIDER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1862,7 +2229,11 @@ impl Operation for UpdateManagedLoginBranding {
     type Output = super::UpdateManagedLoginBrandingResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_MANAGED_LOGIN_BRANDING_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_MANAGED_LOGIN_BRANDING_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1877,7 +2248,11 @@ impl Operation for UpdateResourceServer {
     type Output = super::UpdateResourceServerResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_RESOURCE_SERVER_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_RESOURCE_SERVER_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1892,7 +2267,7 @@ impl Operation for UpdateTerms {
     type Output = super::UpdateTermsResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_TERMS_REQUEST, body)
+        crate::validate::validate(&super::shapes::UPDATE_TERMS_REQUEST, body, CONSTRAINT_ERROR)
     }
 }
 
@@ -1907,7 +2282,11 @@ impl Operation for UpdateUserAttributes {
     type Output = super::UpdateUserAttributesResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_USER_ATTRIBUTES_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_USER_ATTRIBUTES_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1922,7 +2301,11 @@ impl Operation for UpdateUserPool {
     type Output = super::UpdateUserPoolResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_USER_POOL_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_USER_POOL_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1937,7 +2320,11 @@ impl Operation for UpdateUserPoolClient {
     type Output = super::UpdateUserPoolClientResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_USER_POOL_CLIENT_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_USER_POOL_CLIENT_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1952,7 +2339,11 @@ impl Operation for UpdateUserPoolDomain {
     type Output = super::UpdateUserPoolDomainResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::UPDATE_USER_POOL_DOMAIN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::UPDATE_USER_POOL_DOMAIN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1967,7 +2358,11 @@ impl Operation for VerifySoftwareToken {
     type Output = super::VerifySoftwareTokenResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::VERIFY_SOFTWARE_TOKEN_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::VERIFY_SOFTWARE_TOKEN_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
 
@@ -1982,6 +2377,10 @@ impl Operation for VerifyUserAttribute {
     type Output = super::VerifyUserAttributeResponse;
 
     fn validate(body: &serde_json::Value) -> Result<(), ApiError> {
-        crate::validate::validate(&super::shapes::VERIFY_USER_ATTRIBUTE_REQUEST, body)
+        crate::validate::validate(
+            &super::shapes::VERIFY_USER_ATTRIBUTE_REQUEST,
+            body,
+            CONSTRAINT_ERROR,
+        )
     }
 }
