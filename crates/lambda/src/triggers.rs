@@ -18,6 +18,12 @@ use crate::redact::redact;
 /// attribute to one.
 const SDK_VERSION: &str = "aws-sdk-unknown-unknown";
 
+/// The region a pool lives in: its id's prefix (`us-west-2_AbC…`). Pools of several regions
+/// share one server, so the configured region is only the fallback.
+fn pool_region(pool_id: &str) -> Option<&str> {
+    pool_id.split_once('_').map(|(region, _)| region)
+}
+
 pub struct Triggers {
     invoker: Arc<dyn Invoker>,
     clock: Arc<dyn Clock>,
@@ -56,7 +62,7 @@ impl Triggers {
         let event = Event {
             version: call.version,
             trigger_source: call.source,
-            region: &self.region,
+            region: pool_region(call.pool_id).unwrap_or(&self.region),
             user_pool_id: call.pool_id,
             user_name: call.user_name,
             caller_context: CallerContext {

@@ -17,7 +17,36 @@ lambda_tests!(
     trigger_failures_map_to_cognito_errors_and_save_nothing,
     post_confirmation_on_every_confirmation,
     post_confirmation_error_is_reported,
+    events_name_the_pool_region,
 );
+
+/// A pool made by a client of another region: its triggers' events name that region.
+async fn events_name_the_pool_region(app: TestApp, lambda: StandInLambda) {
+    let function = arn("pre-sign-up");
+    lambda.register(&function, Reply::respond(json!({})));
+    let west = app.idp_in("us-west-2");
+    let pool_id = west
+        .create_user_pool()
+        .pool_name("west")
+        .lambda_config(LambdaConfigType::builder().pre_sign_up(&function).build())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    assert!(pool_id.starts_with("us-west-2_"), "{pool_id}");
+    west.admin_create_user()
+        .user_pool_id(&pool_id)
+        .username("carol")
+        .send()
+        .await
+        .unwrap();
+    let event = &lambda.events(&function)[0];
+    assert_common(event, "PreSignUp_AdminCreateUser", &pool_id, "carol");
+    assert_eq!(event["region"], "us-west-2");
+}
 
 async fn sign_up(app: &TestApp, client_id: &str, name: &str) -> Result<bool, (String, String)> {
     let result = app
