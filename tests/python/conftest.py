@@ -24,7 +24,8 @@ def _free_port():
 
 @pytest.fixture(scope="session")
 def endpoint():
-    binary = ROOT / "target" / "debug" / "cognate"
+    # COGNATE_BINARY runs the suites against another build (a release binary, say).
+    binary = os.environ.get("COGNATE_BINARY", ROOT / "target" / "debug" / "cognate")
     port = _free_port()
     env = dict(os.environ, COGNATE_SECURITY__PASSWORD_PROFILE="dev", COGNATE_TESTING__CLOCK="true")
     proc = subprocess.Popen(
