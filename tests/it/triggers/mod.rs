@@ -4,6 +4,7 @@
 
 mod authentication;
 mod config;
+mod messages;
 mod sign_up;
 
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, VerifiedAttributeType};

@@ -16,9 +16,11 @@ use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 
 mod authentication;
+mod messages;
 mod sign_up;
 mod tokens;
 
+pub use messages::{MessageCause, MessageSource};
 pub use sign_up::{SignUpDecision, SignUpSource};
 pub use tokens::{TokenShape, TokenSource};
 
@@ -30,6 +32,7 @@ const BUILT: &[&str] = &[
     "PreAuthentication",
     "PostAuthentication",
     "PreTokenGeneration",
+    "CustomMessage",
 ];
 
 /// `LambdaConfig` members that are not functions.
