@@ -5,6 +5,7 @@
 mod authentication;
 mod config;
 mod messages;
+mod migration;
 mod sign_up;
 
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, VerifiedAttributeType};

@@ -108,10 +108,19 @@ pub fn naming_user(username: &str, own: &[(&str, String)]) -> BTreeMap<String, S
         .collect()
 }
 
-/// AuthParameters or ChallengeResponses as given.
-pub struct Params<'a>(pub Option<&'a BTreeMap<String, Sensitive>>);
+/// AuthParameters or ChallengeResponses as given, with the request's ClientMetadata.
+pub struct Params<'a>(
+    pub Option<&'a BTreeMap<String, Sensitive>>,
+    pub Option<&'a BTreeMap<String, String>>,
+);
 
 impl<'a> Params<'a> {
+    /// The request's ClientMetadata (InitiateAuth's reaches pre authentication and user
+    /// migration as `validationData`; RespondToAuthChallenge's the custom auth triggers).
+    pub fn client_metadata(&self) -> Option<&'a BTreeMap<String, String>> {
+        self.1
+    }
+
     pub fn get(&self, name: &str) -> Option<&'a str> {
         self.0.and_then(|map| map.get(name)).map(Sensitive::expose)
     }

@@ -115,7 +115,8 @@ impl Idp {
             };
             return Ok(self.password_verifier(pool, client, username, &salt, &block));
         };
-        self.pre_authentication(pool, client, &user).await?;
+        self.pre_authentication(pool, client, &user, params.client_metadata())
+            .await?;
         let now = self.clock.now();
         if lockout::is_locked(&UserState::of(&user), now) {
             return Err(attempts_exceeded());

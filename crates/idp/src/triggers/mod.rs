@@ -17,10 +17,12 @@ use crate::errors::{Result, invalid_parameter};
 
 mod authentication;
 mod messages;
+mod migration;
 mod sign_up;
 mod tokens;
 
 pub use messages::{MessageCause, MessageSource};
+pub use migration::{Migrated, Migration, not_migrated};
 pub use sign_up::{SignUpDecision, SignUpSource};
 pub use tokens::{TokenShape, TokenSource};
 
@@ -33,6 +35,7 @@ const BUILT: &[&str] = &[
     "PostAuthentication",
     "PreTokenGeneration",
     "CustomMessage",
+    "UserMigration",
 ];
 
 /// `LambdaConfig` members that are not functions.
