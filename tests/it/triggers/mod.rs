@@ -4,6 +4,7 @@
 
 mod authentication;
 mod config;
+mod custom_auth;
 mod messages;
 mod migration;
 mod sign_up;

@@ -2,10 +2,9 @@
 //! RespondToAuthChallenge, token refresh and revocation. One module per flow; what they share
 //! (parameters, flow gating, outcomes, Cognito's sign-in errors) is here.
 //!
-//! Flows not built yet (custom) answer `UnsupportedOperationException`
-//! naming the flow: a later feature adds its module and its arm in `initiate`.
 
 pub mod client_secret;
+pub mod custom;
 pub mod device;
 pub mod mfa;
 pub mod mfa_setup;
@@ -182,8 +181,7 @@ impl Idp {
             }
             AuthFlowType::UserSrpAuth => self.srp_sign_in(pool, client, &params).await,
             AuthFlowType::UserAuth => self.user_auth_sign_in(pool, client, &params).await,
-            AuthFlowType::CustomAuth => Err(ErrorCode::UnsupportedOperationException
-                .msg(format!("The {flow} flow is not supported by Cognate yet"))),
+            AuthFlowType::CustomAuth => self.custom_sign_in(pool, client, &params).await,
         }
     }
 }
@@ -232,6 +230,10 @@ impl Idp {
             | ChallengeNameType::Password
             | ChallengeNameType::PasswordSrp => {
                 self.answer_user_auth(pool, client, challenge, session, &responses)
+                    .await
+            }
+            ChallengeNameType::CustomChallenge => {
+                self.answer_custom_challenge(pool, client, session, &responses)
                     .await
             }
             ChallengeNameType::PasswordVerifier => {

@@ -36,6 +36,9 @@ const BUILT: &[&str] = &[
     "PreTokenGeneration",
     "CustomMessage",
     "UserMigration",
+    "DefineAuthChallenge",
+    "CreateAuthChallenge",
+    "VerifyAuthChallengeResponse",
 ];
 
 /// `LambdaConfig` members that are not functions.
