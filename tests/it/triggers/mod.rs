@@ -3,6 +3,7 @@
 //! backends with its own stand-in.
 
 mod authentication;
+mod bench;
 mod config;
 mod custom_auth;
 mod messages;
