@@ -12,6 +12,8 @@ import pytest
 import requests
 from botocore.config import Config
 
+from standin_lambda import StandInLambda
+
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
 
@@ -23,11 +25,24 @@ def _free_port():
 
 
 @pytest.fixture(scope="session")
-def endpoint():
+def lambda_service():
+    """The stand-in Lambda service the server invokes trigger functions on."""
+    service = StandInLambda()
+    yield service
+    service.close()
+
+
+@pytest.fixture(scope="session")
+def endpoint(lambda_service):
     # COGNATE_BINARY runs the suites against another build (a release binary, say).
-    binary = os.environ.get("COGNATE_BINARY", ROOT / "target" / "debug" / "cognate")
+    binary = os.environ.get("COGNATE_BINARY") or ROOT / "target" / "debug" / "cognate"
     port = _free_port()
-    env = dict(os.environ, COGNATE_SECURITY__PASSWORD_PROFILE="dev", COGNATE_TESTING__CLOCK="true")
+    env = dict(
+        os.environ,
+        COGNATE_SECURITY__PASSWORD_PROFILE="dev",
+        COGNATE_TESTING__CLOCK="true",
+        COGNATE_LAMBDA__ENDPOINT=lambda_service.endpoint,
+    )
     proc = subprocess.Popen(
         [str(binary), "serve", "--in-memory", "--port", str(port)],
         env=env,

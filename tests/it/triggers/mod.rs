@@ -3,7 +3,11 @@
 //! backends with its own stand-in.
 
 mod authentication;
+mod bench;
 mod config;
+mod custom_auth;
+mod messages;
+mod migration;
 mod sign_up;
 
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, VerifiedAttributeType};

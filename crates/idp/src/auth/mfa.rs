@@ -29,7 +29,8 @@ use crate::Idp;
 use crate::devices::{answering_device, confirmed_key};
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
-use crate::tokens::Refresh;
+use crate::tokens::{Refresh, SignIn};
+use crate::triggers::TokenSource;
 use crate::users::state::{UserState, lockout};
 
 pub const SOFTWARE_TOKEN_CHALLENGE: &str = "SOFTWARE_TOKEN_MFA";
@@ -118,12 +119,30 @@ impl Idp {
         device_key: Option<&str>,
         now: Timestamp,
     ) -> Result<Outcome> {
+        let source = TokenSource::Authentication;
+        self.after_factor_from(pool, client, (user, device_key), source, now)
+            .await
+    }
+
+    /// `after_first_factor`, naming the path for pre token generation when tokens follow at
+    /// once (`TokenGeneration_NewPasswordChallenge` after a new password).
+    pub(crate) async fn after_factor_from(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        (user, device_key): (&User, Option<&str>),
+        source: TokenSource,
+        now: Timestamp,
+    ) -> Result<Outcome> {
         // Only a confirmed device of this user is carried to the MFA answer.
         let device = confirmed_key(user, device_key);
         let device_key = device.as_deref();
         match next_step(pool, user) {
             Step::Tokens => {
-                let sign_in = self.sign_in_from(user, device_key);
+                let sign_in = SignIn {
+                    source,
+                    ..self.sign_in_from(user, device_key)
+                };
                 let result = self
                     .issue_tokens(pool, client, user, &sign_in, Refresh::New)
                     .await?;

@@ -2,10 +2,9 @@
 //! RespondToAuthChallenge, token refresh and revocation. One module per flow; what they share
 //! (parameters, flow gating, outcomes, Cognito's sign-in errors) is here.
 //!
-//! Flows not built yet (custom) answer `UnsupportedOperationException`
-//! naming the flow: a later feature adds its module and its arm in `initiate`.
 
 pub mod client_secret;
+pub mod custom;
 pub mod device;
 pub mod hosted;
 pub mod mfa;
@@ -109,10 +108,19 @@ pub fn naming_user(username: &str, own: &[(&str, String)]) -> BTreeMap<String, S
         .collect()
 }
 
-/// AuthParameters or ChallengeResponses as given.
-pub struct Params<'a>(pub Option<&'a BTreeMap<String, Sensitive>>);
+/// AuthParameters or ChallengeResponses as given, with the request's ClientMetadata.
+pub struct Params<'a>(
+    pub Option<&'a BTreeMap<String, Sensitive>>,
+    pub Option<&'a BTreeMap<String, String>>,
+);
 
 impl<'a> Params<'a> {
+    /// The request's ClientMetadata (InitiateAuth's reaches pre authentication and user
+    /// migration as `validationData`; RespondToAuthChallenge's the custom auth triggers).
+    pub fn client_metadata(&self) -> Option<&'a BTreeMap<String, String>> {
+        self.1
+    }
+
     pub fn get(&self, name: &str) -> Option<&'a str> {
         self.0.and_then(|map| map.get(name)).map(Sensitive::expose)
     }
@@ -174,8 +182,7 @@ impl Idp {
             }
             AuthFlowType::UserSrpAuth => self.srp_sign_in(pool, client, &params).await,
             AuthFlowType::UserAuth => self.user_auth_sign_in(pool, client, &params).await,
-            AuthFlowType::CustomAuth => Err(ErrorCode::UnsupportedOperationException
-                .msg(format!("The {flow} flow is not supported by Cognate yet"))),
+            AuthFlowType::CustomAuth => self.custom_sign_in(pool, client, &params).await,
         }
     }
 }
@@ -224,6 +231,10 @@ impl Idp {
             | ChallengeNameType::Password
             | ChallengeNameType::PasswordSrp => {
                 self.answer_user_auth(pool, client, challenge, session, &responses)
+                    .await
+            }
+            ChallengeNameType::CustomChallenge => {
+                self.answer_custom_challenge(pool, client, session, &responses)
                     .await
             }
             ChallengeNameType::PasswordVerifier => {

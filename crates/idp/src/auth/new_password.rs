@@ -16,6 +16,7 @@ use super::{Outcome, Params, session, user_disabled};
 use crate::Idp;
 use crate::devices::{answering_device, confirmed_key};
 use crate::errors::Result;
+use crate::triggers::TokenSource;
 use crate::users::attributes::{self, Writer, readable_by};
 use crate::users::state::{UserState, lockout};
 
@@ -107,7 +108,8 @@ impl Idp {
             })
             .await?;
         let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
-        self.after_first_factor(pool, client, &user, device.as_deref(), now)
+        let source = TokenSource::NewPasswordChallenge;
+        self.after_factor_from(pool, client, (&user, device.as_deref()), source, now)
             .await
     }
 }

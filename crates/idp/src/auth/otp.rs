@@ -26,8 +26,9 @@ use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::PoolFactors;
 use crate::tokens::Refresh;
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::codes::{self, CodeCheck};
-use crate::users::delivery::{Destination, Message, mask};
+use crate::users::delivery::{Destination, Draft, Message, mask};
 use crate::users::state::{CodePurpose, UserState, lockout};
 
 /// AWS's default texts when the pool sets none.
@@ -86,6 +87,14 @@ impl Idp {
     ) -> Result<Outcome> {
         code_member(&challenge).ok_or_else(|| not_otp(&challenge))?;
         let to = destination(user, &challenge).ok_or_else(|| no_destination(&challenge))?;
+        let cause = MessageCause::new(
+            MessageSource::Authentication,
+            Some(client.client_id.as_str()),
+            None,
+        );
+        let draft = self
+            .custom_message(pool, user, to.medium, message_draft(pool, to.medium), cause)
+            .await?;
         let sub = user.sub.clone();
         let label = challenge.as_str();
         let (saved, (code, token)) = self
@@ -106,7 +115,7 @@ impl Idp {
                 Ok((code, token))
             })
             .await?;
-        let (subject, body) = message_text(pool, to.medium, &code);
+        let (subject, body) = draft.fill(&code, None);
         let message = Message {
             kind: CodePurpose::Mfa.outbox_kind(),
             subject,
@@ -242,13 +251,9 @@ fn is_live_code(state: &UserState, sent: &str) -> bool {
             .is_some_and(|live| constant_time_eq(live.as_bytes(), sent.as_bytes()))
 }
 
-/// The pool's authentication message with the code in place of `{####}`: the SMS MFA
-/// configuration's SmsAuthenticationMessage, the email MFA configuration's Message and Subject.
-fn message_text(
-    pool: &UserPool,
-    medium: DeliveryMediumType,
-    code: &str,
-) -> (Option<String>, String) {
+/// The pool's authentication message, `{####}` unfilled: the SMS MFA configuration's
+/// SmsAuthenticationMessage, the email MFA configuration's Message and Subject.
+fn message_draft(pool: &UserPool, medium: DeliveryMediumType) -> Draft {
     let factors = PoolFactors::of(pool);
     let (subject, body) = match medium {
         DeliveryMediumType::Email => {
@@ -280,5 +285,5 @@ fn message_text(
             )
         }
     };
-    (subject, body.replace("{####}", code))
+    Draft { subject, body }
 }

@@ -65,6 +65,10 @@ struct SecretBlock {
     /// The DEVICE_KEY of InitiateAuth, for an answer that does not repeat it.
     #[serde(rename = "d", default, skip_serializing_if = "Option::is_none")]
     device_key: Option<String>,
+    /// Issued inside CUSTOM_AUTH (its SRP_A-first variant): a right proof goes back to the
+    /// define auth challenge function instead of signing in.
+    #[serde(rename = "c", default, skip_serializing_if = "std::ops::Not::not")]
+    custom: bool,
 }
 
 /// The part of the pool id after the region: what Cognito's SRP calls the pool name.
@@ -90,6 +94,18 @@ impl Idp {
         client: &AppClient,
         params: &Params<'_>,
     ) -> Result<Outcome> {
+        self.srp_challenge(pool, client, params, false).await
+    }
+
+    /// The PASSWORD_VERIFIER challenge; `custom` inside CUSTOM_AUTH (which ran pre
+    /// authentication already).
+    pub(crate) async fn srp_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        params: &Params<'_>,
+        custom: bool,
+    ) -> Result<Outcome> {
         let username = params.required("USERNAME")?;
         let client_public = params.required("SRP_A")?.to_string();
         self.check_secret_hash(client, username, params.get("SECRET_HASH"))?;
@@ -112,10 +128,14 @@ impl Idp {
                 server_secret: challenge.secret_b_hex,
                 derived: true,
                 device_key: None,
+                custom,
             };
             return Ok(self.password_verifier(pool, client, username, &salt, &block));
         };
-        self.pre_authentication(pool, client, &user).await?;
+        if !custom {
+            self.pre_authentication(pool, client, &user, params.client_metadata())
+                .await?;
+        }
         let now = self.clock.now();
         if lockout::is_locked(&UserState::of(&user), now) {
             return Err(attempts_exceeded());
@@ -140,6 +160,7 @@ impl Idp {
             server_secret: challenge.secret_b_hex,
             derived,
             device_key: params.get("DEVICE_KEY").map(str::to_string),
+            custom,
         };
         Ok(self.password_verifier(pool, client, &user.username, &salt, &block))
     }
@@ -196,6 +217,11 @@ impl Idp {
         let user = self
             .close_verifier_session(pool, &user, client, &block.token, now)
             .await?;
+        if block.custom {
+            return self
+                .custom_after_password(pool, client, &user, responses.client_metadata())
+                .await;
+        }
         let carried = block.device_key.as_deref();
         let device_key = answering_device(&user, responses.get("DEVICE_KEY"), carried);
         if user.status == UserStatus::ForceChangePassword {

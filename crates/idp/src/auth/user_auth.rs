@@ -321,7 +321,7 @@ impl Idp {
             .await?;
         // The factor reads the device key from its parameters, as in InitiateAuth.
         let with_device = with_device_key(responses, device.as_deref());
-        let params = Params(with_device.as_ref().or(responses.0));
+        let params = Params(with_device.as_ref().or(responses.0), responses.1);
         self.run_factor(
             pool,
             client,

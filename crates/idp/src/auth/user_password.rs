@@ -19,6 +19,7 @@ use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, user_disa
 use crate::Idp;
 use crate::errors::Result;
 use crate::tokens::not_authorized;
+use crate::triggers::{Migrated, Migration, not_migrated};
 use crate::users::state::{UserState, lockout};
 use crate::users::user_not_found;
 
@@ -36,9 +37,10 @@ impl Idp {
         let password = params.required("PASSWORD")?;
         self.check_secret_hash(client, username, params.get("SECRET_HASH"))?;
         let Some(user) = self.find_user(pool, username).await? else {
-            return Err(self.unknown_user(client, password).await);
+            return self.migrate_and_sign_in(pool, client, params).await;
         };
-        self.pre_authentication(pool, client, &user).await?;
+        self.pre_authentication(pool, client, &user, params.client_metadata())
+            .await?;
         let now = self.clock.now();
         if lockout::is_locked(&UserState::of(&user), now) {
             return Err(attempts_exceeded());
@@ -59,6 +61,32 @@ impl Idp {
         }
         let user = self.clear_failures(pool, user, now).await?;
         self.after_password(pool, client, &user, device_key, now)
+            .await
+    }
+
+    /// A name that is no user: migrated by the pool's user migration function and signed in
+    /// at once (a RESET_REQUIRED user must reset its password first), else an unknown user's
+    /// answer.
+    async fn migrate_and_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        params: &Params<'_>,
+    ) -> Result<Outcome> {
+        let username = params.required("USERNAME")?;
+        let password = params.required("PASSWORD")?;
+        let migration = Migration::Authentication {
+            password,
+            validation_data: params.client_metadata(),
+        };
+        let user = match self.migrate_user(pool, client, username, migration).await? {
+            Migrated::User(user) => *user,
+            Migrated::NoFunction => return Err(self.unknown_user(client, password).await),
+            Migrated::Refused => return Err(not_migrated(client)),
+        };
+        let now = self.clock.now();
+        check_account(self, pool, &user, now)?;
+        self.after_password(pool, client, &user, params.get("DEVICE_KEY"), now)
             .await
     }
 

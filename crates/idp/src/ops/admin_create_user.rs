@@ -50,6 +50,18 @@ pub async fn handle(
     .await?;
     let password = chosen_password(&pool, &input);
     idp.set_password(&pool, &mut user, &password, true).await?;
+    // Composed before the user is saved: a failing custom message function creates nobody.
+    let drafts = if input.message_action == Some(MessageActionType::Suppress) {
+        Vec::new()
+    } else {
+        let mediums = input
+            .desired_delivery_mediums
+            .as_deref()
+            .unwrap_or_default();
+        let destinations = invitation_destinations(&user, mediums);
+        idp.invitation_drafts(&pool, &user, destinations, input.client_metadata.as_ref())
+            .await?
+    };
     idp.insert_user(
         &pool,
         &mut user,
@@ -57,15 +69,8 @@ pub async fn handle(
         Writer::Admin,
     )
     .await?;
-    if input.message_action != Some(MessageActionType::Suppress) {
-        let mediums = input
-            .desired_delivery_mediums
-            .as_deref()
-            .unwrap_or_default();
-        let destinations = invitation_destinations(&user, mediums);
-        idp.send_invitation(&pool, &user, &destinations, &password)
-            .await?;
-    }
+    idp.send_invitation(&pool, &user, &drafts, &password)
+        .await?;
     Ok(AdminCreateUserResponse {
         user: Some(wire::user_type(&user)),
     })
@@ -93,6 +98,14 @@ async fn resend(
         )));
     }
     let password = chosen_password(pool, input);
+    let mediums = input
+        .desired_delivery_mediums
+        .as_deref()
+        .unwrap_or_default();
+    let destinations = invitation_destinations(&user, mediums);
+    let drafts = idp
+        .invitation_drafts(pool, &user, destinations, input.client_metadata.as_ref())
+        .await?;
     let mut prepared = user.clone();
     idp.set_password(pool, &mut prepared, &password, true)
         .await?;
@@ -108,12 +121,7 @@ async fn resend(
             Ok(())
         })
         .await?;
-    let mediums = input
-        .desired_delivery_mediums
-        .as_deref()
-        .unwrap_or_default();
-    let destinations = invitation_destinations(&saved, mediums);
-    idp.send_invitation(pool, &saved, &destinations, &password)
+    idp.send_invitation(pool, &saved, &drafts, &password)
         .await?;
     Ok(AdminCreateUserResponse {
         user: Some(wire::user_type(&saved)),

@@ -18,12 +18,15 @@ pub async fn handle(
     let client = idp
         .pool_client(&input.user_pool_id, input.client_id.expose())
         .await?;
-    let params = Params(input.auth_parameters.as_ref());
+    let params = Params(
+        input.auth_parameters.as_ref(),
+        input.client_metadata.as_ref(),
+    );
     let result = idp
         .initiate(Api::Admin, &pool, &client, &input.auth_flow, params)
         .await;
     if is_sign_in_flow(&input.auth_flow) {
-        let username = Params(input.auth_parameters.as_ref()).get("USERNAME");
+        let username = Params(input.auth_parameters.as_ref(), None).get("USERNAME");
         idp.note_sign_in(&pool, username, &result).await;
     }
     let outcome = result?;

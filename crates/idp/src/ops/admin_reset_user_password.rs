@@ -8,7 +8,9 @@ use cognate_model::idp::{AdminResetUserPasswordRequest, AdminResetUserPasswordRe
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::codes;
+use crate::users::delivery::verification_draft;
 use crate::users::lifecycle::{cannot_reset, revoke_tokens};
 use crate::users::recovery::{no_recovery_destination, recovery_destination};
 use crate::users::state::{CodePurpose, UserState};
@@ -20,6 +22,19 @@ pub async fn handle(
 ) -> Result<AdminResetUserPasswordResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let user = idp.require_user(&pool, &input.username).await?;
+    // The custom message function runs before anything changes (a failure resets nothing);
+    // the destination is checked again in the write.
+    let draft = match recovery_destination(&pool, &user) {
+        Some(destination) => {
+            let cause = MessageCause::new(
+                MessageSource::ForgotPassword,
+                None,
+                input.client_metadata.as_ref(),
+            );
+            Some(idp.code_draft(&pool, &user, &destination, cause).await?)
+        }
+        None => None,
+    };
     let now = idp.clock.now();
     let (saved, (destination, code)) = idp
         .modify_user(&pool, &user.username_key, |user| {
@@ -51,6 +66,7 @@ pub async fn handle(
         CodePurpose::ForgotPassword,
         &destination,
         &code,
+        &draft.unwrap_or_else(|| verification_draft(&pool, destination.medium)),
     )
     .await?;
     Ok(AdminResetUserPasswordResponse {})

@@ -22,10 +22,13 @@ pub async fn handle(
             &client,
             &input.challenge_name,
             input.session.as_deref(),
-            Params(input.challenge_responses.as_ref()),
+            Params(
+                input.challenge_responses.as_ref(),
+                input.client_metadata.as_ref(),
+            ),
         )
         .await;
-    let username = Params(input.challenge_responses.as_ref()).get("USERNAME");
+    let username = Params(input.challenge_responses.as_ref(), None).get("USERNAME");
     idp.note_sign_in(&pool, username, &result).await;
     let outcome = result?;
     let reply = Reply::from(outcome);

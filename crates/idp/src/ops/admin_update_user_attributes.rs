@@ -7,6 +7,7 @@ use cognate_model::idp::{AdminUpdateUserAttributesRequest, AdminUpdateUserAttrib
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::attributes::Writer;
 use crate::users::profile;
 
@@ -18,6 +19,11 @@ pub async fn handle(
     let pool = idp.pool(&input.user_pool_id).await?;
     let update = profile::parse_update(&pool, Writer::Admin, &input.user_attributes)?;
     let user = idp.require_user(&pool, input.username.expose()).await?;
-    idp.update_attributes(&pool, &user, &update).await?;
+    let cause = MessageCause::new(
+        MessageSource::UpdateUserAttribute,
+        None,
+        input.client_metadata.as_ref(),
+    );
+    idp.update_attributes(&pool, &user, &update, cause).await?;
     Ok(AdminUpdateUserAttributesResponse {})
 }

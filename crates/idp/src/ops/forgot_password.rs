@@ -8,6 +8,7 @@ use cognate_model::idp::{ForgotPasswordRequest, ForgotPasswordResponse};
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::{MessageCause, MessageSource, Migrated, Migration, not_migrated};
 use crate::users::lifecycle::{cannot_reset, user_disabled};
 use crate::users::recovery::{
     no_recovery_destination, recovery_destination, simulated_destination,
@@ -36,8 +37,21 @@ pub async fn handle(
         Some(user) if user.enabled => user,
         Some(_) if public.hides_users() => return Ok(simulated()),
         Some(_) => return Err(user_disabled()),
-        None if public.hides_users() => return Ok(simulated()),
-        None => return Err(user_not_found()),
+        // A name that is no user may be one of the old directory's (user migration).
+        None => {
+            let migration = Migration::ForgotPassword {
+                client_metadata: input.client_metadata.as_ref(),
+            };
+            match idp
+                .migrate_user(pool, &public.client, &input.username, migration)
+                .await?
+            {
+                Migrated::User(user) => *user,
+                _ if public.hides_users() => return Ok(simulated()),
+                Migrated::Refused => return Err(not_migrated(&public.client)),
+                Migrated::NoFunction => return Err(user_not_found()),
+            }
+        }
     };
     if user.status == UserStatus::ForceChangePassword {
         return Err(cannot_reset());
@@ -49,7 +63,17 @@ pub async fn handle(
         return Err(no_recovery_destination());
     };
     let details = idp
-        .send_code(pool, &user, CodePurpose::ForgotPassword, &destination)
+        .send_code(
+            pool,
+            &user,
+            CodePurpose::ForgotPassword,
+            &destination,
+            MessageCause::new(
+                MessageSource::ForgotPassword,
+                Some(&input.client_id),
+                input.client_metadata.as_ref(),
+            ),
+        )
         .await?;
     Ok(ForgotPasswordResponse {
         code_delivery_details: Some(details),

@@ -8,6 +8,7 @@ use cognate_model::idp::{
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::profile::verification_destination;
 use crate::users::state::CodePurpose;
 
@@ -23,7 +24,17 @@ pub async fn handle(
     let destination = verification_destination(&caller.user, name)
         .ok_or_else(|| invalid_parameter(format!("User does not have the attribute {name}.")))?;
     let details = idp
-        .send_code(&caller.pool, &caller.user, purpose, &destination)
+        .send_code(
+            &caller.pool,
+            &caller.user,
+            purpose,
+            &destination,
+            MessageCause::new(
+                MessageSource::VerifyUserAttribute,
+                Some(caller.token.client_id.as_str()),
+                input.client_metadata.as_ref(),
+            ),
+        )
         .await?;
     Ok(GetUserAttributeVerificationCodeResponse {
         code_delivery_details: Some(details),

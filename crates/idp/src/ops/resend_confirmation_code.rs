@@ -6,6 +6,7 @@ use cognate_model::idp::{ResendConfirmationCodeRequest, ResendConfirmationCodeRe
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::lifecycle::user_disabled;
 use crate::users::recovery::{sign_up_destination, simulated_destination};
 use crate::users::state::CodePurpose;
@@ -43,7 +44,17 @@ pub async fn handle(
         ));
     };
     let details = idp
-        .send_code(pool, &user, CodePurpose::SignUp, &destination)
+        .send_code(
+            pool,
+            &user,
+            CodePurpose::SignUp,
+            &destination,
+            MessageCause::new(
+                MessageSource::ResendCode,
+                Some(&input.client_id),
+                input.client_metadata.as_ref(),
+            ),
+        )
         .await?;
     Ok(ResendConfirmationCodeResponse {
         code_delivery_details: Some(details),

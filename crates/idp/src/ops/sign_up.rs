@@ -7,7 +7,7 @@ use cognate_model::idp::{ErrorCode, SignUpRequest, SignUpResponse};
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
-use crate::triggers::SignUpSource;
+use crate::triggers::{MessageCause, MessageSource, SignUpSource};
 use crate::users::attributes::{self, Writer};
 use crate::users::codes;
 use crate::users::create::NewUser;
@@ -73,11 +73,21 @@ pub async fn handle(
         state.save_into(&mut user);
         code
     });
+    // Composed before the user is saved: a failing custom message function signs nobody up.
+    let cause = MessageCause::new(
+        MessageSource::SignUp,
+        Some(&input.client_id),
+        input.client_metadata.as_ref(),
+    );
+    let draft = match &destination {
+        Some(destination) => Some(idp.code_draft(pool, &user, destination, cause).await?),
+        None => None,
+    };
     idp.insert_user(pool, &mut user, false, Writer::Client(client))
         .await?;
-    let code_delivery_details = match (&destination, &code) {
-        (Some(destination), Some(code)) => Some(
-            idp.deliver_code(pool, &user, CodePurpose::SignUp, destination, code)
+    let code_delivery_details = match (&destination, &code, &draft) {
+        (Some(destination), Some(code), Some(draft)) => Some(
+            idp.deliver_code(pool, &user, CodePurpose::SignUp, destination, code, draft)
                 .await?,
         ),
         _ => None,

@@ -6,6 +6,7 @@ use cognate_model::idp::{UpdateUserAttributesRequest, UpdateUserAttributesRespon
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::{MessageCause, MessageSource};
 use crate::users::attributes::Writer;
 use crate::users::profile;
 
@@ -22,7 +23,16 @@ pub async fn handle(
         &input.user_attributes,
     )?;
     let details = idp
-        .update_attributes(&caller.pool, &caller.user, &update)
+        .update_attributes(
+            &caller.pool,
+            &caller.user,
+            &update,
+            MessageCause::new(
+                MessageSource::UpdateUserAttribute,
+                Some(caller.token.client_id.as_str()),
+                input.client_metadata.as_ref(),
+            ),
+        )
         .await?;
     Ok(UpdateUserAttributesResponse {
         code_delivery_details_list: (!details.is_empty()).then_some(details),

@@ -5,8 +5,8 @@ use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
 use cognate_lambda::TriggerCall;
-use cognate_lambda::events::Trigger;
 use cognate_lambda::events::pre_authentication::{self, PreAuthentication};
+use cognate_lambda::events::{Metadata, Trigger};
 
 use super::{function, user_attributes};
 use crate::Idp;
@@ -18,6 +18,7 @@ impl Idp {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
+        validation_data: Option<&Metadata>,
     ) -> Result<()> {
         let Some(arn) = function(pool, PreAuthentication::NAME) else {
             return Ok(());
@@ -32,7 +33,7 @@ impl Idp {
         };
         let request = pre_authentication::Request {
             user_attributes: user_attributes(user),
-            validation_data: None,
+            validation_data: validation_data.cloned(),
             user_not_found: None,
         };
         self.invoke_trigger::<PreAuthentication>(call, &request)

@@ -16,9 +16,13 @@ use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 
 mod authentication;
+mod messages;
+mod migration;
 mod sign_up;
 mod tokens;
 
+pub use messages::{MessageCause, MessageSource};
+pub use migration::{Migrated, Migration, not_migrated};
 pub use sign_up::{SignUpDecision, SignUpSource};
 pub use tokens::{TokenShape, TokenSource};
 
@@ -30,6 +34,11 @@ const BUILT: &[&str] = &[
     "PreAuthentication",
     "PostAuthentication",
     "PreTokenGeneration",
+    "CustomMessage",
+    "UserMigration",
+    "DefineAuthChallenge",
+    "CreateAuthChallenge",
+    "VerifyAuthChallengeResponse",
 ];
 
 /// `LambdaConfig` members that are not functions.

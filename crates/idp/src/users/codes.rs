@@ -16,10 +16,11 @@ use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
 use cognate_model::idp::{CodeDeliveryDetailsType, ErrorCode};
 
-use super::delivery::{Destination, Message, verification_text};
+use super::delivery::{Destination, Draft, Message, verification_draft};
 use super::state::{CodePurpose, PendingCode, UserState};
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::MessageCause;
 
 /// Digits in a code, as Cognito sends them.
 pub const CODE_DIGITS: usize = 6;
@@ -156,15 +157,18 @@ pub fn check_error(outcome: CodeCheck) -> Option<ApiError> {
 }
 
 impl Idp {
-    /// Issues a code for `purpose`, saves its hash on the user and sends it to `destination`.
-    /// Returns the (masked) delivery details for the response.
+    /// Issues a code for `purpose`, saves its hash on the user and sends it to `destination`
+    /// (the message composed first, custom message function included, so that a function
+    /// failing leaves the user as it was). Returns the (masked) delivery details.
     pub async fn send_code(
         &self,
         pool: &UserPool,
         user: &User,
         purpose: CodePurpose,
         destination: &Destination,
+        cause: MessageCause<'_>,
     ) -> Result<CodeDeliveryDetailsType> {
+        let draft = self.code_draft(pool, user, destination, cause).await?;
         let now = self.clock.now();
         let (saved, code) = self
             .modify_user(pool, &user.username_key, |user| {
@@ -175,11 +179,25 @@ impl Idp {
                 Ok(code)
             })
             .await?;
-        self.deliver_code(pool, &saved, purpose, destination, &code)
+        self.deliver_code(pool, &saved, purpose, destination, &code, &draft)
             .await
     }
 
-    /// Sends an already issued (and saved) code with the pool's verification message.
+    /// The message a code for `destination` goes out in: the pool's verification message as
+    /// the custom message function (if any) rewrites it for `cause`.
+    pub async fn code_draft(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        destination: &Destination,
+        cause: MessageCause<'_>,
+    ) -> Result<Draft> {
+        let draft = verification_draft(pool, destination.medium);
+        self.custom_message(pool, user, destination.medium, draft, cause)
+            .await
+    }
+
+    /// Sends an already issued (and saved) code in `draft`.
     pub async fn deliver_code(
         &self,
         pool: &UserPool,
@@ -187,8 +205,9 @@ impl Idp {
         purpose: CodePurpose,
         destination: &Destination,
         code: &str,
+        draft: &Draft,
     ) -> Result<CodeDeliveryDetailsType> {
-        let (subject, body) = verification_text(pool, destination.medium, code);
+        let (subject, body) = draft.fill(code, None);
         let message = Message {
             kind: purpose.outbox_kind(),
             subject,

@@ -107,12 +107,27 @@ impl Idp {
     }
 }
 
-/// The pool's verification message with the code in place of `{####}`.
-pub fn verification_text(
-    pool: &UserPool,
-    medium: DeliveryMediumType,
-    code: &str,
-) -> (Option<String>, String) {
+/// A message before its code goes in: the pool's text, or what a custom message function made
+/// of it, with the placeholders `{####}` (and `{username}` in invitations) still in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub subject: Option<String>,
+    pub body: String,
+}
+
+impl Draft {
+    /// The text to send: `code` in place of `{####}`, `username` in place of `{username}`.
+    pub fn fill(&self, code: &str, username: Option<&str>) -> (Option<String>, String) {
+        let mut body = self.body.clone();
+        if let Some(username) = username {
+            body = body.replace("{username}", username);
+        }
+        (self.subject.clone(), body.replace("{####}", code))
+    }
+}
+
+/// The pool's verification message for `medium`, placeholders unfilled.
+pub fn verification_draft(pool: &UserPool, medium: DeliveryMediumType) -> Draft {
     let template = pool.settings.get("VerificationMessageTemplate");
     let field = |name: &str| {
         template
@@ -138,7 +153,7 @@ pub fn verification_text(
         ),
     };
     let subject = (!subject.is_empty()).then_some(subject);
-    (subject, body.replace("{####}", code))
+    Draft { subject, body }
 }
 
 #[cfg(test)]

@@ -10,9 +10,10 @@ use rand::Rng;
 use rand::rngs::OsRng;
 use rand::seq::SliceRandom;
 
-use super::delivery::{Destination, Message};
+use super::delivery::{Destination, Draft, Message};
 use crate::Idp;
 use crate::errors::Result;
+use crate::triggers::{MessageCause, MessageSource};
 
 /// The outbox kind of invitations.
 pub const INVITATION_KIND: &str = "TEMPORARY_PASSWORD";
@@ -49,13 +50,8 @@ fn pick(set: &[u8]) -> u8 {
     set[OsRng.gen_range(0..set.len())]
 }
 
-/// The invitation's subject and body for `medium`, with `{username}` and `{####}` filled in.
-pub fn invitation_text(
-    pool: &UserPool,
-    medium: DeliveryMediumType,
-    username: &str,
-    password: &str,
-) -> (Option<String>, String) {
+/// The invitation's subject and body for `medium`, `{username}` and `{####}` unfilled.
+pub fn invitation_draft(pool: &UserPool, medium: DeliveryMediumType) -> Draft {
     let template = pool
         .settings
         .get("AdminCreateUserConfig")
@@ -77,10 +73,7 @@ pub fn invitation_text(
             field("SMSMessage").unwrap_or_else(|| default_body.into()),
         ),
     };
-    let body = body
-        .replace("{username}", username)
-        .replace("{####}", password);
-    (subject, body)
+    Draft { subject, body }
 }
 
 /// Where invitations go: each desired medium (SMS when none is given, as AWS) the user has an
@@ -101,17 +94,37 @@ pub fn invitation_destinations(user: &User, desired: &[DeliveryMediumType]) -> V
 }
 
 impl Idp {
-    /// Sends the invitation carrying `password` to each destination.
+    /// The invitations for each destination (`CustomMessage_AdminCreateUser` applied), to send
+    /// once the user is saved.
+    pub async fn invitation_drafts(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        destinations: Vec<Destination>,
+        client_metadata: Option<&cognate_lambda::events::Metadata>,
+    ) -> Result<Vec<(Destination, Draft)>> {
+        let cause = MessageCause::new(MessageSource::AdminCreateUser, None, client_metadata);
+        let mut drafts = Vec::with_capacity(destinations.len());
+        for destination in destinations {
+            let draft = invitation_draft(pool, destination.medium);
+            let draft = self
+                .custom_message(pool, user, destination.medium, draft, cause)
+                .await?;
+            drafts.push((destination, draft));
+        }
+        Ok(drafts)
+    }
+
+    /// Sends the invitation carrying `password` in each draft.
     pub async fn send_invitation(
         &self,
         pool: &UserPool,
         user: &User,
-        destinations: &[Destination],
+        drafts: &[(Destination, Draft)],
         password: &str,
     ) -> Result<()> {
-        for destination in destinations {
-            let (subject, body) =
-                invitation_text(pool, destination.medium, &user.username, password);
+        for (destination, draft) in drafts {
+            let (subject, body) = draft.fill(password, Some(&user.username));
             let message = Message {
                 kind: INVITATION_KIND,
                 subject,

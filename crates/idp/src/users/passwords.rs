@@ -50,6 +50,19 @@ impl Idp {
     ) -> Result<()> {
         check_policy(pool, candidate)?;
         self.check_history(pool, user, candidate).await?;
+        self.install_password(pool, user, candidate, temporary)
+            .await
+    }
+
+    /// Sets `user`'s password without the policy and history checks: for a user migrated
+    /// with the password of its old directory (AWS does not enforce the policy there).
+    pub async fn install_password(
+        &self,
+        pool: &UserPool,
+        user: &mut User,
+        candidate: &str,
+        temporary: bool,
+    ) -> Result<()> {
         let phc = self.hasher.hash(candidate).await.map_err(hash_failure)?;
         let material = PasswordMaterial {
             phc,

@@ -20,6 +20,7 @@ use super::state::{CodePurpose, UserState};
 use crate::Idp;
 use crate::errors::{Result, internal, invalid_parameter};
 use crate::tokens::{VerifiedAccessToken, not_authorized};
+use crate::triggers::MessageCause;
 
 /// The attributes Cognito verifies, with their flag and delivery medium.
 pub const CHANNELS: [Channel; 2] = [
@@ -316,6 +317,7 @@ impl Idp {
         pool: &UserPool,
         user: &User,
         update: &Update,
+        cause: MessageCause<'_>,
     ) -> Result<Vec<CodeDeliveryDetailsType>> {
         let now = self.clock.now();
         let (saved, codes) = self
@@ -335,10 +337,13 @@ impl Idp {
             })
             .await
             .map_err(|error| alias_error(error, update))?;
+        // The new addresses are known only once applied, so the custom message function runs
+        // after the save here: the update stands if it fails, as the code does.
         let mut details = Vec::with_capacity(codes.len());
         for (destination, purpose, code) in codes {
+            let draft = self.code_draft(pool, &saved, &destination, cause).await?;
             details.push(
-                self.deliver_code(pool, &saved, purpose, &destination, &code)
+                self.deliver_code(pool, &saved, purpose, &destination, &code, &draft)
                     .await?,
             );
         }
