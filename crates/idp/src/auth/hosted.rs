@@ -42,7 +42,7 @@ impl Idp {
         let mut params = self.hosted_params(client, username)?;
         params.insert("PASSWORD".into(), password.into());
         let outcome = self
-            .password_sign_in(pool, client, &Params(Some(&params)))
+            .password_sign_in(pool, client, &Params(Some(&params), None))
             .await?;
         hosted_outcome(outcome)
     }
@@ -66,7 +66,7 @@ impl Idp {
                 client,
                 challenge,
                 Some(session),
-                Params(Some(&params)),
+                Params(Some(&params), None),
             )
             .await?;
         hosted_outcome(outcome)
