@@ -8,6 +8,7 @@
 mod auth;
 mod auth_events;
 mod clients;
+mod control_characters;
 mod devices;
 mod fidelity_booleans;
 mod fidelity_region;

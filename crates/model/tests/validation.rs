@@ -57,6 +57,36 @@ fn bad_pattern() {
 }
 
 #[test]
+fn the_null_character_is_refused_where_no_pattern_is() {
+    // A free-text member (no pattern): U+0000 alone is the violation.
+    let message = invalid::<idp::op::CreateGroup>(json!({
+        "UserPoolId": "us-east-1_abcDEF123",
+        "GroupName": "admins",
+        "Description": "a\u{0}b",
+    }));
+    assert!(
+        message.ends_with(
+            "at 'description' failed to satisfy constraint: Member must not contain the null character"
+        ),
+        "{message}"
+    );
+    // Where the pattern already refuses it, the pattern's message alone, as AWS words it.
+    let message = invalid::<idp::op::DescribeUserPool>(json!({"UserPoolId": "us-east-1_\u{0}"}));
+    assert!(
+        message.starts_with("1 validation error detected"),
+        "{message}"
+    );
+    assert!(message.contains("regular expression pattern"), "{message}");
+    // Other control characters are text like any other.
+    check::<idp::op::CreateGroup>(json!({
+        "UserPoolId": "us-east-1_abcDEF123",
+        "GroupName": "admins",
+        "Description": "tab\tbell\u{7}",
+    }))
+    .unwrap();
+}
+
+#[test]
 fn too_long_and_too_short() {
     let long = format!("us-east-1_{}", "a".repeat(60));
     assert_eq!(

@@ -4,6 +4,7 @@ pub mod app;
 pub mod config;
 mod import_upload;
 mod invocations;
+mod null_characters;
 mod outbox;
 mod routes;
 mod storage;

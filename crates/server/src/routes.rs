@@ -52,9 +52,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone())
         // The authorization server and hosted pages: /oauth2/*, /login, /logout.
         .merge(cognate_oauth::router(cognate_oauth::OAuthState {
-            idp: state.idp,
+            idp: state.idp.clone(),
             max_body_bytes: state.max_body_bytes,
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::null_characters::refuse,
+        ))
 }
 
 fn request_id() -> String {
