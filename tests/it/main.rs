@@ -34,6 +34,7 @@ mod recovery;
 mod refresh;
 mod revocation;
 mod signup;
+mod sigv4_mode;
 mod srp;
 mod triggers;
 mod user_auth;

@@ -1,5 +1,6 @@
 //! The `cognate` server: configuration, storage selection, the HTTP router and start-up.
 
+mod admin_auth;
 pub mod app;
 pub mod config;
 mod import_upload;

@@ -10,6 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use cognate_awsjson::{ApiError, Registry};
+
+use crate::admin_auth::{AdminAuth, SignedRequest};
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
 use http_body_util::{BodyExt, Limited};
@@ -23,6 +25,8 @@ pub struct AppState {
     pub identity: cognate_identity::Identity,
     pub test_clock: Option<Arc<TestClock>>,
     pub max_body_bytes: usize,
+    /// The SigV4 guard (`auth = "sigv4"`); `None` in `open` mode.
+    pub admin_auth: Option<Arc<AdminAuth>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -42,9 +46,7 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
         )
-        .route("/_cognate/clock", get(clock).post(advance_clock))
-        .route("/_cognate/outbox", get(crate::outbox::list))
-        .route("/_cognate/invocations", get(crate::invocations::list))
+        .merge(extensions(state.clone()))
         .route(
             "/_cognate/import/{pool_id}/{job_id}",
             put(crate::import_upload::put),
@@ -55,6 +57,83 @@ pub fn router(state: AppState) -> Router {
             idp: state.idp,
             max_body_bytes: state.max_body_bytes,
         }))
+}
+
+/// The operator and test extensions under `/_cognate/`, behind the SigV4 guard in `sigv4` mode.
+/// (The import upload is not among them: its pre-signed URL is its authorisation, as S3's is.)
+fn extensions(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/_cognate/clock", get(clock).post(advance_clock))
+        .route("/_cognate/outbox", get(crate::outbox::list))
+        .route("/_cognate/invocations", get(crate::invocations::list))
+        .route_layer(axum::middleware::from_fn_with_state(state, guard_extension))
+}
+
+/// `/_cognate/*` in `sigv4` mode: signed for cognito-idp with a configured key.
+async fn guard_extension(
+    State(state): State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(auth) = state.admin_auth.clone() else {
+        return next.run(request).await;
+    };
+    let request_id = request_id();
+    let (parts, body) = request.into_parts();
+    let body = match read_body(&parts.headers, body, state.max_body_bytes).await {
+        Ok(body) => body,
+        Err(error) => return cognate_awsjson::error_response(&request_id, &error),
+    };
+    if let Err(error) = check_signature(&auth, &parts, &body, "cognito-idp") {
+        return cognate_awsjson::error_response(&request_id, &error);
+    }
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+fn check_signature(
+    auth: &AdminAuth,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+    service: &str,
+) -> Result<String, ApiError> {
+    auth.check(
+        &SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or_default(),
+            headers: &parts.headers,
+            body,
+        },
+        service,
+    )
+}
+
+/// In `sigv4` mode, an operation AWS signs needs a valid signature for its service; the ones the
+/// model marks unsigned (SignUp, InitiateAuth, GetId…) pass as they are.
+fn guard_operation(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let Some(auth) = &state.admin_auth else {
+        return Ok(());
+    };
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let unsigned = cognate_model::idp::op::UNSIGNED_OPERATIONS.contains(&target)
+        || cognate_model::identity::op::UNSIGNED_OPERATIONS.contains(&target);
+    if unsigned {
+        return Ok(());
+    }
+    let service = if target.starts_with("AWSCognitoIdentityService.") {
+        "cognito-identity"
+    } else {
+        "cognito-idp"
+    };
+    check_signature(auth, parts, body, service).map(|_| ())
 }
 
 fn request_id() -> String {
@@ -71,6 +150,10 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
     let span = tracing::info_span!("request", request_id = %request_id);
     if is_sts(&parts.headers) {
         return sts(&state, request_id, &parts, body).instrument(span).await;
+    }
+    if let Err(error) = guard_operation(&state, &parts, &body) {
+        tracing::info!(request_id, code = %error.code, "signature refused");
+        return cognate_awsjson::error_response(&request_id, &error);
     }
     cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
         .instrument(span)
