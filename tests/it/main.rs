@@ -8,6 +8,7 @@
 mod auth;
 mod auth_events;
 mod clients;
+mod code_limits;
 mod devices;
 mod fidelity_booleans;
 mod fidelity_region;

@@ -8,6 +8,7 @@ use cognate_model::idp::{ForgotPasswordRequest, ForgotPasswordResponse};
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::lifecycle::{cannot_reset, user_disabled};
 use crate::users::recovery::{
     no_recovery_destination, recovery_destination, simulated_destination,
@@ -49,7 +50,13 @@ pub async fn handle(
         return Err(no_recovery_destination());
     };
     let details = idp
-        .send_code(pool, &user, CodePurpose::ForgotPassword, &destination)
+        .send_code(
+            pool,
+            &user,
+            CodePurpose::ForgotPassword,
+            &destination,
+            HourlyLimit::PasswordReset,
+        )
         .await?;
     Ok(ForgotPasswordResponse {
         code_delivery_details: Some(details),

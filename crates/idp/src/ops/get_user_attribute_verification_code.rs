@@ -8,6 +8,7 @@ use cognate_model::idp::{
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::profile::verification_destination;
 use crate::users::state::CodePurpose;
 
@@ -23,7 +24,13 @@ pub async fn handle(
     let destination = verification_destination(&caller.user, name)
         .ok_or_else(|| invalid_parameter(format!("User does not have the attribute {name}.")))?;
     let details = idp
-        .send_code(&caller.pool, &caller.user, purpose, &destination)
+        .send_code(
+            &caller.pool,
+            &caller.user,
+            purpose,
+            &destination,
+            HourlyLimit::GetUserAttributeVerificationCode,
+        )
         .await?;
     Ok(GetUserAttributeVerificationCodeResponse {
         code_delivery_details: Some(details),

@@ -6,6 +6,7 @@ use cognate_model::idp::{ResendConfirmationCodeRequest, ResendConfirmationCodeRe
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::lifecycle::user_disabled;
 use crate::users::recovery::{sign_up_destination, simulated_destination};
 use crate::users::state::CodePurpose;
@@ -43,7 +44,13 @@ pub async fn handle(
         ));
     };
     let details = idp
-        .send_code(pool, &user, CodePurpose::SignUp, &destination)
+        .send_code(
+            pool,
+            &user,
+            CodePurpose::SignUp,
+            &destination,
+            HourlyLimit::ResendConfirmationCode,
+        )
         .await?;
     Ok(ResendConfirmationCodeResponse {
         code_delivery_details: Some(details),

@@ -21,6 +21,8 @@ pub struct UserState {
     pub tokens_valid_after_ms: Option<i64>,
     /// `origin_jti`s revoked by RevokeToken, with when they can be forgotten (epoch seconds).
     pub revoked_origins: Vec<(String, i64)>,
+    /// AWS's per-user hourly limits on code operations (`attempt_limits`).
+    pub hourly: super::attempt_limits::HourlyCounters,
     /// Everything later features keep per user (MFA settings, devices...), by feature name.
     pub features: serde_json::Map<String, serde_json::Value>,
 }
@@ -77,6 +79,7 @@ impl UserState {
         let secs = now.secs();
         self.revoked_origins
             .retain(|(_, forget_at)| *forget_at > secs);
+        super::attempt_limits::prune(&mut self.hourly, now);
     }
 
     /// Whether a token issued at `issued_ms` (epoch millis) was revoked by a global sign-out.
