@@ -24,6 +24,7 @@ mod identity_sts;
 mod identity_switching;
 mod import_jobs;
 mod list_users;
+mod lockout_concurrency;
 mod mfa;
 mod mfa_codes;
 mod new_password;

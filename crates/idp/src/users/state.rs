@@ -122,6 +122,18 @@ pub mod lockout {
         }
     }
 
+    /// Claims one password check before it is made, counting it as a failure in advance (a
+    /// correct password takes the count back): `false` when the user is locked. Claimed in the
+    /// user's versioned save, parallel guesses queue behind the schedule instead of all being
+    /// checked against a count read before any of them failed.
+    pub fn claim(state: &mut UserState, now: Timestamp) -> bool {
+        if is_locked(state, now) {
+            return false;
+        }
+        record_failure(state, now);
+        true
+    }
+
     pub fn record_success(state: &mut UserState) {
         state.failed_attempts = 0;
         state.locked_until = None;
