@@ -32,6 +32,7 @@ mod oauth;
 mod oidc;
 mod pools;
 mod protocol;
+mod quotas;
 mod recovery;
 mod refresh;
 mod revocation;

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::admin_auth::AdminAuth;
 use crate::config::Config;
+use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
 use crate::storage;
 
@@ -46,6 +47,10 @@ impl Application {
             None => Arc::new(SystemClock),
         };
         let admin_auth = admin_auth(&config, clock.clone())?;
+        let quotas = match config.quotas.enabled {
+            true => Some(Arc::new(Quotas::new(&config.quotas.rps, clock.clone())?)),
+            false => None,
+        };
         let seal = Arc::new(load_seal_key(&config)?);
         let hasher = Arc::new(password_hasher(&config.security.password_profile)?);
         let keys = Arc::new(KeyFactory::new(config.security.key_prefill));
@@ -87,6 +92,7 @@ impl Application {
             test_clock: test_clock.clone(),
             max_body_bytes: config.server.max_body_bytes,
             admin_auth,
+            quotas,
         };
         let router = routes::router(state);
         let run = Box::pin(async move {

@@ -20,6 +20,18 @@ pub struct Config {
     pub log: LogConfig,
     pub identity: IdentitySection,
     pub lambda: LambdaSection,
+    pub quotas: QuotasSection,
+}
+
+/// AWS's request-rate quotas by category (`crate::quotas`), per process.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct QuotasSection {
+    /// Off by default (local development and CI): no call is throttled.
+    pub enabled: bool,
+    /// Category (`UserAuthentication`, `UserCreation`…) → requests per second, over AWS's
+    /// default for that category.
+    pub rps: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -6,6 +6,7 @@ pub mod config;
 mod import_upload;
 mod invocations;
 mod outbox;
+mod quotas;
 mod routes;
 mod storage;
 

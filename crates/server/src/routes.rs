@@ -12,6 +12,7 @@ use axum::routing::{get, post, put};
 use cognate_awsjson::{ApiError, Registry};
 
 use crate::admin_auth::{AdminAuth, SignedRequest};
+use crate::quotas::Quotas;
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
 use http_body_util::{BodyExt, Limited};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub max_body_bytes: usize,
     /// The SigV4 guard (`auth = "sigv4"`); `None` in `open` mode.
     pub admin_auth: Option<Arc<AdminAuth>>,
+    /// AWS's request-rate quotas (`[quotas] enabled = true`); `None` when off.
+    pub quotas: Option<Arc<Quotas>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -154,6 +157,17 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
     if let Err(error) = guard_operation(&state, &parts, &body) {
         tracing::info!(request_id, code = %error.code, "signature refused");
         return cognate_awsjson::error_response(&request_id, &error);
+    }
+    if let Some(quotas) = &state.quotas {
+        let target = parts
+            .headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if let Err(error) = quotas.admit(target) {
+            tracing::info!(request_id, code = %error.code, "request rate quota exceeded");
+            return cognate_awsjson::error_response(&request_id, &error);
+        }
     }
     cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
         .instrument(span)
