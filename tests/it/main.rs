@@ -38,6 +38,7 @@ mod refresh;
 mod revocation;
 mod signup;
 mod sigv4_mode;
+mod slow_clients;
 mod srp;
 mod triggers;
 mod user_auth;

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::admin_auth::AdminAuth;
 use crate::config::Config;
+use crate::listener::CappedListener;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
 use crate::storage;
@@ -91,10 +92,12 @@ impl Application {
             identity,
             test_clock: test_clock.clone(),
             max_body_bytes: config.server.max_body_bytes,
+            body_timeout: std::time::Duration::from_secs(config.server.body_timeout_secs),
             admin_auth,
             quotas,
         };
         let router = routes::router(state);
+        let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
         let run = Box::pin(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(shutdown_signal())

@@ -44,6 +44,11 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Request bodies above this answer 413 without being read whole.
     pub max_body_bytes: usize,
+    /// Seconds a request body may take to arrive whole; slower ones answer 408 and their
+    /// connection is closed.
+    pub body_timeout_secs: u64,
+    /// Open connections allowed per client IP (0: no cap); past it new ones are closed at once.
+    pub max_connections_per_ip: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -189,6 +194,8 @@ impl Default for ServerConfig {
             port: 9229,
             public_url: String::new(),
             max_body_bytes: 1024 * 1024,
+            body_timeout_secs: 30,
+            max_connections_per_ip: 256,
         }
     }
 }

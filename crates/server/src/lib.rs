@@ -5,6 +5,7 @@ pub mod app;
 pub mod config;
 mod import_upload;
 mod invocations;
+mod listener;
 mod outbox;
 mod quotas;
 mod routes;

@@ -26,6 +26,8 @@ pub struct AppState {
     pub identity: cognate_identity::Identity,
     pub test_clock: Option<Arc<TestClock>>,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, whole.
+    pub body_timeout: std::time::Duration,
     /// The SigV4 guard (`auth = "sigv4"`); `None` in `open` mode.
     pub admin_auth: Option<Arc<AdminAuth>>,
     /// AWS's request-rate quotas (`[quotas] enabled = true`); `None` when off.
@@ -83,9 +85,9 @@ async fn guard_extension(
     };
     let request_id = request_id();
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body, state.max_body_bytes).await {
+    let body = match read_body(&parts.headers, body, &state).await {
         Ok(body) => body,
-        Err(error) => return cognate_awsjson::error_response(&request_id, &error),
+        Err(error) => return body_error(&request_id, &error),
     };
     if let Err(error) = check_signature(&auth, &parts, &body, "cognito-idp") {
         return cognate_awsjson::error_response(&request_id, &error);
@@ -146,9 +148,9 @@ fn request_id() -> String {
 async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
     let request_id = request_id();
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body, state.max_body_bytes).await {
+    let body = match read_body(&parts.headers, body, &state).await {
         Ok(body) => body,
-        Err(error) => return cognate_awsjson::error_response(&request_id, &error),
+        Err(error) => return body_error(&request_id, &error),
     };
     let span = tracing::info_span!("request", request_id = %request_id);
     if is_sts(&parts.headers) {
@@ -218,12 +220,26 @@ async fn sts(
         .into_response()
 }
 
-/// Reads at most `limit` bytes: a larger body is refused without being buffered whole.
+/// The answer to a body that could not be read: the connection is closed after it, since what
+/// is left of the body on the wire is unknown.
+fn body_error(request_id: &str, error: &ApiError) -> Response {
+    let mut response = cognate_awsjson::error_response(request_id, error);
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// Reads at most `max_body_bytes`: a larger body is refused without being buffered whole. A
+/// body that has not arrived whole within `body_timeout` (a client announcing a body and never
+/// sending it, or sending it a byte at a time) is answered 408 and its connection closed.
 pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
-    limit: usize,
+    state: &AppState,
 ) -> Result<Bytes, ApiError> {
+    let limit = state.max_body_bytes;
     let too_large = || {
         ApiError::new(
             "RequestEntityTooLargeException",
@@ -238,7 +254,15 @@ pub(crate) async fn read_body(
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
+    let read = tokio::time::timeout(state.body_timeout, Limited::new(body, limit).collect());
+    let Ok(collected) = read.await else {
+        return Err(ApiError::new(
+            "RequestTimeoutException",
+            "The request body was not received in time",
+        )
+        .with_status(StatusCode::REQUEST_TIMEOUT));
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(_) => Err(ApiError::serialization("Could not read the request body")),
