@@ -1,5 +1,6 @@
-//! Slow and greedy clients cannot pin the server: a body announced and never sent is answered
-//! 408 and its connection closed once `body_timeout_secs` is over; a client IP past
+//! Slow and greedy clients cannot pin the server: headers that never end are cut off after
+//! `header_timeout_secs`; a body announced and never sent is answered 408 and its connection
+//! closed once `body_timeout_secs` is over; a client IP past
 //! `max_connections_per_ip` open connections has its new ones closed at once.
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use tokio::net::TcpStream;
 backend_tests!(
     config = strict;
     a_body_that_never_arrives_is_answered_and_closed,
+    headers_that_never_end_are_cut_off,
     connections_past_the_per_client_cap_are_closed
 );
 
@@ -19,6 +21,7 @@ const CAP: usize = 4;
 
 fn strict(config: &mut Config) {
     config.server.body_timeout_secs = 1;
+    config.server.header_timeout_secs = 1;
     config.server.max_connections_per_ip = CAP;
 }
 
@@ -47,6 +50,16 @@ async fn a_body_that_never_arrives_is_answered_and_closed(app: TestApp) {
     let reply = read_until_closed(&mut stream).await;
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains("RequestTimeoutException"), "{reply}");
+}
+
+async fn headers_that_never_end_are_cut_off(app: TestApp) {
+    let mut stream = TcpStream::connect(address(&app)).await.unwrap();
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: cognate\r\nX-Amz-Tar")
+        .await
+        .unwrap();
+    let reply = read_until_closed(&mut stream).await;
+    assert!(!reply.contains("200 OK"), "{reply}");
 }
 
 async fn connections_past_the_per_client_cap_are_closed(app: TestApp) {

@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::listener::CappedListener;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
+use crate::serve::serve;
 use crate::storage;
 
 type RunFuture = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
@@ -98,11 +99,8 @@ impl Application {
         };
         let router = routes::router(state);
         let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
-        let run = Box::pin(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-        });
+        let header_timeout = std::time::Duration::from_secs(config.server.header_timeout_secs);
+        let run = Box::pin(serve(listener, router, header_timeout, shutdown_signal()));
         Ok(Self {
             address,
             public_url,

@@ -47,6 +47,8 @@ pub struct ServerConfig {
     /// Seconds a request body may take to arrive whole; slower ones answer 408 and their
     /// connection is closed.
     pub body_timeout_secs: u64,
+    /// Seconds a request's headers may take to arrive whole; slower connections are closed.
+    pub header_timeout_secs: u64,
     /// Open connections allowed per client IP (0: no cap); past it new ones are closed at once.
     pub max_connections_per_ip: usize,
 }
@@ -195,6 +197,7 @@ impl Default for ServerConfig {
             public_url: String::new(),
             max_body_bytes: 1024 * 1024,
             body_timeout_secs: 30,
+            header_timeout_secs: 10,
             max_connections_per_ip: 256,
         }
     }

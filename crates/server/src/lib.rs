@@ -9,6 +9,7 @@ mod listener;
 mod outbox;
 mod quotas;
 mod routes;
+mod serve;
 mod storage;
 
 pub use app::Application;
