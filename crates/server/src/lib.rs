@@ -2,6 +2,7 @@
 
 mod admin_auth;
 pub mod app;
+mod audit;
 pub mod config;
 mod import_upload;
 mod invocations;

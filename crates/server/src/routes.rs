@@ -12,6 +12,7 @@ use axum::routing::{get, post, put};
 use cognate_awsjson::{ApiError, Registry};
 
 use crate::admin_auth::{AdminAuth, SignedRequest};
+use crate::audit;
 use crate::quotas::Quotas;
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
@@ -113,32 +114,33 @@ fn check_signature(
     )
 }
 
+/// Whether AWS serves `target` without a signature (SignUp, InitiateAuth, GetId…: the model
+/// marks them); every other operation is an admin or management call.
+fn is_unsigned(target: &str) -> bool {
+    cognate_model::idp::op::UNSIGNED_OPERATIONS.contains(&target)
+        || cognate_model::identity::op::UNSIGNED_OPERATIONS.contains(&target)
+}
+
 /// In `sigv4` mode, an operation AWS signs needs a valid signature for its service; the ones the
-/// model marks unsigned (SignUp, InitiateAuth, GetId…) pass as they are.
+/// model marks unsigned pass as they are. The caller's access key when checked.
 fn guard_operation(
     state: &AppState,
     parts: &axum::http::request::Parts,
+    target: &str,
     body: &[u8],
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     let Some(auth) = &state.admin_auth else {
-        return Ok(());
+        return Ok(None);
     };
-    let target = parts
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let unsigned = cognate_model::idp::op::UNSIGNED_OPERATIONS.contains(&target)
-        || cognate_model::identity::op::UNSIGNED_OPERATIONS.contains(&target);
-    if unsigned {
-        return Ok(());
+    if is_unsigned(target) {
+        return Ok(None);
     }
     let service = if target.starts_with("AWSCognitoIdentityService.") {
         "cognito-identity"
     } else {
         "cognito-idp"
     };
-    check_signature(auth, parts, body, service).map(|_| ())
+    check_signature(auth, parts, body, service).map(Some)
 }
 
 fn request_id() -> String {
@@ -156,24 +158,37 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
     if is_sts(&parts.headers) {
         return sts(&state, request_id, &parts, body).instrument(span).await;
     }
-    if let Err(error) = guard_operation(&state, &parts, &body) {
-        tracing::info!(request_id, code = %error.code, "signature refused");
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let caller = match guard_operation(&state, &parts, &target, &body) {
+        Ok(caller) => caller,
+        Err(error) => {
+            tracing::info!(request_id, code = %error.code, "signature refused");
+            let response = cognate_awsjson::error_response(&request_id, &error);
+            audit::record(&request_id, &target, &body, None, &response);
+            return response;
+        }
+    };
+    if let Some(quotas) = &state.quotas
+        && let Err(error) = quotas.admit(&target)
+    {
+        tracing::info!(request_id, code = %error.code, "request rate quota exceeded");
         return cognate_awsjson::error_response(&request_id, &error);
     }
-    if let Some(quotas) = &state.quotas {
-        let target = parts
-            .headers
-            .get("x-amz-target")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if let Err(error) = quotas.admit(target) {
-            tracing::info!(request_id, code = %error.code, "request rate quota exceeded");
-            return cognate_awsjson::error_response(&request_id, &error);
-        }
+    let audited = !is_unsigned(&target);
+    let input = audited.then(|| body.clone());
+    let response =
+        cognate_awsjson::dispatch(&state.registry, request_id.clone(), parts.headers, body)
+            .instrument(span)
+            .await;
+    if let Some(input) = input {
+        audit::record(&request_id, &target, &input, caller.as_deref(), &response);
     }
-    cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
-        .instrument(span)
-        .await
+    response
 }
 
 /// A form POST without `X-Amz-Target` is the AWS Query protocol: STS.
