@@ -58,7 +58,7 @@ pub(crate) async fn verifying_pool(app: &TestApp) -> (String, String) {
     (pool_id, client_id)
 }
 
-async fn sign_up(app: &TestApp, client_id: &str, username: &str) -> String {
+pub(crate) async fn sign_up(app: &TestApp, client_id: &str, username: &str) -> String {
     app.idp
         .sign_up()
         .client_id(client_id)
@@ -298,7 +298,8 @@ async fn confirmation_codes_expire_die_and_are_replaced(app: TestApp) {
     }
     confirm("late", fresh).await.unwrap();
 
-    // Attempt limit: after five wrong codes even the right one is dead.
+    // Wrong codes leave the code alive (AWS's per-hour call limits bound the guesses:
+    // tests/it/code_limits.rs).
     sign_up(&app, &client_id, "guesser").await;
     let code = app.last_code(&pool_id, "guesser").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -306,12 +307,7 @@ async fn confirmation_codes_expire_die_and_are_replaced(app: TestApp) {
         let (error, _) = failure(confirm("guesser", wrong.to_string()).await);
         assert_eq!(error, "CodeMismatchException");
     }
-    let (error, _) = failure(confirm("guesser", code).await);
-    assert_eq!(error, "ExpiredCodeException");
-    assert_eq!(
-        user_of(&app, &pool_id, "guesser").await.0,
-        UserStatusType::Unconfirmed
-    );
+    confirm("guesser", code).await.unwrap();
 }
 
 async fn sign_up_with_phone_and_email_usernames(app: TestApp) {

@@ -33,6 +33,22 @@ pub struct Operation {
     pub name: String,
     pub input: Option<Target>,
     pub output: Option<OutputTarget>,
+    /// `"none"` on operations AWS serves without a signature (older models).
+    pub authtype: Option<String>,
+    /// `["smithy.api#noAuth"]` on the same operations (newer models).
+    pub auth: Option<Vec<String>>,
+}
+
+impl Operation {
+    /// Whether AWS serves the operation without a SigV4 signature (public operations:
+    /// SignUp, InitiateAuth, GetId…): the model marks them `authtype: none` or `smithy.api#noAuth`.
+    pub fn unsigned(&self) -> bool {
+        self.authtype.as_deref() == Some("none")
+            || self
+                .auth
+                .as_deref()
+                .is_some_and(|auth| auth == ["smithy.api#noAuth"])
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -89,6 +89,16 @@ pub fn ops(svc: &Service<'_>) -> Result<String> {
         out!(text, "");
         out!(
             text,
+            "/// The operations AWS serves without a SigV4 signature (the model's `authtype: none`), sorted."
+        );
+        out!(text, "pub const UNSIGNED_OPERATIONS: &[&str] = &[");
+        for op in ops.iter().filter(|op| op.unsigned()) {
+            out!(text, "    \"{prefix}.{}\",", op.name);
+        }
+        out!(text, "];");
+        out!(text, "");
+        out!(
+            text,
             "/// The code a broken model constraint (required, length, range, enum, pattern) is answered with."
         );
         out!(

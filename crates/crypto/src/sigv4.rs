@@ -2,8 +2,11 @@
 //! the signing key as AWS defines them, so requests signed by any AWS SDK with credentials
 //! Cognate minted can be checked.
 
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
 
 use crate::secrets::constant_time_eq;
 
@@ -48,13 +51,6 @@ impl Authorization {
         };
         (scope.next()? == "aws4_request" && scope.next().is_none()).then_some(parsed)
     }
-
-    fn scope(&self) -> String {
-        format!(
-            "{}/{}/{}/aws4_request",
-            self.date, self.region, self.service
-        )
-    }
 }
 
 /// A request as received.
@@ -69,139 +65,74 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    // HMAC accepts keys of any length.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return Vec::new(),
-    };
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// AWS's URI encoding: unreserved characters kept, everything else `%XX` (uppercase).
-fn uri_encode(text: &[u8]) -> String {
-    let mut out = String::with_capacity(text.len());
-    for &byte in text {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let decoded = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match decoded {
-            Some(byte) => {
-                out.push(byte);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-fn canonical_query(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                uri_encode(&percent_decode(name)),
-                uri_encode(&percent_decode(value)),
-            )
-        })
-        .collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A header value as signed: trimmed, inner runs of spaces collapsed.
-fn header_value(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn canonical_request(request: &Request<'_>, auth: &Authorization) -> String {
-    let mut headers = String::new();
-    for name in &auth.signed_headers {
-        let values: Vec<String> = request
-            .headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| header_value(v))
-            .collect();
-        headers.push_str(&format!("{name}:{}\n", values.join(",")));
-    }
-    let path = if request.path.is_empty() {
-        "/"
-    } else {
-        request.path
-    };
-    format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method,
-        path,
-        canonical_query(request.query),
-        headers,
-        auth.signed_headers.join(";"),
-        sha256_hex(request.body)
-    )
+/// `yyyymmddThhmmssZ` (the `X-Amz-Date` form) as a time.
+pub fn parse_amz_date(amz_date: &str) -> Option<SystemTime> {
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+    let when = time::PrimitiveDateTime::parse(amz_date, format).ok()?;
+    Some(when.assume_utc().into())
 }
 
 /// The signature `secret` gives `request` under `auth`'s scope at `amz_date`
-/// (`yyyymmddThhmmssZ`), lowercase hex.
+/// (`yyyymmddThhmmssZ`), lowercase hex; `None` when the request cannot be signed as sent (no
+/// signed `host`, a date that does not parse, a header value SigV4 refuses).
+///
+/// AWS's own signer (`aws-sigv4`) builds the canonical request from exactly the headers the
+/// client listed as signed, so the expected signature is the one an AWS SDK would compute.
 pub fn signature(
     secret: &str,
     request: &Request<'_>,
     auth: &Authorization,
     amz_date: &str,
-) -> String {
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{amz_date}\n{}\n{}",
-        auth.scope(),
-        sha256_hex(canonical_request(request, auth).as_bytes())
-    );
-    let key = [
-        auth.date.as_bytes(),
-        auth.region.as_bytes(),
-        auth.service.as_bytes(),
-        b"aws4_request",
-    ]
-    .iter()
-    .fold(format!("AWS4{secret}").into_bytes(), |key, part| {
-        hmac(&key, part)
+) -> Option<String> {
+    if !auth.signed_headers.iter().any(|name| name == "host") {
+        return None;
+    }
+    let time = parse_amz_date(amz_date)?;
+    let identity = Credentials::new(&auth.access_key_id, secret, None, None, "cognate").into();
+    let mut settings = SigningSettings::default();
+    // Sign exactly the headers passed below: the ones the client listed, no fewer, no more.
+    settings.excluded_headers = Some(Vec::new());
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&auth.region)
+        .name(&auth.service)
+        .time(time)
+        .settings(settings)
+        .build()
+        .ok()?
+        .into();
+    let headers = request.headers.iter().filter_map(|(name, value)| {
+        let lower = name.to_ascii_lowercase();
+        auth.signed_headers
+            .contains(&lower)
+            .then_some((name.as_str(), value.as_str()))
     });
-    hex::encode(hmac(&key, string_to_sign.as_bytes()))
+    // The host comes from the signed `host` header; this authority is never used.
+    let path = if request.path.is_empty() {
+        "/"
+    } else {
+        request.path
+    };
+    let uri = match request.query {
+        "" => format!("http://signed.invalid{path}"),
+        query => format!("http://signed.invalid{path}?{query}"),
+    };
+    let signable = SignableRequest::new(
+        request.method,
+        uri,
+        headers,
+        SignableBody::Bytes(request.body),
+    )
+    .ok()?;
+    let output = sign(signable, &params).ok()?;
+    Some(output.signature().to_string())
 }
 
 /// Whether `auth.signature` is the one `secret` gives (compared in constant time). The caller
-/// checks that `host` and `x-amz-date` are signed and the date is recent.
+/// checks that `x-amz-date` is signed and the date is recent.
 pub fn verify(secret: &str, request: &Request<'_>, auth: &Authorization, amz_date: &str) -> bool {
-    let expected = signature(secret, request, auth, amz_date);
-    constant_time_eq(expected.as_bytes(), auth.signature.as_bytes())
+    signature(secret, request, auth, amz_date)
+        .is_some_and(|expected| constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()))
 }
 
 #[cfg(test)]
@@ -238,8 +169,13 @@ mod tests {
     }
 
     #[test]
-    fn queries_are_sorted_and_encoded() {
-        assert_eq!(canonical_query("b=2&a=1%20x&c"), "a=1%20x&b=2&c=");
-        assert_eq!(percent_decode("a%2Fb%"), b"a/b%".to_vec());
+    fn amz_dates_parse_as_utc() {
+        let when = parse_amz_date("20150830T123600Z").unwrap();
+        let secs = when
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert_eq!(secs, 1_440_938_160);
+        assert!(parse_amz_date("2015-08-30T12:36:00Z").is_none());
     }
 }

@@ -5,7 +5,7 @@
 //! - one struct per structure shape (`idp::CreateUserPoolRequest`), one enum per enumerated
 //!   string shape (`idp::AuthFlowType`);
 //! - `op`: a marker type per operation implementing [`cognate_awsjson::Operation`] (not for STS)
-//!   and `op::OPERATIONS`;
+//!   and `op::OPERATIONS`, `op::UNSIGNED_OPERATIONS` (what AWS serves without a signature);
 //! - `ErrorCode`: every exception of the service, `ErrorCode::X.msg("…")` builds the `ApiError`;
 //! - `shapes`: the constraint table used by [`validate`].
 

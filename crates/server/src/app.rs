@@ -16,8 +16,12 @@ use cognate_idp::{Idp, IdpConfig};
 use cognate_lambda::{LambdaSettings, SdkInvoker, Triggers};
 use tokio::net::TcpListener;
 
+use crate::admin_auth::AdminAuth;
 use crate::config::Config;
+use crate::listener::CappedListener;
+use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
+use crate::serve::serve;
 use crate::storage;
 
 type RunFuture = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
@@ -32,7 +36,6 @@ pub struct Application {
 impl Application {
     /// Opens storage, builds both services and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        check_admin_auth(&config.security.auth)?;
         let listener = TcpListener::bind((config.server.host.as_str(), config.server.port))
             .await
             .with_context(|| format!("binding {}:{}", config.server.host, config.server.port))?;
@@ -44,6 +47,11 @@ impl Application {
         let clock: Arc<dyn Clock> = match &test_clock {
             Some(clock) => clock.clone(),
             None => Arc::new(SystemClock),
+        };
+        let admin_auth = admin_auth(&config, clock.clone())?;
+        let quotas = match config.quotas.enabled {
+            true => Some(Arc::new(Quotas::new(&config.quotas.rps, clock.clone())?)),
+            false => None,
         };
         let seal = Arc::new(load_seal_key(&config)?);
         let hasher = Arc::new(password_hasher(&config.security.password_profile)?);
@@ -85,13 +93,14 @@ impl Application {
             identity,
             test_clock: test_clock.clone(),
             max_body_bytes: config.server.max_body_bytes,
+            body_timeout: std::time::Duration::from_secs(config.server.body_timeout_secs),
+            admin_auth,
+            quotas,
         };
         let router = routes::router(state);
-        let run = Box::pin(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-        });
+        let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
+        let header_timeout = std::time::Duration::from_secs(config.server.header_timeout_secs);
+        let run = Box::pin(serve(listener, router, header_timeout, shutdown_signal()));
         Ok(Self {
             address,
             public_url,
@@ -164,16 +173,24 @@ fn load_seal_key(config: &Config) -> anyhow::Result<SealKey> {
     }
 }
 
-/// Fails closed: an operator who asks for SigV4-guarded admin operations must not silently get
-/// an open server. Only `open` is built so far.
-fn check_admin_auth(mode: &str) -> anyhow::Result<()> {
-    match mode {
-        "open" => Ok(()),
-        "sigv4" => anyhow::bail!(
-            "security.auth = \"sigv4\" is not supported by this version of Cognate yet; \
-             refusing to start with admin operations unguarded (use \"open\" only on a trusted network)"
-        ),
-        other => anyhow::bail!("unknown security.auth {other:?} (use open)"),
+/// The SigV4 guard of `auth = "sigv4"`, `None` in `open` mode. Fails closed: asking for the
+/// guard without a single access key is an error, never an open server.
+fn admin_auth(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Option<Arc<AdminAuth>>> {
+    match config.security.auth.as_str() {
+        "open" => Ok(None),
+        "sigv4" => {
+            let keys = config.security.access_keys()?;
+            if keys.is_empty() {
+                anyhow::bail!(
+                    "security.auth = \"sigv4\" needs at least one [[security.credentials]] access key"
+                );
+            }
+            let pairs = keys
+                .into_iter()
+                .map(|k| (k.access_key_id, k.secret_access_key));
+            Ok(Some(Arc::new(AdminAuth::new(pairs, clock))))
+        }
+        other => anyhow::bail!("unknown security.auth {other:?} (use open or sigv4)"),
     }
 }
 
@@ -212,10 +229,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn admin_auth_fails_closed_until_sigv4_is_built() {
-        assert!(check_admin_auth("open").is_ok());
-        let refused = check_admin_auth("sigv4").expect_err("sigv4 is not built");
-        assert!(refused.to_string().contains("not supported"));
-        assert!(check_admin_auth("none").is_err());
+    fn sigv4_mode_needs_an_access_key() {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let mut config = Config::default();
+        assert!(admin_auth(&config, clock.clone()).unwrap().is_none());
+        config.security.auth = "sigv4".into();
+        let refused = admin_auth(&config, clock.clone()).expect_err("no keys");
+        assert!(refused.to_string().contains("access key"));
+        config.security.credentials.push(crate::config::AccessKey {
+            access_key_id: "AKID".into(),
+            secret_access_key: "secret".into(),
+        });
+        assert!(admin_auth(&config, clock.clone()).unwrap().is_some());
+        config.security.auth = "none".into();
+        assert!(admin_auth(&config, clock).is_err());
     }
 }

@@ -20,6 +20,18 @@ pub struct Config {
     pub log: LogConfig,
     pub identity: IdentitySection,
     pub lambda: LambdaSection,
+    pub quotas: QuotasSection,
+}
+
+/// AWS's request-rate quotas by category (`crate::quotas`), per process.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct QuotasSection {
+    /// Off by default (local development and CI): no call is throttled.
+    pub enabled: bool,
+    /// Category (`UserAuthentication`, `UserCreation`…) → requests per second, over AWS's
+    /// default for that category.
+    pub rps: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -32,6 +44,13 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Request bodies above this answer 413 without being read whole.
     pub max_body_bytes: usize,
+    /// Seconds a request body may take to arrive whole; slower ones answer 408 and their
+    /// connection is closed.
+    pub body_timeout_secs: u64,
+    /// Seconds a request's headers may take to arrive whole; slower connections are closed.
+    pub header_timeout_secs: u64,
+    /// Open connections allowed per client IP (0: no cap); past it new ones are closed at once.
+    pub max_connections_per_ip: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -55,7 +74,8 @@ pub struct AwsConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SecurityConfig {
-    /// `open` (any or no signature on admin operations) or `sigv4`.
+    /// `open` (any or no signature on admin operations) or `sigv4` (operations AWS signs need a
+    /// signature made with one of `credentials`).
     pub auth: String,
     /// `owasp` (argon2id m=19456 KiB, t=2) or `dev` (m=4096 KiB, t=1: fixtures and tests only).
     pub password_profile: String,
@@ -68,6 +88,60 @@ pub struct SecurityConfig {
     pub seal_key_file: String,
     /// How many RSA signing keys to keep generated ahead, so CreateUserPool does not wait on one.
     pub key_prefill: usize,
+    /// The access keys admin calls may be signed with in `sigv4` mode.
+    pub credentials: Vec<AccessKey>,
+    /// A TOML file of more `[[credentials]]`, so secrets stay out of the main file. Empty: none.
+    pub credentials_file: String,
+}
+
+/// One access key of the SigV4-guarded mode.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct AccessKey {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+impl std::fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The shape of `security.credentials_file`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default)]
+struct CredentialsFile {
+    credentials: Vec<AccessKey>,
+}
+
+impl SecurityConfig {
+    /// Every configured access key: `credentials`, then those of `credentials_file`.
+    pub fn access_keys(&self) -> anyhow::Result<Vec<AccessKey>> {
+        let mut keys = self.credentials.clone();
+        if !self.credentials_file.is_empty() {
+            let text = std::fs::read_to_string(&self.credentials_file).map_err(|e| {
+                anyhow::anyhow!(
+                    "reading security.credentials_file {}: {e}",
+                    self.credentials_file
+                )
+            })?;
+            let file: CredentialsFile = Figment::from(Toml::string(&text))
+                .extract()
+                .map_err(|e| anyhow::anyhow!("security.credentials_file: {e}"))?;
+            keys.extend(file.credentials);
+        }
+        if let Some(bad) = keys
+            .iter()
+            .find(|k| k.access_key_id.is_empty() || k.secret_access_key.is_empty())
+        {
+            anyhow::bail!("security.credentials: an access key without id or secret: {bad:?}");
+        }
+        Ok(keys)
+    }
 }
 
 /// Identity pools: the external OpenID Connect providers they may list.
@@ -122,6 +196,9 @@ impl Default for ServerConfig {
             port: 9229,
             public_url: String::new(),
             max_body_bytes: 1024 * 1024,
+            body_timeout_secs: 30,
+            header_timeout_secs: 10,
+            max_connections_per_ip: 256,
         }
     }
 }
@@ -152,6 +229,8 @@ impl Default for SecurityConfig {
             seal_key: String::new(),
             seal_key_file: String::new(),
             key_prefill: 8,
+            credentials: Vec::new(),
+            credentials_file: String::new(),
         }
     }
 }
@@ -200,5 +279,56 @@ mod tests {
             .extract()
             .expect("config/default.toml parses");
         assert_eq!(from_file, Config::default());
+    }
+
+    #[test]
+    fn access_keys_come_from_the_file_env_and_credentials_file() {
+        let dir = std::env::temp_dir().join(format!("cognate-keys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let extra = dir.join("keys.toml");
+        std::fs::write(
+            &extra,
+            "[[credentials]]\naccess_key_id = \"AKIDFILE\"\nsecret_access_key = \"s2\"\n",
+        )
+        .unwrap();
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string(
+                "[security]\nauth = \"sigv4\"\n[[security.credentials]]\n\
+                 access_key_id = \"AKIDMAIN\"\nsecret_access_key = \"s1\"\n",
+            ))
+            .merge(Serialized::default(
+                "security.credentials_file",
+                extra.display().to_string(),
+            ))
+            .extract()
+            .unwrap();
+        let ids: Vec<_> = config
+            .security
+            .access_keys()
+            .unwrap()
+            .into_iter()
+            .map(|k| k.access_key_id)
+            .collect();
+        assert_eq!(ids, ["AKIDMAIN", "AKIDFILE"]);
+        assert!(
+            !format!("{config:?}").contains("s1"),
+            "secrets stay out of Debug"
+        );
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail fixes the closure's error type
+    fn access_keys_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env(
+                "COGNATE_SECURITY__CREDENTIALS",
+                "[{access_key_id=\"AKIDENV\", secret_access_key=\"s3\"}]",
+            );
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            let keys = config.security.access_keys().map_err(|e| e.to_string())?;
+            assert_eq!(keys[0].access_key_id, "AKIDENV");
+            assert_eq!(keys[0].secret_access_key, "s3");
+            Ok(())
+        });
     }
 }

@@ -1,12 +1,17 @@
 //! The `cognate` server: configuration, storage selection, the HTTP router and start-up.
 
+mod admin_auth;
 pub mod app;
+mod audit;
 pub mod config;
 mod import_upload;
 mod invocations;
+mod listener;
 mod null_characters;
 mod outbox;
+mod quotas;
 mod routes;
+mod serve;
 mod storage;
 
 pub use app::Application;

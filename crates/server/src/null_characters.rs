@@ -23,7 +23,7 @@ pub async fn refuse(State(state): State<AppState>, request: Request, next: Next)
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = match read_body(&parts.headers, body, state.max_body_bytes).await {
+    let bytes = match read_body(&parts.headers, body, &state).await {
         Ok(bytes) => bytes,
         Err(error) => return cognate_awsjson::error_response("", &error),
     };

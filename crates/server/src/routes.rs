@@ -10,6 +10,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use cognate_awsjson::{ApiError, Registry};
+
+use crate::admin_auth::{AdminAuth, SignedRequest};
+use crate::audit;
+use crate::quotas::Quotas;
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
 use http_body_util::{BodyExt, Limited};
@@ -23,6 +27,12 @@ pub struct AppState {
     pub identity: cognate_identity::Identity,
     pub test_clock: Option<Arc<TestClock>>,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, whole.
+    pub body_timeout: std::time::Duration,
+    /// The SigV4 guard (`auth = "sigv4"`); `None` in `open` mode.
+    pub admin_auth: Option<Arc<AdminAuth>>,
+    /// AWS's request-rate quotas (`[quotas] enabled = true`); `None` when off.
+    pub quotas: Option<Arc<Quotas>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -42,9 +52,7 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(openid_configuration),
         )
-        .route("/_cognate/clock", get(clock).post(advance_clock))
-        .route("/_cognate/outbox", get(crate::outbox::list))
-        .route("/_cognate/invocations", get(crate::invocations::list))
+        .merge(extensions(state.clone()))
         .route(
             "/_cognate/import/{pool_id}/{job_id}",
             put(crate::import_upload::put),
@@ -61,6 +69,84 @@ pub fn router(state: AppState) -> Router {
         ))
 }
 
+/// The operator and test extensions under `/_cognate/`, behind the SigV4 guard in `sigv4` mode.
+/// (The import upload is not among them: its pre-signed URL is its authorisation, as S3's is.)
+fn extensions(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/_cognate/clock", get(clock).post(advance_clock))
+        .route("/_cognate/outbox", get(crate::outbox::list))
+        .route("/_cognate/invocations", get(crate::invocations::list))
+        .route_layer(axum::middleware::from_fn_with_state(state, guard_extension))
+}
+
+/// `/_cognate/*` in `sigv4` mode: signed for cognito-idp with a configured key.
+async fn guard_extension(
+    State(state): State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(auth) = state.admin_auth.clone() else {
+        return next.run(request).await;
+    };
+    let request_id = request_id();
+    let (parts, body) = request.into_parts();
+    let body = match read_body(&parts.headers, body, &state).await {
+        Ok(body) => body,
+        Err(error) => return body_error(&request_id, &error),
+    };
+    if let Err(error) = check_signature(&auth, &parts, &body, "cognito-idp") {
+        return cognate_awsjson::error_response(&request_id, &error);
+    }
+    next.run(Request::from_parts(parts, Body::from(body))).await
+}
+
+fn check_signature(
+    auth: &AdminAuth,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+    service: &str,
+) -> Result<String, ApiError> {
+    auth.check(
+        &SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or_default(),
+            headers: &parts.headers,
+            body,
+        },
+        service,
+    )
+}
+
+/// Whether AWS serves `target` without a signature (SignUp, InitiateAuth, GetId…: the model
+/// marks them); every other operation is an admin or management call.
+fn is_unsigned(target: &str) -> bool {
+    cognate_model::idp::op::UNSIGNED_OPERATIONS.contains(&target)
+        || cognate_model::identity::op::UNSIGNED_OPERATIONS.contains(&target)
+}
+
+/// In `sigv4` mode, an operation AWS signs needs a valid signature for its service; the ones the
+/// model marks unsigned pass as they are. The caller's access key when checked.
+fn guard_operation(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    target: &str,
+    body: &[u8],
+) -> Result<Option<String>, ApiError> {
+    let Some(auth) = &state.admin_auth else {
+        return Ok(None);
+    };
+    if is_unsigned(target) {
+        return Ok(None);
+    }
+    let service = if target.starts_with("AWSCognitoIdentityService.") {
+        "cognito-identity"
+    } else {
+        "cognito-idp"
+    };
+    check_signature(auth, parts, body, service).map(Some)
+}
+
 fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
@@ -68,17 +154,45 @@ fn request_id() -> String {
 async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
     let request_id = request_id();
     let (parts, body) = request.into_parts();
-    let body = match read_body(&parts.headers, body, state.max_body_bytes).await {
+    let body = match read_body(&parts.headers, body, &state).await {
         Ok(body) => body,
-        Err(error) => return cognate_awsjson::error_response(&request_id, &error),
+        Err(error) => return body_error(&request_id, &error),
     };
     let span = tracing::info_span!("request", request_id = %request_id);
     if is_sts(&parts.headers) {
         return sts(&state, request_id, &parts, body).instrument(span).await;
     }
-    cognate_awsjson::dispatch(&state.registry, request_id, parts.headers, body)
-        .instrument(span)
-        .await
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let caller = match guard_operation(&state, &parts, &target, &body) {
+        Ok(caller) => caller,
+        Err(error) => {
+            tracing::info!(request_id, code = %error.code, "signature refused");
+            let response = cognate_awsjson::error_response(&request_id, &error);
+            audit::record(&request_id, &target, &body, None, &response);
+            return response;
+        }
+    };
+    if let Some(quotas) = &state.quotas
+        && let Err(error) = quotas.admit(&target)
+    {
+        tracing::info!(request_id, code = %error.code, "request rate quota exceeded");
+        return cognate_awsjson::error_response(&request_id, &error);
+    }
+    let audited = !is_unsigned(&target);
+    let input = audited.then(|| body.clone());
+    let response =
+        cognate_awsjson::dispatch(&state.registry, request_id.clone(), parts.headers, body)
+            .instrument(span)
+            .await;
+    if let Some(input) = input {
+        audit::record(&request_id, &target, &input, caller.as_deref(), &response);
+    }
+    response
 }
 
 /// A form POST without `X-Amz-Target` is the AWS Query protocol: STS.
@@ -125,12 +239,26 @@ async fn sts(
         .into_response()
 }
 
-/// Reads at most `limit` bytes: a larger body is refused without being buffered whole.
+/// The answer to a body that could not be read: the connection is closed after it, since what
+/// is left of the body on the wire is unknown.
+fn body_error(request_id: &str, error: &ApiError) -> Response {
+    let mut response = cognate_awsjson::error_response(request_id, error);
+    response.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+/// Reads at most `max_body_bytes`: a larger body is refused without being buffered whole. A
+/// body that has not arrived whole within `body_timeout` (a client announcing a body and never
+/// sending it, or sending it a byte at a time) is answered 408 and its connection closed.
 pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
-    limit: usize,
+    state: &AppState,
 ) -> Result<Bytes, ApiError> {
+    let limit = state.max_body_bytes;
     let too_large = || {
         ApiError::new(
             "RequestEntityTooLargeException",
@@ -145,7 +273,15 @@ pub(crate) async fn read_body(
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    match Limited::new(body, limit).collect().await {
+    let read = tokio::time::timeout(state.body_timeout, Limited::new(body, limit).collect());
+    let Ok(collected) = read.await else {
+        return Err(ApiError::new(
+            "RequestTimeoutException",
+            "The request body was not received in time",
+        )
+        .with_status(StatusCode::REQUEST_TIMEOUT));
+    };
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
         Err(_) => Err(ApiError::serialization("Could not read the request body")),

@@ -232,20 +232,28 @@ impl TestApp {
 
 /// Expands each named async test `fn name(app: TestApp)` into one `#[tokio::test]` per backend:
 /// `name::sqlite` and `name::postgres` (the latter passes with a note when no Postgres is given).
+/// With `config = f;` first, each app starts with its configuration adjusted by
+/// `fn f(&mut Config)` (the SigV4-guarded mode, quotas…).
 #[macro_export]
 macro_rules! backend_tests {
-    ($($name:ident),+ $(,)?) => {
+    (config = $adjust:path; $($name:ident),+ $(,)?) => {
         $(
             mod $name {
+                // The adjustment is named in the test file's scope.
+                #[allow(unused_imports)]
+                use super::*;
+
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite app");
+                    let app = $crate::TestApp::spawn_with($crate::Backend::Sqlite, $adjust)
+                        .await
+                        .expect("sqlite app");
                     super::$name(app).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    match $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    match $crate::TestApp::spawn_with($crate::Backend::Postgres, $adjust).await {
                         Some(app) => super::$name(app).await,
                         None => eprintln!("TEST_DATABASE_URL unset: Postgres run skipped"),
                     }
@@ -253,4 +261,10 @@ macro_rules! backend_tests {
             }
         )+
     };
+    ($($name:ident),+ $(,)?) => {
+        $crate::backend_tests!(config = $crate::unchanged; $($name),+);
+    };
 }
+
+/// The configuration adjustment that changes nothing.
+pub fn unchanged(_: &mut Config) {}

@@ -4,9 +4,10 @@
 //! The order of checks is Cognito's: the client's SECRET_HASH, the user (unknown users answer
 //! like a wrong password when the client prevents user-existence errors, after a dummy hash so
 //! timing does not tell), the lockout (a locked user is refused without checking the
-//! password), the password (a failure is counted through `modify_user`, so parallel attempts
-//! cannot lose counts), then the account's state, then tokens or the NEW_PASSWORD_REQUIRED
-//! challenge.
+//! password), the password (the check is claimed first, counted as a failure in the user's
+//! versioned save before the hash is computed, so parallel guesses cannot outrun the lockout;
+//! a correct password takes the count back), then the account's state, then tokens or the
+//! NEW_PASSWORD_REQUIRED challenge.
 
 use cognate_awsjson::ApiError;
 use cognate_domain::Timestamp;
@@ -23,8 +24,8 @@ use crate::triggers::{Migrated, Migration, not_migrated};
 use crate::users::state::{UserState, lockout};
 use crate::users::user_not_found;
 
-/// Rounds of `modify_user` (each with its own retries) spent counting one failure.
-const FAILURE_COUNT_ROUNDS: u32 = 4;
+/// Rounds of `modify_user` (each with its own retries) spent claiming one password check.
+const CLAIM_ROUNDS: u32 = 16;
 
 impl Idp {
     pub(crate) async fn password_sign_in(
@@ -49,17 +50,18 @@ impl Idp {
         if user.status == UserStatus::ResetRequired {
             return Err(password_reset_required());
         }
+        let user = self.claim_password_check(pool, &user, now).await?;
         if !self.verify_password(&user, password).await? {
-            self.record_failed_sign_in(pool, &user, now).await?;
+            // Already counted by the claim.
             return Err(incorrect_credentials());
         }
+        let user = self.settle_claimed_success(pool, user).await?;
         check_account(self, pool, &user, now)?;
         let device_key = params.get("DEVICE_KEY");
         if user.status == UserStatus::ForceChangePassword {
             let named = (&user, device_key);
             return self.new_password_challenge(pool, client, named, now).await;
         }
-        let user = self.clear_failures(pool, user, now).await?;
         self.after_password(pool, client, &user, device_key, now)
             .await
     }
@@ -101,14 +103,15 @@ impl Idp {
         }
     }
 
-    /// Counts a failed password on the stored user (re-read on every retry, so concurrent
-    /// failures all count) and locks it out past the free failures.
-    async fn record_failed_sign_in(
+    /// Claims one password check for `user` (`lockout::claim`): counts it as a failure before
+    /// the hash is computed, or answers `Password attempts exceeded` when the user is locked.
+    /// Returns the saved user.
+    async fn claim_password_check(
         &self,
         pool: &UserPool,
         user: &User,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<User> {
         let sub = user.sub.clone();
         let mut rounds = 0;
         loop {
@@ -119,22 +122,20 @@ impl Idp {
                     }
                     let mut state = UserState::of(stored);
                     state.prune(now);
-                    lockout::record_failure(&mut state, now);
+                    if !lockout::claim(&mut state, now) {
+                        return Err(attempts_exceeded());
+                    }
                     state.save_into(stored);
                     Ok(())
                 })
                 .await;
             match outcome {
-                Ok(_) => return Ok(()),
-                // The user went away meanwhile: the answer stays "incorrect".
-                Err(error) if error.code == ErrorCode::UserNotFoundException.as_str() => {
-                    return Ok(());
-                }
-                // Lost every race: try harder rather than let a failure go uncounted (the
-                // rate of failures is bounded by the hashing pool, so this ends).
+                Ok((saved, ())) => return Ok(saved),
+                // Lost every race to parallel claims: queue again rather than fail (each round
+                // re-reads the lockout, so the queue ends in a check or a refusal).
                 Err(error)
                     if error.code == ErrorCode::TooManyRequestsException.as_str()
-                        && rounds < FAILURE_COUNT_ROUNDS =>
+                        && rounds < CLAIM_ROUNDS =>
                 {
                     rounds += 1;
                     tokio::task::yield_now().await;
@@ -144,24 +145,15 @@ impl Idp {
         }
     }
 
-    /// Resets the failure count after a correct password; no write when there is none. A user
-    /// locked meanwhile by parallel failures stays locked.
-    pub(crate) async fn clear_failures(
-        &self,
-        pool: &UserPool,
-        user: User,
-        now: Timestamp,
-    ) -> Result<User> {
-        let state = UserState::of(&user);
-        if state.failed_attempts == 0 && state.locked_until.is_none() {
-            return Ok(user);
-        }
+    /// A correct password after a claim: the claimed failure and any lockout are cleared.
+    async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
+        let sub = user.sub.clone();
         let (user, ()) = self
             .modify_user(pool, &user.username_key, |stored| {
-                let mut state = UserState::of(stored);
-                if lockout::is_locked(&state, now) {
-                    return Err(attempts_exceeded());
+                if stored.sub != sub {
+                    return Err(incorrect_credentials());
                 }
+                let mut state = UserState::of(stored);
                 lockout::record_success(&mut state);
                 state.save_into(stored);
                 Ok(())

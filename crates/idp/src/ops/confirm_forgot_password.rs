@@ -7,6 +7,7 @@ use cognate_model::idp::{ConfirmForgotPasswordRequest, ConfirmForgotPasswordResp
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::codes::{self, CodeCheck, code_mismatch};
 use crate::users::lifecycle::{adopt_password, revoke_tokens, user_disabled};
 use crate::users::passwords::check_policy;
@@ -45,18 +46,25 @@ pub async fn handle(
             .await?;
     }
     let saved = idp
-        .redeem_code(pool, &user, purpose, code, |user| {
-            if prepared.password.is_none() || prepared.password == user.password {
-                // The code matched now but not when checked before: cannot happen unless a new
-                // code raced in; ask for a retry rather than keep the old password.
-                return Err(code_mismatch());
-            }
-            adopt_password(user, &prepared);
-            user.status = UserStatus::Confirmed;
-            revoke_tokens(user, now);
-            user.last_modified_at = now;
-            Ok(())
-        })
+        .redeem_code(
+            pool,
+            &user,
+            purpose,
+            code,
+            HourlyLimit::PasswordReset,
+            |user| {
+                if prepared.password.is_none() || prepared.password == user.password {
+                    // The code matched now but not when checked before: cannot happen unless a new
+                    // code raced in; ask for a retry rather than keep the old password.
+                    return Err(code_mismatch());
+                }
+                adopt_password(user, &prepared);
+                user.status = UserStatus::Confirmed;
+                revoke_tokens(user, now);
+                user.last_modified_at = now;
+                Ok(())
+            },
+        )
         .await?;
     idp.end_refresh_tokens(pool, &saved).await?;
     idp.record_auth_event(

@@ -7,6 +7,7 @@ use cognate_model::idp::{ConfirmSignUpRequest, ConfirmSignUpResponse};
 
 use crate::Idp;
 use crate::errors::Result;
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::codes::{self, CodeCheck, expired_code};
 use crate::users::lifecycle::{cannot_confirm, confirm};
 use crate::users::state::{CodePurpose, UserState};
@@ -54,14 +55,21 @@ pub async fn handle(
         idp.release_aliases(pool, &confirmed).await?;
     }
     let confirmed = idp
-        .redeem_code(pool, &user, CodePurpose::SignUp, code, |user| {
-            if user.status != UserStatus::Unconfirmed {
-                return Err(cannot_confirm(user));
-            }
-            confirm(pool, user, true);
-            user.last_modified_at = now;
-            Ok(())
-        })
+        .redeem_code(
+            pool,
+            &user,
+            CodePurpose::SignUp,
+            code,
+            HourlyLimit::ConfirmSignUp,
+            |user| {
+                if user.status != UserStatus::Unconfirmed {
+                    return Err(cannot_confirm(user));
+                }
+                confirm(pool, user, true);
+                user.last_modified_at = now;
+                Ok(())
+            },
+        )
         .await?;
     idp.post_confirmation(
         pool,

@@ -9,6 +9,7 @@ use cognate_model::idp::{ForgotPasswordRequest, ForgotPasswordResponse};
 use crate::Idp;
 use crate::errors::Result;
 use crate::triggers::{MessageCause, MessageSource, Migrated, Migration, not_migrated};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::lifecycle::{cannot_reset, user_disabled};
 use crate::users::recovery::{
     no_recovery_destination, recovery_destination, simulated_destination,
@@ -73,6 +74,7 @@ pub async fn handle(
                 Some(&input.client_id),
                 input.client_metadata.as_ref(),
             ),
+            HourlyLimit::PasswordReset,
         )
         .await?;
     Ok(ForgotPasswordResponse {

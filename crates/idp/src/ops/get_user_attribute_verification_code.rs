@@ -9,6 +9,7 @@ use cognate_model::idp::{
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 use crate::triggers::{MessageCause, MessageSource};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::profile::verification_destination;
 use crate::users::state::CodePurpose;
 
@@ -34,6 +35,7 @@ pub async fn handle(
                 Some(caller.token.client_id.as_str()),
                 input.client_metadata.as_ref(),
             ),
+            HourlyLimit::GetUserAttributeVerificationCode,
         )
         .await?;
     Ok(GetUserAttributeVerificationCodeResponse {

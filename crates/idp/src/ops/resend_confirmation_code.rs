@@ -7,6 +7,7 @@ use cognate_model::idp::{ResendConfirmationCodeRequest, ResendConfirmationCodeRe
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
 use crate::triggers::{MessageCause, MessageSource};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::lifecycle::user_disabled;
 use crate::users::recovery::{sign_up_destination, simulated_destination};
 use crate::users::state::CodePurpose;
@@ -54,6 +55,7 @@ pub async fn handle(
                 Some(&input.client_id),
                 input.client_metadata.as_ref(),
             ),
+            HourlyLimit::ResendConfirmationCode,
         )
         .await?;
     Ok(ResendConfirmationCodeResponse {

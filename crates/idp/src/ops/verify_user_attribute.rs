@@ -6,6 +6,7 @@ use cognate_model::idp::{VerifyUserAttributeRequest, VerifyUserAttributeResponse
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
+use crate::users::attempt_limits::HourlyLimit;
 use crate::users::profile::mark_verified;
 use crate::users::state::CodePurpose;
 
@@ -19,10 +20,17 @@ pub async fn handle(
     let purpose = CodePurpose::verifying(name)
         .ok_or_else(|| invalid_parameter(format!("Attribute {name} cannot be verified.")))?;
     let now = idp.clock.now();
-    idp.redeem_code(&caller.pool, &caller.user, purpose, &input.code, |user| {
-        mark_verified(user, name, now);
-        Ok(())
-    })
+    idp.redeem_code(
+        &caller.pool,
+        &caller.user,
+        purpose,
+        &input.code,
+        HourlyLimit::VerifyUserAttribute,
+        |user| {
+            mark_verified(user, name, now);
+            Ok(())
+        },
+    )
     .await?;
     Ok(VerifyUserAttributeResponse {})
 }

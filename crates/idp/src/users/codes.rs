@@ -1,6 +1,8 @@
 //! One-time codes (sign-up confirmation, password reset, attribute verification): issued as
 //! random digits, kept only as a hash in `UserState.codes` with an expiry, checked in constant
-//! time, single use, and dead after `MAX_WRONG_ATTEMPTS` wrong tries.
+//! time, single use. A wrong code leaves the code alive, as AWS does: the per-user hourly limits
+//! of the calls that send and check codes (`attempt_limits`) bound the guesses. Sign-in (MFA)
+//! codes are the exception: they die after `MAX_WRONG_ATTEMPTS` wrong tries.
 //!
 //! Two ways to use them:
 //! - inside your own `modify_user` closure: `codes::issue(&idp.seal, &mut state, user, purpose, now)` and,
@@ -16,6 +18,7 @@ use cognate_domain::pool::UserPool;
 use cognate_domain::user::User;
 use cognate_model::idp::{CodeDeliveryDetailsType, ErrorCode};
 
+use super::attempt_limits::{self, HourlyLimit};
 use super::delivery::{Destination, Draft, Message, verification_draft};
 use super::state::{CodePurpose, PendingCode, UserState};
 use crate::Idp;
@@ -24,7 +27,7 @@ use crate::triggers::MessageCause;
 
 /// Digits in a code, as Cognito sends them.
 pub const CODE_DIGITS: usize = 6;
-/// Wrong tries a code survives; the last one kills it (a new code must be requested).
+/// Wrong tries a sign-in (MFA) code survives; the last one kills it.
 pub const MAX_WRONG_ATTEMPTS: u32 = 5;
 
 impl CodePurpose {
@@ -35,6 +38,11 @@ impl CodePurpose {
             Self::ForgotPassword => 3600,
             Self::Mfa => 180,
         }
+    }
+
+    /// Whether wrong tries kill the code: only sign-in codes, which a new sign-in replaces.
+    fn dies_of_wrong_tries(self) -> bool {
+        self == Self::Mfa
     }
 
     /// The outbox `kind` of the message carrying the code.
@@ -111,7 +119,7 @@ pub fn check(
     else {
         return CodeCheck::Missing;
     };
-    if pending.failed_attempts >= MAX_WRONG_ATTEMPTS {
+    if purpose.dies_of_wrong_tries() && pending.failed_attempts >= MAX_WRONG_ATTEMPTS {
         return CodeCheck::Missing;
     }
     let candidate = code_hash(seal, user, purpose, given.trim());
@@ -122,8 +130,8 @@ pub fn check(
     }
 }
 
-/// Applies a check to `state`: a match consumes the code, a mismatch counts a wrong try and
-/// kills the code at the limit.
+/// Applies a check to `state`: a match consumes the code, a mismatch counts a wrong try (and
+/// kills a sign-in code at the limit).
 pub fn record(state: &mut UserState, purpose: CodePurpose, outcome: CodeCheck) {
     match outcome {
         CodeCheck::Match => state.codes.retain(|c| c.purpose != purpose),
@@ -131,9 +139,11 @@ pub fn record(state: &mut UserState, purpose: CodePurpose, outcome: CodeCheck) {
             for pending in state.codes.iter_mut().filter(|c| c.purpose == purpose) {
                 pending.failed_attempts = pending.failed_attempts.saturating_add(1);
             }
-            state
-                .codes
-                .retain(|c| c.purpose != purpose || c.failed_attempts < MAX_WRONG_ATTEMPTS);
+            state.codes.retain(|c| {
+                c.purpose != purpose
+                    || !purpose.dies_of_wrong_tries()
+                    || c.failed_attempts < MAX_WRONG_ATTEMPTS
+            });
         }
         CodeCheck::Missing => {}
     }
@@ -159,7 +169,9 @@ pub fn check_error(outcome: CodeCheck) -> Option<ApiError> {
 impl Idp {
     /// Issues a code for `purpose`, saves its hash on the user and sends it to `destination`
     /// (the message composed first, custom message function included, so that a function
-    /// failing leaves the user as it was). Returns the (masked) delivery details.
+    /// failing leaves the user as it was), counting the call against `limit` in the same save
+    /// (`LimitExceededException` past it, nothing saved or sent). Returns the (masked) delivery
+    /// details.
     pub async fn send_code(
         &self,
         pool: &UserPool,
@@ -167,6 +179,7 @@ impl Idp {
         purpose: CodePurpose,
         destination: &Destination,
         cause: MessageCause<'_>,
+        limit: HourlyLimit,
     ) -> Result<CodeDeliveryDetailsType> {
         let draft = self.code_draft(pool, user, destination, cause).await?;
         let now = self.clock.now();
@@ -174,6 +187,7 @@ impl Idp {
             .modify_user(pool, &user.username_key, |user| {
                 let mut state = UserState::of(user);
                 state.prune(now);
+                attempt_limits::claim(&mut state, limit, now)?;
                 let code = issue(&self.seal, &mut state, user, purpose, now);
                 state.save_into(user);
                 Ok(code)
@@ -218,8 +232,9 @@ impl Idp {
         Ok(destination.details())
     }
 
-    /// Redeems `given` for `purpose`. A wrong code counts a try (saved) and answers
-    /// `CodeMismatchException`; no live code answers `ExpiredCodeException` without a write. On a
+    /// Redeems `given` for `purpose`. Every call counts against `limit` first: past it the answer
+    /// is `LimitExceededException` and the code is not looked at. A wrong code answers
+    /// `CodeMismatchException` (the code lives on); no live code `ExpiredCodeException`. On a
     /// match the code is consumed and `on_match` applied in the same save (if `on_match` fails,
     /// nothing is saved and the code stays). Returns the saved user.
     pub async fn redeem_code(
@@ -228,16 +243,15 @@ impl Idp {
         user: &User,
         purpose: CodePurpose,
         given: &str,
+        limit: HourlyLimit,
         mut on_match: impl FnMut(&mut User) -> Result<()>,
     ) -> Result<User> {
         let now = self.clock.now();
-        if check(&self.seal, &UserState::of(user), user, purpose, given, now) == CodeCheck::Missing
-        {
-            return Err(expired_code());
-        }
         let (saved, outcome) = self
             .modify_user(pool, &user.username_key, |user| {
                 let mut state = UserState::of(user);
+                state.prune(now);
+                attempt_limits::claim(&mut state, limit, now)?;
                 let outcome = check(&self.seal, &state, user, purpose, given, now);
                 record(&mut state, purpose, outcome);
                 state.save_into(user);
@@ -321,9 +335,21 @@ mod tests {
             check(&seal(), &state, &u, CodePurpose::SignUp, &code, now),
             CodeCheck::Match
         );
-        record(&mut state, CodePurpose::SignUp, CodeCheck::Mismatch);
+        // Wrong tries never kill a sign-up code (the hourly call limits bound them)…
+        for _ in 0..3 * MAX_WRONG_ATTEMPTS {
+            record(&mut state, CodePurpose::SignUp, CodeCheck::Mismatch);
+        }
         assert_eq!(
             check(&seal(), &state, &u, CodePurpose::SignUp, &code, now),
+            CodeCheck::Match
+        );
+        // …but they kill a sign-in code.
+        let mfa = issue(&seal(), &mut state, &u, CodePurpose::Mfa, now);
+        for _ in 0..MAX_WRONG_ATTEMPTS {
+            record(&mut state, CodePurpose::Mfa, CodeCheck::Mismatch);
+        }
+        assert_eq!(
+            check(&seal(), &state, &u, CodePurpose::Mfa, &mfa, now),
             CodeCheck::Missing
         );
 

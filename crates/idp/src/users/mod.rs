@@ -1,6 +1,7 @@
 //! Users: finding them by the name a client gives, saving them safely under concurrency, and
 //! the pieces every user operation shares (state, passwords, attributes, wire form, delivery).
 
+pub mod attempt_limits;
 pub mod attributes;
 pub mod codes;
 pub mod create;

@@ -21,6 +21,8 @@ pub struct UserState {
     pub tokens_valid_after_ms: Option<i64>,
     /// `origin_jti`s revoked by RevokeToken, with when they can be forgotten (epoch seconds).
     pub revoked_origins: Vec<(String, i64)>,
+    /// AWS's per-user hourly limits on code operations (`attempt_limits`).
+    pub hourly: super::attempt_limits::HourlyCounters,
     /// Everything later features keep per user (MFA settings, devices...), by feature name.
     pub features: serde_json::Map<String, serde_json::Value>,
 }
@@ -77,6 +79,7 @@ impl UserState {
         let secs = now.secs();
         self.revoked_origins
             .retain(|(_, forget_at)| *forget_at > secs);
+        super::attempt_limits::prune(&mut self.hourly, now);
     }
 
     /// Whether a token issued at `issued_ms` (epoch millis) was revoked by a global sign-out.
@@ -117,6 +120,18 @@ pub mod lockout {
             let secs = (1_i64 << exponent).min(MAX_LOCK_SECS);
             state.locked_until = Some(now.plus_secs(secs).millis());
         }
+    }
+
+    /// Claims one password check before it is made, counting it as a failure in advance (a
+    /// correct password takes the count back): `false` when the user is locked. Claimed in the
+    /// user's versioned save, parallel guesses queue behind the schedule instead of all being
+    /// checked against a count read before any of them failed.
+    pub fn claim(state: &mut UserState, now: Timestamp) -> bool {
+        if is_locked(state, now) {
+            return false;
+        }
+        record_failure(state, now);
+        true
     }
 
     pub fn record_success(state: &mut UserState) {

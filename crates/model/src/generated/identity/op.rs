@@ -30,6 +30,14 @@ pub const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityService.UpdateIdentityPool",
 ];
 
+/// The operations AWS serves without a SigV4 signature (the model's `authtype: none`), sorted.
+pub const UNSIGNED_OPERATIONS: &[&str] = &[
+    "AWSCognitoIdentityService.GetCredentialsForIdentity",
+    "AWSCognitoIdentityService.GetId",
+    "AWSCognitoIdentityService.GetOpenIdToken",
+    "AWSCognitoIdentityService.UnlinkIdentity",
+];
+
 /// The code a broken model constraint (required, length, range, enum, pattern) is answered with.
 pub const CONSTRAINT_ERROR: &str = "ValidationException";
 

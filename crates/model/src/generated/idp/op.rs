@@ -129,6 +129,42 @@ pub const OPERATIONS: &[&str] = &[
     "AWSCognitoIdentityProviderService.VerifyUserAttribute",
 ];
 
+/// The operations AWS serves without a SigV4 signature (the model's `authtype: none`), sorted.
+pub const UNSIGNED_OPERATIONS: &[&str] = &[
+    "AWSCognitoIdentityProviderService.AssociateSoftwareToken",
+    "AWSCognitoIdentityProviderService.ChangePassword",
+    "AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration",
+    "AWSCognitoIdentityProviderService.ConfirmDevice",
+    "AWSCognitoIdentityProviderService.ConfirmForgotPassword",
+    "AWSCognitoIdentityProviderService.ConfirmSignUp",
+    "AWSCognitoIdentityProviderService.DeleteUser",
+    "AWSCognitoIdentityProviderService.DeleteUserAttributes",
+    "AWSCognitoIdentityProviderService.DeleteWebAuthnCredential",
+    "AWSCognitoIdentityProviderService.ForgetDevice",
+    "AWSCognitoIdentityProviderService.ForgotPassword",
+    "AWSCognitoIdentityProviderService.GetDevice",
+    "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken",
+    "AWSCognitoIdentityProviderService.GetUser",
+    "AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode",
+    "AWSCognitoIdentityProviderService.GetUserAuthFactors",
+    "AWSCognitoIdentityProviderService.GlobalSignOut",
+    "AWSCognitoIdentityProviderService.InitiateAuth",
+    "AWSCognitoIdentityProviderService.ListDevices",
+    "AWSCognitoIdentityProviderService.ListWebAuthnCredentials",
+    "AWSCognitoIdentityProviderService.ResendConfirmationCode",
+    "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+    "AWSCognitoIdentityProviderService.RevokeToken",
+    "AWSCognitoIdentityProviderService.SetUserMFAPreference",
+    "AWSCognitoIdentityProviderService.SetUserSettings",
+    "AWSCognitoIdentityProviderService.SignUp",
+    "AWSCognitoIdentityProviderService.StartWebAuthnRegistration",
+    "AWSCognitoIdentityProviderService.UpdateAuthEventFeedback",
+    "AWSCognitoIdentityProviderService.UpdateDeviceStatus",
+    "AWSCognitoIdentityProviderService.UpdateUserAttributes",
+    "AWSCognitoIdentityProviderService.VerifySoftwareToken",
+    "AWSCognitoIdentityProviderService.VerifyUserAttribute",
+];
+
 /// The code a broken model constraint (required, length, range, enum, pattern) is answered with.
 pub const CONSTRAINT_ERROR: &str = "InvalidParameterException";
 
