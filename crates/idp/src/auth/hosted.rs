@@ -5,12 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use cognate_crypto::jwt;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_model::Sensitive;
 use cognate_model::idp::ChallengeNameType;
-use serde_json::Value;
 
 use super::{Outcome, Params};
 use crate::Idp;
@@ -61,7 +59,7 @@ impl Idp {
         let mut params = self.hosted_params(client, username)?;
         params.extend(answers.into_iter().map(|(k, v)| (k, Sensitive::from(v))));
         let outcome = self
-            .respond(
+            .answer(
                 pool,
                 client,
                 challenge,
@@ -90,31 +88,18 @@ impl Idp {
     }
 }
 
-/// The sign-in code ends in tokens for the user-pool API; the page needs only who signed in
-/// and when (its own tokens are issued at the token endpoint, with the OAuth scopes).
+/// The page needs only who signed in and when: its tokens are issued once, at the token
+/// endpoint, with the OAuth scopes (and the token triggers run there, once).
 fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
     match outcome {
-        Outcome::Tokens(result) => {
-            let token = result
-                .access_token
-                .as_ref()
-                .map(|t| t.expose().to_string())
-                .unwrap_or_default();
-            let (_, claims) = jwt::decode_unverified(&token).map_err(|_| {
-                tracing::error!("a just-issued access token could not be read");
-                cognate_awsjson::ApiError::internal()
-            })?;
-            Ok(HostedOutcome::SignedIn {
-                username: claims
-                    .get("username")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                auth_time: claims
-                    .get("auth_time")
-                    .and_then(Value::as_i64)
-                    .unwrap_or_default(),
-            })
+        Outcome::Authenticated(done) => Ok(HostedOutcome::SignedIn {
+            username: done.user.username,
+            auth_time: done.sign_in.auth_time,
+        }),
+        // Only refresh ends in tokens directly, and the pages never refresh.
+        Outcome::Tokens(_) => {
+            tracing::error!("a hosted sign-in step issued tokens");
+            Err(cognate_awsjson::ApiError::internal())
         }
         Outcome::Challenge {
             name,

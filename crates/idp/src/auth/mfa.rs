@@ -29,7 +29,6 @@ use crate::Idp;
 use crate::devices::{answering_device, confirmed_key};
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
-use crate::tokens::Refresh;
 use crate::users::state::{UserState, lockout};
 
 pub const SOFTWARE_TOKEN_CHALLENGE: &str = "SOFTWARE_TOKEN_MFA";
@@ -124,10 +123,7 @@ impl Idp {
         match next_step(pool, user) {
             Step::Tokens => {
                 let sign_in = self.sign_in_from(user, device_key);
-                let result = self
-                    .issue_tokens(pool, client, user, &sign_in, Refresh::New)
-                    .await?;
-                Ok(Outcome::Tokens(result))
+                Ok(Outcome::authenticated(user.clone(), sign_in))
             }
             Step::Challenge(challenge) => {
                 self.mfa_challenge(pool, client, user, (challenge, device_key), now)
@@ -335,9 +331,6 @@ impl Idp {
         }
         let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
         let sign_in = self.sign_in_from(&user, device.as_deref());
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        Ok(Outcome::authenticated(user, sign_in))
     }
 }
