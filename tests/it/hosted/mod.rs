@@ -2,7 +2,9 @@
 //! `/oauth2/authorize`, `/login` and its challenge pages, the code exchange, client credentials
 //! and `/logout`, over plain HTTP with redirects not followed, on both backends.
 
+mod authorize;
 mod login;
+mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
