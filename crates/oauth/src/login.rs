@@ -15,7 +15,10 @@ use crate::pages::{self, ChallengePage, LoginPage, Page};
 use crate::params::{Pairs, read_body};
 use crate::{OAuthState, grants};
 
-async fn checked(state: &OAuthState, query: Option<String>) -> Result<AuthorizeRequest, Response> {
+pub async fn checked(
+    state: &OAuthState,
+    query: Option<String>,
+) -> Result<AuthorizeRequest, Response> {
     let query = Pairs::parse(query.unwrap_or_default().as_bytes());
     authorize::check(&state.idp, query)
         .await
@@ -26,7 +29,7 @@ fn action(request: &AuthorizeRequest) -> String {
     format!("/login?{}", request.query.encode())
 }
 
-async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
+pub async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
     Page::for_client(
         &state.idp,
         &request.pool.id,
@@ -36,29 +39,40 @@ async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> P
     .await
 }
 
-fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
+pub fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
 
-async fn login_page(
+/// What the sign-in page shows besides the form.
+#[derive(Default)]
+pub struct Said<'a> {
+    pub error: Option<String>,
+    pub notice: Option<&'a str>,
+}
+
+pub async fn login_page(
     state: &OAuthState,
     request: &AuthorizeRequest,
     csrf: String,
     username: &str,
-    error: Option<String>,
+    said: Said<'_>,
 ) -> Response {
     let page = page(state, request, csrf).await;
     let nonce = page.nonce.clone();
     let action = action(request);
-    let status = if error.is_some() { 400 } else { 200 };
+    let status = if said.error.is_some() { 400 } else { 200 };
+    let query = request.query.encode();
     let template = LoginPage {
         page,
         action: &action,
         username,
-        error,
+        error: said.error,
+        notice: said.notice,
+        forgot: format!("/forgotPassword?{query}"),
+        signup: crate::account::self_sign_up(&request.pool).then(|| format!("/signup?{query}")),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
@@ -74,7 +88,10 @@ pub async fn show(
         Err(response) => return response,
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
-    with_cookie(login_page(&state, &request, csrf, "", None).await, cookie)
+    with_cookie(
+        login_page(&state, &request, csrf, "", Said::default()).await,
+        cookie,
+    )
 }
 
 /// POST `/login`: a password, or a challenge's answer.
@@ -94,8 +111,11 @@ pub async fn submit(
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
     if !cookies::csrf_ok(&headers, form.get("_csrf")) {
-        let error = Some("Your session has expired. Please sign in again.".to_string());
-        return with_cookie(login_page(&state, &request, csrf, "", error).await, cookie);
+        let said = Said {
+            error: Some("Your session has expired. Please sign in again.".to_string()),
+            notice: None,
+        };
+        return with_cookie(login_page(&state, &request, csrf, "", said).await, cookie);
     }
     let username = form.get("username").unwrap_or_default().to_string();
     let outcome = match form.get("challenge") {
@@ -126,7 +146,13 @@ pub async fn submit(
                 let message = Some(error.message.clone());
                 challenge_page(&state, &request, csrf, &name, session, &username, message).await
             }
-            _ => login_page(&state, &request, csrf, &username, Some(error.message)).await,
+            _ => {
+                let said = Said {
+                    error: Some(error.message),
+                    notice: None,
+                };
+                login_page(&state, &request, csrf, &username, said).await
+            }
         },
     };
     with_cookie(response, cookie)

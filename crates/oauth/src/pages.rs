@@ -63,6 +63,36 @@ pub struct LoginPage<'a> {
     pub action: &'a str,
     pub username: &'a str,
     pub error: Option<String>,
+    pub notice: Option<&'a str>,
+    pub forgot: String,
+    /// The sign-up page, when the pool lets users sign themselves up.
+    pub signup: Option<String>,
+}
+
+/// An input of a `FormPage`.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `text`, `password`, `email`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub value: String,
+}
+
+/// A page with one form: sign-up, confirmation, forgot and reset password.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage<'a> {
+    pub page: Page,
+    pub heading: &'a str,
+    pub hint: String,
+    pub action: String,
+    pub form_name: &'a str,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<Field>,
+    pub submit: &'a str,
+    pub error: Option<String>,
+    pub back: Option<String>,
 }
 
 #[derive(Template)]

@@ -2,6 +2,7 @@
 //! `/oauth2/authorize`, `/login` and its challenge pages, the code exchange, client credentials
 //! and `/logout`, over plain HTTP with redirects not followed, on both backends.
 
+mod account;
 mod authorize;
 mod login;
 mod token;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use cognate_awsjson::RequestContext;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_model::Sensitive;
@@ -78,11 +79,8 @@ impl Idp {
     ) -> Result<BTreeMap<String, Sensitive>> {
         let mut params = BTreeMap::new();
         params.insert("USERNAME".to_string(), Sensitive::from(username));
-        if let Some(secret) = client.secrets.first() {
-            let plain = clients::open_secret(self, client, secret)?;
-            let hash =
-                cognate_crypto::secrets::secret_hash(username, client.client_id.as_str(), &plain);
-            params.insert("SECRET_HASH".to_string(), Sensitive::from(hash));
+        if let Some(hash) = self.hosted_secret_hash(client, username)? {
+            params.insert("SECRET_HASH".to_string(), hash);
         }
         Ok(params)
     }
@@ -111,5 +109,116 @@ fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
             parameters,
         }),
         Outcome::Offer { next, .. } => hosted_outcome(*next),
+    }
+}
+
+/// What a hosted sign-up ended with.
+#[derive(Debug)]
+pub struct HostedSignUp {
+    pub confirmed: bool,
+    /// Where the confirmation code went (e.g. `a***@e***`), when one was sent.
+    pub destination: Option<String>,
+}
+
+impl Idp {
+    /// The sign-up page: SignUp as the public API runs it (policy, pre sign-up trigger, the
+    /// confirmation code through the pool's messaging), with the client's SECRET_HASH.
+    pub async fn hosted_sign_up(
+        &self,
+        client: &AppClient,
+        username: &str,
+        password: &str,
+        attributes: Vec<(String, String)>,
+    ) -> Result<HostedSignUp> {
+        let request = cognate_model::idp::SignUpRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            password: Some(password.into()),
+            user_attributes: Some(
+                attributes
+                    .into_iter()
+                    .map(|(name, value)| cognate_model::idp::AttributeType {
+                        name,
+                        value: Some(value.into()),
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("SignUp");
+        let out = crate::ops::sign_up::handle(self.clone(), context, request).await?;
+        Ok(HostedSignUp {
+            confirmed: out.user_confirmed,
+            destination: out.code_delivery_details.and_then(|d| d.destination),
+        })
+    }
+
+    /// The confirmation page: ConfirmSignUp with the code the user received.
+    pub async fn hosted_confirm_sign_up(
+        &self,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+    ) -> Result<()> {
+        let request = cognate_model::idp::ConfirmSignUpRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            confirmation_code: code.to_string(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ConfirmSignUp");
+        crate::ops::confirm_sign_up::handle(self.clone(), context, request).await?;
+        Ok(())
+    }
+
+    /// The forgot-password page: ForgotPassword, a code to the user's verified contact.
+    pub async fn hosted_forgot_password(
+        &self,
+        client: &AppClient,
+        username: &str,
+    ) -> Result<Option<String>> {
+        let request = cognate_model::idp::ForgotPasswordRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ForgotPassword");
+        let out = crate::ops::forgot_password::handle(self.clone(), context, request).await?;
+        Ok(out.code_delivery_details.and_then(|d| d.destination))
+    }
+
+    /// The reset page: ConfirmForgotPassword with the code and the new password.
+    pub async fn hosted_reset_password(
+        &self,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<()> {
+        let request = cognate_model::idp::ConfirmForgotPasswordRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            confirmation_code: code.to_string(),
+            password: password.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ConfirmForgotPassword");
+        crate::ops::confirm_forgot_password::handle(self.clone(), context, request).await?;
+        Ok(())
+    }
+
+    /// The SECRET_HASH for `username`, for a client with a secret.
+    fn hosted_secret_hash(&self, client: &AppClient, username: &str) -> Result<Option<Sensitive>> {
+        let Some(secret) = client.secrets.first() else {
+            return Ok(None);
+        };
+        let plain = clients::open_secret(self, client, secret)?;
+        let hash =
+            cognate_crypto::secrets::secret_hash(username, client.client_id.as_str(), &plain);
+        Ok(Some(Sensitive::from(hash)))
     }
 }
