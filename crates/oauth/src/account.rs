@@ -83,6 +83,7 @@ fn field(name: &'static str, label: &'static str, kind: &'static str, auto: &'st
         kind,
         autocomplete: auto,
         value: String::new(),
+        focus: false,
     }
 }
 
@@ -108,6 +109,10 @@ async fn form_page(
     let nonce = page.nonce.clone();
     let query = request.query.encode();
     let status = if error.is_some() { 400 } else { 200 };
+    let mut fields = form.fields;
+    if let Some(first_empty) = fields.iter_mut().find(|f| f.value.is_empty()) {
+        first_empty.focus = true;
+    }
     let template = FormPage {
         page,
         heading: form.heading,
@@ -115,7 +120,7 @@ async fn form_page(
         action: format!("{}?{query}", form.path),
         form_name: form.form_name,
         hidden: form.hidden,
-        fields: form.fields,
+        fields,
         submit: form.submit,
         error,
         back: Some(format!("/login?{query}")),

@@ -77,6 +77,8 @@ pub struct Field {
     pub kind: &'static str,
     pub autocomplete: &'static str,
     pub value: String,
+    /// The field the cursor starts in: the first one still empty.
+    pub focus: bool,
 }
 
 /// A page with one form: sign-up, confirmation, forgot and reset password.

@@ -35,7 +35,9 @@ fn action(page: &Page) -> String {
     let marker = "action=\"";
     let start = page.body.find(marker).unwrap() + marker.len();
     let end = page.body[start..].find('"').unwrap() + start;
-    page.body[start..end].replace("&#38;", "&").replace("&amp;", "&")
+    page.body[start..end]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }
 
 /// Posts `page`'s form with its hidden fields and `fields`.
@@ -53,7 +55,9 @@ async fn submit(browser: &Browser, page: &Page, fields: &[(&str, &str)]) -> Page
 fn link(page: &Page, text: &str) -> String {
     let end = page.body.find(&format!("\">{text}</a>")).unwrap();
     let start = page.body[..end].rfind("href=\"").unwrap() + "href=\"".len();
-    page.body[start..end].replace("&#38;", "&").replace("&amp;", "&")
+    page.body[start..end]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }
 
 async fn sign_up_confirm_then_sign_in(app: TestApp) {
