@@ -133,8 +133,17 @@ pub async fn submit(
             username,
             auth_time,
         }) => signed_in(&state, &request, username, auth_time).await,
-        Ok(HostedOutcome::Challenge { name, session, .. }) => {
-            challenge_page(&state, &request, csrf, &name, &session, &username, None).await
+        Ok(HostedOutcome::Challenge {
+            name,
+            session,
+            parameters,
+        }) => {
+            let step = Step {
+                name: &name,
+                session: &session,
+                choices: mfa_choices(parameters.get("MFAS_CAN_CHOOSE")),
+            };
+            challenge_page(&state, &request, csrf, step, &username, None).await
         }
         Err(error) if error.status.is_server_error() => {
             pages::error_page(500, "An internal error occurred.")
@@ -142,9 +151,18 @@ pub async fn submit(
         Err(error) => match form.get("challenge") {
             Some(name) if error.code != "NotAuthorizedException" => {
                 let name = challenge_name(name);
-                let session = form.get("session").unwrap_or_default();
+                let step = Step {
+                    name: &name,
+                    session: form.get("session").unwrap_or_default(),
+                    choices: form
+                        .get("choices")
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect(),
+                };
                 let message = Some(error.message.clone());
-                challenge_page(&state, &request, csrf, &name, session, &username, message).await
+                challenge_page(&state, &request, csrf, step, &username, message).await
             }
             _ => {
                 let said = Said {
@@ -171,6 +189,7 @@ fn answer_name(challenge: &ChallengeNameType) -> Option<&'static str> {
         ChallengeNameType::SmsMfa => Some("SMS_MFA_CODE"),
         ChallengeNameType::EmailOtp => Some("EMAIL_OTP_CODE"),
         ChallengeNameType::SmsOtp => Some("SMS_OTP_CODE"),
+        ChallengeNameType::SelectMfaType => Some("ANSWER"),
         _ => None,
     }
 }
@@ -225,16 +244,45 @@ async fn signed_in(
     with_cookie(response, cookies::session_cookie(&state.idp, &session))
 }
 
+/// The challenge a page shows: its name, session, and for SELECT_MFA_TYPE the factors offered.
+struct Step<'a> {
+    name: &'a ChallengeNameType,
+    session: &'a str,
+    choices: Vec<String>,
+}
+
+/// SELECT_MFA_TYPE's `MFAS_CAN_CHOOSE` (a JSON list, e.g. `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`).
+fn mfa_choices(parameter: Option<&String>) -> Vec<String> {
+    parameter
+        .and_then(|text| serde_json::from_str::<Vec<String>>(text).ok())
+        .unwrap_or_default()
+}
+
+/// How the hosted UI names a factor.
+fn factor_label(factor: &str) -> &'static str {
+    match factor {
+        "SMS_MFA" => "Text message (SMS)",
+        "SOFTWARE_TOKEN_MFA" => "Authenticator app",
+        "EMAIL_OTP" => "Email",
+        _ => "Other",
+    }
+}
+
 async fn challenge_page(
     state: &OAuthState,
     request: &AuthorizeRequest,
     csrf: String,
-    name: &ChallengeNameType,
-    session: &str,
+    step: Step<'_>,
     username: &str,
     error: Option<String>,
 ) -> Response {
-    let (heading, hint, label, secret) = match name {
+    let (heading, hint, label, secret) = match step.name {
+        ChallengeNameType::SelectMfaType => (
+            "Choose an MFA method",
+            "Choose how you want to receive your sign-in code.",
+            "MFA method",
+            false,
+        ),
         ChallengeNameType::NewPasswordRequired => (
             "Change password",
             "Please enter a new password.",
@@ -276,10 +324,16 @@ async fn challenge_page(
         hint,
         label,
         secret,
-        challenge: name.as_str(),
-        session,
+        challenge: step.name.as_str(),
+        session: step.session,
         username,
         error,
+        choice_list: step.choices.join(" "),
+        choices: step
+            .choices
+            .iter()
+            .map(|c| (c.clone(), factor_label(c)))
+            .collect(),
     };
     pages::render(&template, &nonce, 200, Some(&request.redirect_uri))
 }

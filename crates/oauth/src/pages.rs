@@ -110,6 +110,9 @@ pub struct ChallengePage<'a> {
     pub session: &'a str,
     pub username: &'a str,
     pub error: Option<String>,
+    /// SELECT_MFA_TYPE's factors as (value, label): radio buttons instead of a text input.
+    pub choices: Vec<(String, &'static str)>,
+    pub choice_list: String,
 }
 
 #[derive(Template)]

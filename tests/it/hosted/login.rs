@@ -2,7 +2,8 @@
 //! of a hosted sign-in (each once, at the token endpoint).
 
 use aws_sdk_cognitoidentityprovider::types::{
-    LambdaConfigType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    LambdaConfigType, SmsMfaSettingsType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType,
+    UserPoolMfaType,
 };
 use cognate_domain::Clock as _;
 use cognate_testkit::lambda::{Reply, StandInLambda, arn};
@@ -18,6 +19,7 @@ backend_tests!(
     wrong_password_then_the_right_one,
     forms_without_the_csrf_token_are_refused,
     totp_page_takes_the_authenticator_code,
+    select_mfa_type_page_offers_the_factors,
 );
 
 lambda_tests!(hosted_sign_in_runs_the_token_triggers_once);
@@ -104,6 +106,17 @@ pub async fn alice_with_totp(app: &TestApp, pool_id: &str, api_client: &str) -> 
         .send()
         .await
         .unwrap();
+    alice_authenticator(app, api_client, true, false).await
+}
+
+/// Associates and verifies alice's authenticator, enabled (`preferred` or not), and SMS MFA
+/// enabled too with `sms`: the secret.
+async fn alice_authenticator(
+    app: &TestApp,
+    api_client: &str,
+    preferred: bool,
+    sms: bool,
+) -> String {
     let access = password_auth(app, api_client, "alice", PASSWORD)
         .await
         .unwrap()
@@ -133,13 +146,75 @@ pub async fn alice_with_totp(app: &TestApp, pool_id: &str, api_client: &str) -> 
         .software_token_mfa_settings(
             SoftwareTokenMfaSettingsType::builder()
                 .enabled(true)
-                .preferred_mfa(true)
+                .preferred_mfa(preferred)
                 .build(),
         )
+        .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(sms).build())
         .send()
         .await
         .unwrap();
     secret
+}
+
+/// Posts a challenge page's form with `answer`.
+async fn answer_page(
+    browser: &Browser,
+    login: &str,
+    page: &super::Page,
+    answer: &str,
+) -> super::Page {
+    let fields = ["_csrf", "challenge", "session", "username", "choices"];
+    let values: Vec<(&str, String)> = fields
+        .iter()
+        .filter_map(|name| page.field(name).map(|v| (*name, v)))
+        .collect();
+    let mut form: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.push(("answer", answer));
+    browser.post(login, &form).await
+}
+
+async fn select_mfa_type_page_offers_the_factors(app: TestApp) {
+    let (pool_id, api_client) = crate::mfa_codes::sms_pool(&app, UserPoolMfaType::Optional).await;
+    let client_id = oauth_client(&app, &pool_id).await;
+    let secret = alice_authenticator(&app, &api_client, false, true).await;
+    app.clock.advance_secs(30);
+    let browser = Browser::new(&app);
+    let (login, page) = browser.login_page(&Authorize::code(&client_id)).await;
+    let select = browser
+        .submit_password(&login, &page, "alice", PASSWORD)
+        .await;
+    assert_eq!(select.status, 200, "{}", select.body);
+    assert_eq!(
+        select.field("challenge").as_deref(),
+        Some("SELECT_MFA_TYPE")
+    );
+    assert!(
+        select
+            .body
+            .contains("type=\"radio\" name=\"answer\" value=\"SMS_MFA\"")
+    );
+    assert!(select.body.contains("value=\"SOFTWARE_TOKEN_MFA\""));
+    assert!(select.body.contains("Authenticator app"));
+    let refused = answer_page(&browser, &login, &select, "EMAIL_OTP").await;
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
+    assert!(
+        refused.body.contains("value=\"SOFTWARE_TOKEN_MFA\""),
+        "the choices stay"
+    );
+    let totp = answer_page(&browser, &login, &select, "SOFTWARE_TOKEN_MFA").await;
+    assert_eq!(
+        totp.field("challenge").as_deref(),
+        Some("SOFTWARE_TOKEN_MFA"),
+        "{}",
+        totp.body
+    );
+    let code = totp_code(&secret, app.clock.now().secs());
+    let done = answer_page(&browser, &login, &totp, &code).await;
+    let code = callback_code(&done);
+    assert_eq!(
+        exchange(&app, &client_id, &code, VERIFIER).await.status,
+        200
+    );
 }
 
 async fn totp_page_takes_the_authenticator_code(app: TestApp) {
