@@ -454,6 +454,36 @@ async fn journey(j: &Journey) -> Result<(), String> {
     j.sign_in("alice", "N3w-Passw0rd!").await;
     j.exchange_callback().await;
 
+    j.logout().await;
+
+    // MFA set-up: the pool now requires MFA, bob has none: the QR code page.
+    j.app
+        .idp
+        .set_user_pool_mfa_config()
+        .user_pool_id(&j.pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    j.client.goto(&j.authorize_url()).await.unwrap();
+    j.sign_in("bob", PASSWORD).await;
+    j.shot("mfa-setup-qr").await;
+    let secret = j
+        .client
+        .find(Locator::Css(".secret code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    j.fill("#answer", &totp_code(&secret, j.app.clock.now().secs()))
+        .await;
+    j.press("button[type=submit]").await;
+    j.exchange_callback().await;
+
     // An error page (unregistered redirect URI).
     let bad = j
         .authorize_url()

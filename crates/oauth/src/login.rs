@@ -11,7 +11,7 @@ use cognate_model::idp::ChallengeNameType;
 
 use crate::authorize::{self, AuthorizeRequest};
 use crate::cookies::{self, HostedSession, SESSION_SECS};
-use crate::pages::{self, ChallengePage, LoginPage, Page};
+use crate::pages::{self, ChallengePage, LoginPage, MfaSetupPage, Page};
 use crate::params::{Pairs, read_body};
 use crate::{OAuthState, grants};
 
@@ -134,6 +134,11 @@ pub async fn submit(
             auth_time,
         }) => signed_in(&state, &request, username, auth_time).await,
         Ok(HostedOutcome::Challenge {
+            name: ChallengeNameType::MfaSetup,
+            session,
+            ..
+        }) => mfa_setup_page(&state, &request, csrf, &session, &username).await,
+        Ok(HostedOutcome::Challenge {
             name,
             session,
             parameters,
@@ -149,6 +154,14 @@ pub async fn submit(
             pages::error_page(500, "An internal error occurred.")
         }
         Err(error) => match form.get("challenge") {
+            Some("MFA_SETUP") if error.code != "NotAuthorizedException" => {
+                let again = SetupAgain {
+                    session: form.get("session").unwrap_or_default(),
+                    secret: form.get("secret").unwrap_or_default(),
+                    error: error.message.clone(),
+                };
+                setup_page(&state, &request, csrf, &username, again).await
+            }
             Some(name) if error.code != "NotAuthorizedException" => {
                 let name = challenge_name(name);
                 let step = Step {
@@ -202,6 +215,15 @@ async fn answer(
     username: &str,
 ) -> Result<HostedOutcome, cognate_awsjson::ApiError> {
     let challenge = challenge_name(name);
+    let session = form.get("session").unwrap_or_default();
+    if challenge == ChallengeNameType::MfaSetup {
+        let code = form.get("answer").unwrap_or_default();
+        let (pool, client) = (&request.pool, &request.client);
+        return state
+            .idp
+            .hosted_finish_mfa_setup(pool, client, session, username, code)
+            .await;
+    }
     let answer = answer_name(&challenge).ok_or_else(|| {
         cognate_model::idp::ErrorCode::UnsupportedOperationException
             .msg("This step is not available on the hosted pages.")
@@ -210,7 +232,6 @@ async fn answer(
         answer.to_string(),
         form.get("answer").unwrap_or_default().to_string(),
     )];
-    let session = form.get("session").unwrap_or_default();
     state
         .idp
         .hosted_respond(
@@ -336,4 +357,68 @@ async fn challenge_page(
             .collect(),
     };
     pages::render(&template, &nonce, 200, Some(&request.redirect_uri))
+}
+
+/// MFA_SETUP: a new authenticator secret for the sign-in, then its page.
+async fn mfa_setup_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    session: &str,
+    username: &str,
+) -> Response {
+    match state.idp.hosted_associate_token(session).await {
+        Ok((secret, next)) => {
+            let fresh = SetupAgain {
+                session: &next,
+                secret: &secret,
+                error: String::new(),
+            };
+            setup_page(state, request, csrf, username, fresh).await
+        }
+        Err(error) if error.status.is_server_error() => {
+            pages::error_page(500, "An internal error occurred.")
+        }
+        Err(error) => {
+            let said = Said {
+                error: Some(error.message),
+                notice: None,
+            };
+            login_page(state, request, csrf, username, said).await
+        }
+    }
+}
+
+/// The set-up page's state: its session and secret, and the error of a refused code.
+struct SetupAgain<'a> {
+    session: &'a str,
+    secret: &'a str,
+    error: String,
+}
+
+async fn setup_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    username: &str,
+    setup: SetupAgain<'_>,
+) -> Response {
+    let issuer = request.pool.name.clone();
+    let Some(qr_data_url) = pages::totp_qr(&issuer, username, setup.secret) else {
+        return pages::error_page(500, "An internal error occurred.");
+    };
+    let page = page(state, request, csrf).await;
+    let nonce = page.nonce.clone();
+    let action = action(request);
+    let status = if setup.error.is_empty() { 200 } else { 400 };
+    let template = MfaSetupPage {
+        page,
+        action: &action,
+        qr_data_url,
+        secret: setup.secret,
+        session: setup.session,
+        username,
+        error: (!setup.error.is_empty()).then_some(setup.error),
+    };
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }

@@ -115,6 +115,39 @@ pub struct ChallengePage<'a> {
     pub choice_list: String,
 }
 
+/// MFA_SETUP: the authenticator's QR code and key, and the code it shows.
+#[derive(Template)]
+#[template(path = "mfa_setup.html")]
+pub struct MfaSetupPage<'a> {
+    pub page: Page,
+    pub action: &'a str,
+    pub qr_data_url: String,
+    pub secret: &'a str,
+    pub session: &'a str,
+    pub username: &'a str,
+    pub error: Option<String>,
+}
+
+/// The `otpauth://` URI of a TOTP secret as an SVG QR code, as a `data:` URL (the page's CSP
+/// allows images from data: and nothing inline that runs).
+pub fn totp_qr(issuer: &str, username: &str, secret: &str) -> Option<String> {
+    let enc = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let uri = format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}",
+        enc(issuer),
+        enc(username),
+        enc(issuer)
+    );
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(svg);
+    Some(format!("data:image/svg+xml;base64,{encoded}"))
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

@@ -20,6 +20,7 @@ backend_tests!(
     forms_without_the_csrf_token_are_refused,
     totp_page_takes_the_authenticator_code,
     select_mfa_type_page_offers_the_factors,
+    mfa_setup_page_shows_a_qr_code,
 );
 
 lambda_tests!(hosted_sign_in_runs_the_token_triggers_once);
@@ -163,7 +164,14 @@ async fn answer_page(
     page: &super::Page,
     answer: &str,
 ) -> super::Page {
-    let fields = ["_csrf", "challenge", "session", "username", "choices"];
+    let fields = [
+        "_csrf",
+        "challenge",
+        "session",
+        "username",
+        "choices",
+        "secret",
+    ];
     let values: Vec<(&str, String)> = fields
         .iter()
         .filter_map(|name| page.field(name).map(|v| (*name, v)))
@@ -314,5 +322,45 @@ async fn hosted_sign_in_runs_the_token_triggers_once(app: TestApp, lambda: Stand
     assert_eq!(
         lambda.events(&pre_token)[1]["triggerSource"],
         "TokenGeneration_RefreshTokens"
+    );
+}
+
+async fn mfa_setup_page_shows_a_qr_code(app: TestApp) {
+    let (pool_id, client_id) = hosted_pool(&app).await;
+    app.idp
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool_id)
+        .software_token_mfa_configuration(
+            SoftwareTokenMfaConfigType::builder().enabled(true).build(),
+        )
+        .mfa_configuration(UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+    let browser = Browser::new(&app);
+    let (login, page) = browser.login_page(&Authorize::code(&client_id)).await;
+    let setup = browser
+        .submit_password(&login, &page, "alice", PASSWORD)
+        .await;
+    assert_eq!(setup.status, 200, "{}", setup.body);
+    assert_eq!(setup.field("challenge").as_deref(), Some("MFA_SETUP"));
+    assert!(setup.body.contains("src=\"data:image/svg+xml;base64,"));
+    let secret = setup.field("secret").unwrap();
+    assert!(setup.body.contains(&format!("<code>{secret}</code>")));
+    let now = app.clock.now().secs();
+    let wrong = format!(
+        "{:06}",
+        (totp_code(&secret, now).parse::<u32>().unwrap() + 1) % 1_000_000
+    );
+    let refused = answer_page(&browser, &login, &setup, &wrong).await;
+    assert!(refused.location.is_none());
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
+    assert_eq!(refused.field("secret").as_deref(), Some(secret.as_str()));
+    let right = totp_code(&secret, now);
+    let done = answer_page(&browser, &login, &refused, &right).await;
+    let code = callback_code(&done);
+    assert_eq!(
+        exchange(&app, &client_id, &code, VERIFIER).await.status,
+        200
     );
 }

@@ -211,6 +211,48 @@ impl Idp {
         Ok(())
     }
 
+    /// MFA_SETUP's first step on the set-up page: a new authenticator secret for the sign-in's
+    /// user (AssociateSoftwareToken with the Session). Returns (secret, next session).
+    pub async fn hosted_associate_token(&self, session: &str) -> Result<(String, String)> {
+        let request = cognate_model::idp::AssociateSoftwareTokenRequest {
+            access_token: None,
+            session: Some(session.into()),
+        };
+        let context = RequestContext::internal("AssociateSoftwareToken");
+        let out =
+            crate::ops::associate_software_token::handle(self.clone(), context, request).await?;
+        let secret = out.secret_code.map(|s| s.expose().to_string());
+        let next = out.session.map(|s| s.expose().to_string());
+        Ok((secret.unwrap_or_default(), next.unwrap_or_default()))
+    }
+
+    /// MFA_SETUP's answer: the authenticator's first code verifies the token
+    /// (VerifySoftwareToken with the Session), then the challenge is answered with the session
+    /// that gives, as a client of the API does.
+    pub async fn hosted_finish_mfa_setup(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        username: &str,
+        code: &str,
+    ) -> Result<HostedOutcome> {
+        let request = cognate_model::idp::VerifySoftwareTokenRequest {
+            session: Some(session.into()),
+            user_code: code.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("VerifySoftwareToken");
+        let out = crate::ops::verify_software_token::handle(self.clone(), context, request).await?;
+        let next = out
+            .session
+            .map(|s| s.expose().to_string())
+            .unwrap_or_default();
+        let challenge = ChallengeNameType::MfaSetup;
+        self.hosted_respond(pool, client, &challenge, &next, username, Vec::new())
+            .await
+    }
+
     /// The SECRET_HASH for `username`, for a client with a secret.
     fn hosted_secret_hash(&self, client: &AppClient, username: &str) -> Result<Option<Sensitive>> {
         let Some(secret) = client.secrets.first() else {

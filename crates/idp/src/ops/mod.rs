@@ -27,7 +27,7 @@ mod admin_update_auth_event_feedback;
 mod admin_update_device_status;
 mod admin_update_user_attributes;
 mod admin_user_global_sign_out;
-mod associate_software_token;
+pub(crate) mod associate_software_token;
 mod change_password;
 mod confirm_device;
 pub(crate) mod confirm_forgot_password;
@@ -95,7 +95,7 @@ mod update_user_attributes;
 mod update_user_pool;
 mod update_user_pool_client;
 mod update_user_pool_domain;
-mod verify_software_token;
+pub(crate) mod verify_software_token;
 mod verify_user_attribute;
 
 use cognate_awsjson::Registry;
