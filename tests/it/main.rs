@@ -16,6 +16,7 @@ mod fidelity_region;
 mod fidelity_schema;
 mod fidelity_validation;
 mod groups;
+mod hosted;
 mod hosted_ops;
 mod identity_credentials;
 mod identity_developer;

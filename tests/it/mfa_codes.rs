@@ -33,7 +33,7 @@ backend_tests!(
 const PHONE: &str = "+15555550123";
 
 /// A pool offering SMS MFA (and TOTP) in `mode`, its client, and `alice` with email and phone.
-async fn sms_pool(app: &TestApp, mode: UserPoolMfaType) -> (String, String) {
+pub(crate) async fn sms_pool(app: &TestApp, mode: UserPoolMfaType) -> (String, String) {
     let (pool_id, client_id) = app.pool_with_client().await;
     app.idp
         .set_user_pool_mfa_config()

@@ -22,18 +22,18 @@ backend_tests!(
     hosted_pages_refuse_requests_without_a_client,
 );
 
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub status: u16,
     www_authenticate: Option<String>,
-    text: String,
+    pub text: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
 
-    fn error(&self) -> (u16, String) {
+    pub fn error(&self) -> (u16, String) {
         let error = self.json()["error"]
             .as_str()
             .unwrap_or_default()
@@ -66,7 +66,7 @@ async fn user_info(app: &TestApp, access_token: &str) -> Reply {
 }
 
 /// POSTs `form` to `/oauth2/<path>`, with HTTP Basic `(client_id, secret)` when given.
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     path: &str,
     form: &[(&str, &str)],

@@ -19,6 +19,17 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// The context of an operation run on a caller's behalf by another part of the server
+    /// (the hosted pages run SignUp, ForgotPassword, ... as the public API would): unsigned.
+    pub fn internal(target: &str) -> Self {
+        Self {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            target: target.to_string(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
+    }
+
     /// The region the request was signed for: the region of the SigV4 credential scope in its
     /// `Authorization` header (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), as AWS's
     /// regional endpoints and other emulators read it. `None` when the request is unsigned, or

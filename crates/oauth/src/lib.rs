@@ -3,6 +3,7 @@
 //! sign-in pages (`/login`), `/logout`, and the hosted-UI logo. One port serves every pool: the
 //! pool is found from `client_id`. Sign-in goes through `cognate-idp`'s auth code.
 
+mod account;
 mod authorize;
 mod cookies;
 mod endpoints;
@@ -35,6 +36,16 @@ pub fn router(state: OAuthState) -> Router {
         .route("/oauth2/authorize", get(authorize::handle))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", get(logout::handle))
+        .route("/signup", get(account::sign_up_page).post(account::sign_up))
+        .route("/confirmUser", axum::routing::post(account::confirm))
+        .route(
+            "/forgotPassword",
+            get(account::forgot_page).post(account::forgot),
+        )
+        .route(
+            "/confirmForgotPassword",
+            axum::routing::post(account::reset),
+        )
         .route("/assets/logo/{pool_id}/{client_key}", get(pages::logo))
         .with_state(state)
 }

@@ -11,11 +11,14 @@ use cognate_model::idp::ChallengeNameType;
 
 use crate::authorize::{self, AuthorizeRequest};
 use crate::cookies::{self, HostedSession, SESSION_SECS};
-use crate::pages::{self, ChallengePage, LoginPage, Page};
+use crate::pages::{self, ChallengePage, LoginPage, MfaSetupPage, Page};
 use crate::params::{Pairs, read_body};
 use crate::{OAuthState, grants};
 
-async fn checked(state: &OAuthState, query: Option<String>) -> Result<AuthorizeRequest, Response> {
+pub async fn checked(
+    state: &OAuthState,
+    query: Option<String>,
+) -> Result<AuthorizeRequest, Response> {
     let query = Pairs::parse(query.unwrap_or_default().as_bytes());
     authorize::check(&state.idp, query)
         .await
@@ -26,7 +29,7 @@ fn action(request: &AuthorizeRequest) -> String {
     format!("/login?{}", request.query.encode())
 }
 
-async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
+pub async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
     Page::for_client(
         &state.idp,
         &request.pool.id,
@@ -36,29 +39,40 @@ async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> P
     .await
 }
 
-fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
+pub fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
     if let Some(cookie) = cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }
 
-async fn login_page(
+/// What the sign-in page shows besides the form.
+#[derive(Default)]
+pub struct Said<'a> {
+    pub error: Option<String>,
+    pub notice: Option<&'a str>,
+}
+
+pub async fn login_page(
     state: &OAuthState,
     request: &AuthorizeRequest,
     csrf: String,
     username: &str,
-    error: Option<String>,
+    said: Said<'_>,
 ) -> Response {
     let page = page(state, request, csrf).await;
     let nonce = page.nonce.clone();
     let action = action(request);
-    let status = if error.is_some() { 400 } else { 200 };
+    let status = if said.error.is_some() { 400 } else { 200 };
+    let query = request.query.encode();
     let template = LoginPage {
         page,
         action: &action,
         username,
-        error,
+        error: said.error,
+        notice: said.notice,
+        forgot: format!("/forgotPassword?{query}"),
+        signup: crate::account::self_sign_up(&request.pool).then(|| format!("/signup?{query}")),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
@@ -74,7 +88,10 @@ pub async fn show(
         Err(response) => return response,
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
-    with_cookie(login_page(&state, &request, csrf, "", None).await, cookie)
+    with_cookie(
+        login_page(&state, &request, csrf, "", Said::default()).await,
+        cookie,
+    )
 }
 
 /// POST `/login`: a password, or a challenge's answer.
@@ -94,8 +111,11 @@ pub async fn submit(
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
     if !cookies::csrf_ok(&headers, form.get("_csrf")) {
-        let error = Some("Your session has expired. Please sign in again.".to_string());
-        return with_cookie(login_page(&state, &request, csrf, "", error).await, cookie);
+        let said = Said {
+            error: Some("Your session has expired. Please sign in again.".to_string()),
+            notice: None,
+        };
+        return with_cookie(login_page(&state, &request, csrf, "", said).await, cookie);
     }
     let username = form.get("username").unwrap_or_default().to_string();
     let outcome = match form.get("challenge") {
@@ -113,20 +133,57 @@ pub async fn submit(
             username,
             auth_time,
         }) => signed_in(&state, &request, username, auth_time).await,
-        Ok(HostedOutcome::Challenge { name, session, .. }) => {
-            challenge_page(&state, &request, csrf, &name, &session, &username, None).await
+        Ok(HostedOutcome::Challenge {
+            name: ChallengeNameType::MfaSetup,
+            session,
+            ..
+        }) => mfa_setup_page(&state, &request, csrf, &session, &username).await,
+        Ok(HostedOutcome::Challenge {
+            name,
+            session,
+            parameters,
+        }) => {
+            let step = Step {
+                name: &name,
+                session: &session,
+                choices: mfa_choices(parameters.get("MFAS_CAN_CHOOSE")),
+            };
+            challenge_page(&state, &request, csrf, step, &username, None).await
         }
         Err(error) if error.status.is_server_error() => {
             pages::error_page(500, "An internal error occurred.")
         }
         Err(error) => match form.get("challenge") {
+            Some("MFA_SETUP") if error.code != "NotAuthorizedException" => {
+                let again = SetupAgain {
+                    session: form.get("session").unwrap_or_default(),
+                    secret: form.get("secret").unwrap_or_default(),
+                    error: error.message.clone(),
+                };
+                setup_page(&state, &request, csrf, &username, again).await
+            }
             Some(name) if error.code != "NotAuthorizedException" => {
                 let name = challenge_name(name);
-                let session = form.get("session").unwrap_or_default();
+                let step = Step {
+                    name: &name,
+                    session: form.get("session").unwrap_or_default(),
+                    choices: form
+                        .get("choices")
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect(),
+                };
                 let message = Some(error.message.clone());
-                challenge_page(&state, &request, csrf, &name, session, &username, message).await
+                challenge_page(&state, &request, csrf, step, &username, message).await
             }
-            _ => login_page(&state, &request, csrf, &username, Some(error.message)).await,
+            _ => {
+                let said = Said {
+                    error: Some(error.message),
+                    notice: None,
+                };
+                login_page(&state, &request, csrf, &username, said).await
+            }
         },
     };
     with_cookie(response, cookie)
@@ -145,6 +202,7 @@ fn answer_name(challenge: &ChallengeNameType) -> Option<&'static str> {
         ChallengeNameType::SmsMfa => Some("SMS_MFA_CODE"),
         ChallengeNameType::EmailOtp => Some("EMAIL_OTP_CODE"),
         ChallengeNameType::SmsOtp => Some("SMS_OTP_CODE"),
+        ChallengeNameType::SelectMfaType => Some("ANSWER"),
         _ => None,
     }
 }
@@ -157,6 +215,15 @@ async fn answer(
     username: &str,
 ) -> Result<HostedOutcome, cognate_awsjson::ApiError> {
     let challenge = challenge_name(name);
+    let session = form.get("session").unwrap_or_default();
+    if challenge == ChallengeNameType::MfaSetup {
+        let code = form.get("answer").unwrap_or_default();
+        let (pool, client) = (&request.pool, &request.client);
+        return state
+            .idp
+            .hosted_finish_mfa_setup(pool, client, session, username, code)
+            .await;
+    }
     let answer = answer_name(&challenge).ok_or_else(|| {
         cognate_model::idp::ErrorCode::UnsupportedOperationException
             .msg("This step is not available on the hosted pages.")
@@ -165,7 +232,6 @@ async fn answer(
         answer.to_string(),
         form.get("answer").unwrap_or_default().to_string(),
     )];
-    let session = form.get("session").unwrap_or_default();
     state
         .idp
         .hosted_respond(
@@ -199,16 +265,45 @@ async fn signed_in(
     with_cookie(response, cookies::session_cookie(&state.idp, &session))
 }
 
+/// The challenge a page shows: its name, session, and for SELECT_MFA_TYPE the factors offered.
+struct Step<'a> {
+    name: &'a ChallengeNameType,
+    session: &'a str,
+    choices: Vec<String>,
+}
+
+/// SELECT_MFA_TYPE's `MFAS_CAN_CHOOSE` (a JSON list, e.g. `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`).
+fn mfa_choices(parameter: Option<&String>) -> Vec<String> {
+    parameter
+        .and_then(|text| serde_json::from_str::<Vec<String>>(text).ok())
+        .unwrap_or_default()
+}
+
+/// How the hosted UI names a factor.
+fn factor_label(factor: &str) -> &'static str {
+    match factor {
+        "SMS_MFA" => "Text message (SMS)",
+        "SOFTWARE_TOKEN_MFA" => "Authenticator app",
+        "EMAIL_OTP" => "Email",
+        _ => "Other",
+    }
+}
+
 async fn challenge_page(
     state: &OAuthState,
     request: &AuthorizeRequest,
     csrf: String,
-    name: &ChallengeNameType,
-    session: &str,
+    step: Step<'_>,
     username: &str,
     error: Option<String>,
 ) -> Response {
-    let (heading, hint, label, secret) = match name {
+    let (heading, hint, label, secret) = match step.name {
+        ChallengeNameType::SelectMfaType => (
+            "Choose an MFA method",
+            "Choose how you want to receive your sign-in code.",
+            "MFA method",
+            false,
+        ),
         ChallengeNameType::NewPasswordRequired => (
             "Change password",
             "Please enter a new password.",
@@ -250,10 +345,80 @@ async fn challenge_page(
         hint,
         label,
         secret,
-        challenge: name.as_str(),
-        session,
+        challenge: step.name.as_str(),
+        session: step.session,
         username,
         error,
+        choice_list: step.choices.join(" "),
+        choices: step
+            .choices
+            .iter()
+            .map(|c| (c.clone(), factor_label(c)))
+            .collect(),
     };
     pages::render(&template, &nonce, 200, Some(&request.redirect_uri))
+}
+
+/// MFA_SETUP: a new authenticator secret for the sign-in, then its page.
+async fn mfa_setup_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    session: &str,
+    username: &str,
+) -> Response {
+    match state.idp.hosted_associate_token(session).await {
+        Ok((secret, next)) => {
+            let fresh = SetupAgain {
+                session: &next,
+                secret: &secret,
+                error: String::new(),
+            };
+            setup_page(state, request, csrf, username, fresh).await
+        }
+        Err(error) if error.status.is_server_error() => {
+            pages::error_page(500, "An internal error occurred.")
+        }
+        Err(error) => {
+            let said = Said {
+                error: Some(error.message),
+                notice: None,
+            };
+            login_page(state, request, csrf, username, said).await
+        }
+    }
+}
+
+/// The set-up page's state: its session and secret, and the error of a refused code.
+struct SetupAgain<'a> {
+    session: &'a str,
+    secret: &'a str,
+    error: String,
+}
+
+async fn setup_page(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    csrf: String,
+    username: &str,
+    setup: SetupAgain<'_>,
+) -> Response {
+    let issuer = request.pool.name.clone();
+    let Some(qr_data_url) = pages::totp_qr(&issuer, username, setup.secret) else {
+        return pages::error_page(500, "An internal error occurred.");
+    };
+    let page = page(state, request, csrf).await;
+    let nonce = page.nonce.clone();
+    let action = action(request);
+    let status = if setup.error.is_empty() { 200 } else { 400 };
+    let template = MfaSetupPage {
+        page,
+        action: &action,
+        qr_data_url,
+        secret: setup.secret,
+        session: setup.session,
+        username,
+        error: (!setup.error.is_empty()).then_some(setup.error),
+    };
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }

@@ -63,6 +63,38 @@ pub struct LoginPage<'a> {
     pub action: &'a str,
     pub username: &'a str,
     pub error: Option<String>,
+    pub notice: Option<&'a str>,
+    pub forgot: String,
+    /// The sign-up page, when the pool lets users sign themselves up.
+    pub signup: Option<String>,
+}
+
+/// An input of a `FormPage`.
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// `text`, `password`, `email`.
+    pub kind: &'static str,
+    pub autocomplete: &'static str,
+    pub value: String,
+    /// The field the cursor starts in: the first one still empty.
+    pub focus: bool,
+}
+
+/// A page with one form: sign-up, confirmation, forgot and reset password.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage<'a> {
+    pub page: Page,
+    pub heading: &'a str,
+    pub hint: String,
+    pub action: String,
+    pub form_name: &'a str,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<Field>,
+    pub submit: &'a str,
+    pub error: Option<String>,
+    pub back: Option<String>,
 }
 
 #[derive(Template)]
@@ -78,6 +110,42 @@ pub struct ChallengePage<'a> {
     pub session: &'a str,
     pub username: &'a str,
     pub error: Option<String>,
+    /// SELECT_MFA_TYPE's factors as (value, label): radio buttons instead of a text input.
+    pub choices: Vec<(String, &'static str)>,
+    pub choice_list: String,
+}
+
+/// MFA_SETUP: the authenticator's QR code and key, and the code it shows.
+#[derive(Template)]
+#[template(path = "mfa_setup.html")]
+pub struct MfaSetupPage<'a> {
+    pub page: Page,
+    pub action: &'a str,
+    pub qr_data_url: String,
+    pub secret: &'a str,
+    pub session: &'a str,
+    pub username: &'a str,
+    pub error: Option<String>,
+}
+
+/// The `otpauth://` URI of a TOTP secret as an SVG QR code, as a `data:` URL (the page's CSP
+/// allows images from data: and nothing inline that runs).
+pub fn totp_qr(issuer: &str, username: &str, secret: &str) -> Option<String> {
+    let enc = |text: &str| form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let uri = format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}",
+        enc(issuer),
+        enc(username),
+        enc(issuer)
+    );
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(svg);
+    Some(format!("data:image/svg+xml;base64,{encoded}"))
 }
 
 #[derive(Template)]

@@ -25,7 +25,12 @@ pub async fn refuse(State(state): State<AppState>, request: Request, next: Next)
     let (parts, body) = request.into_parts();
     let bytes = match read_body(&parts.headers, body, &state).await {
         Ok(bytes) => bytes,
-        Err(error) => return cognate_awsjson::error_response("", &error),
+        // As the endpoint itself would answer a body it cannot read: STS on `/` in the AWS
+        // envelope, the OAuth endpoints and pages in OAuth's.
+        Err(error) if parts.uri.path() == "/" => {
+            return cognate_awsjson::error_response("", &error);
+        }
+        Err(error) => return oauth_error(error.status, &error.message),
     };
     if bytes.contains(&0) || encodes_null(&bytes) {
         return refused();
@@ -48,11 +53,18 @@ fn is_form(headers: &HeaderMap) -> bool {
 
 /// OAuth 2.0's shape for a malformed request, which every client of these endpoints parses.
 fn refused() -> Response {
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "The request contains a null character (U+0000).",
+    )
+}
+
+fn oauth_error(status: StatusCode, description: &str) -> Response {
     let body = serde_json::json!({
         "error": "invalid_request",
-        "error_description": "The request contains a null character (U+0000).",
+        "error_description": description,
     });
-    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+    (status, axum::Json(body)).into_response()
 }
 
 #[cfg(test)]

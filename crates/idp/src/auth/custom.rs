@@ -40,7 +40,6 @@ use super::user_password::check_account;
 use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, session};
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
-use crate::tokens::Refresh;
 use crate::triggers::{function, user_attributes};
 use crate::users::state::{UserState, lockout};
 use crate::users::user_not_found;
@@ -246,10 +245,7 @@ impl Idp {
                 return Err(incorrect_credentials());
             };
             let sign_in = self.sign_in_from(user, None);
-            let result = self
-                .issue_tokens(pool, client, user, &sign_in, Refresh::New)
-                .await?;
-            return Ok(Outcome::Tokens(result));
+            return Ok(Outcome::authenticated(user.clone(), sign_in));
         }
         match (decision.challenge_name.as_deref(), srp, subject) {
             (Some(CHALLENGE), _, _) => {

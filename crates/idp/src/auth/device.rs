@@ -36,7 +36,7 @@ use super::{Outcome, Params, attempts_exceeded, incorrect_credentials, session, 
 use crate::Idp;
 use crate::devices::{Device, DeviceSettings, device_not_found, remembered_device};
 use crate::errors::{Result, invalid_parameter};
-use crate::tokens::{Refresh, SignIn};
+use crate::tokens::SignIn;
 use crate::users::state::{PendingSession, UserState, lockout};
 
 pub const SRP_AUTH_CHALLENGE: &str = "DEVICE_SRP_AUTH";
@@ -208,10 +208,7 @@ impl Idp {
             source: crate::triggers::TokenSource::AuthenticateDevice,
             ..SignIn::new(self)
         };
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        Ok(Outcome::authenticated(user, sign_in))
     }
 
     fn open_device_block(

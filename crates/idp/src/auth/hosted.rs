@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use cognate_crypto::jwt;
+use cognate_awsjson::RequestContext;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_model::Sensitive;
 use cognate_model::idp::ChallengeNameType;
-use serde_json::Value;
 
 use super::{Outcome, Params};
 use crate::Idp;
@@ -61,7 +60,7 @@ impl Idp {
         let mut params = self.hosted_params(client, username)?;
         params.extend(answers.into_iter().map(|(k, v)| (k, Sensitive::from(v))));
         let outcome = self
-            .respond(
+            .answer(
                 pool,
                 client,
                 challenge,
@@ -80,41 +79,25 @@ impl Idp {
     ) -> Result<BTreeMap<String, Sensitive>> {
         let mut params = BTreeMap::new();
         params.insert("USERNAME".to_string(), Sensitive::from(username));
-        if let Some(secret) = client.secrets.first() {
-            let plain = clients::open_secret(self, client, secret)?;
-            let hash =
-                cognate_crypto::secrets::secret_hash(username, client.client_id.as_str(), &plain);
-            params.insert("SECRET_HASH".to_string(), Sensitive::from(hash));
+        if let Some(hash) = self.hosted_secret_hash(client, username)? {
+            params.insert("SECRET_HASH".to_string(), hash);
         }
         Ok(params)
     }
 }
 
-/// The sign-in code ends in tokens for the user-pool API; the page needs only who signed in
-/// and when (its own tokens are issued at the token endpoint, with the OAuth scopes).
+/// The page needs only who signed in and when: its tokens are issued once, at the token
+/// endpoint, with the OAuth scopes (and the token triggers run there, once).
 fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
     match outcome {
-        Outcome::Tokens(result) => {
-            let token = result
-                .access_token
-                .as_ref()
-                .map(|t| t.expose().to_string())
-                .unwrap_or_default();
-            let (_, claims) = jwt::decode_unverified(&token).map_err(|_| {
-                tracing::error!("a just-issued access token could not be read");
-                cognate_awsjson::ApiError::internal()
-            })?;
-            Ok(HostedOutcome::SignedIn {
-                username: claims
-                    .get("username")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                auth_time: claims
-                    .get("auth_time")
-                    .and_then(Value::as_i64)
-                    .unwrap_or_default(),
-            })
+        Outcome::Authenticated(done) => Ok(HostedOutcome::SignedIn {
+            username: done.user.username,
+            auth_time: done.sign_in.auth_time,
+        }),
+        // Only refresh ends in tokens directly, and the pages never refresh.
+        Outcome::Tokens(_) => {
+            tracing::error!("a hosted sign-in step issued tokens");
+            Err(cognate_awsjson::ApiError::internal())
         }
         Outcome::Challenge {
             name,
@@ -126,5 +109,158 @@ fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
             parameters,
         }),
         Outcome::Offer { next, .. } => hosted_outcome(*next),
+    }
+}
+
+/// What a hosted sign-up ended with.
+#[derive(Debug)]
+pub struct HostedSignUp {
+    pub confirmed: bool,
+    /// Where the confirmation code went (e.g. `a***@e***`), when one was sent.
+    pub destination: Option<String>,
+}
+
+impl Idp {
+    /// The sign-up page: SignUp as the public API runs it (policy, pre sign-up trigger, the
+    /// confirmation code through the pool's messaging), with the client's SECRET_HASH.
+    pub async fn hosted_sign_up(
+        &self,
+        client: &AppClient,
+        username: &str,
+        password: &str,
+        attributes: Vec<(String, String)>,
+    ) -> Result<HostedSignUp> {
+        let request = cognate_model::idp::SignUpRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            password: Some(password.into()),
+            user_attributes: Some(
+                attributes
+                    .into_iter()
+                    .map(|(name, value)| cognate_model::idp::AttributeType {
+                        name,
+                        value: Some(value.into()),
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("SignUp");
+        let out = crate::ops::sign_up::handle(self.clone(), context, request).await?;
+        Ok(HostedSignUp {
+            confirmed: out.user_confirmed,
+            destination: out.code_delivery_details.and_then(|d| d.destination),
+        })
+    }
+
+    /// The confirmation page: ConfirmSignUp with the code the user received.
+    pub async fn hosted_confirm_sign_up(
+        &self,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+    ) -> Result<()> {
+        let request = cognate_model::idp::ConfirmSignUpRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            confirmation_code: code.to_string(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ConfirmSignUp");
+        crate::ops::confirm_sign_up::handle(self.clone(), context, request).await?;
+        Ok(())
+    }
+
+    /// The forgot-password page: ForgotPassword, a code to the user's verified contact.
+    pub async fn hosted_forgot_password(
+        &self,
+        client: &AppClient,
+        username: &str,
+    ) -> Result<Option<String>> {
+        let request = cognate_model::idp::ForgotPasswordRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ForgotPassword");
+        let out = crate::ops::forgot_password::handle(self.clone(), context, request).await?;
+        Ok(out.code_delivery_details.and_then(|d| d.destination))
+    }
+
+    /// The reset page: ConfirmForgotPassword with the code and the new password.
+    pub async fn hosted_reset_password(
+        &self,
+        client: &AppClient,
+        username: &str,
+        code: &str,
+        password: &str,
+    ) -> Result<()> {
+        let request = cognate_model::idp::ConfirmForgotPasswordRequest {
+            client_id: client.client_id.as_str().into(),
+            secret_hash: self.hosted_secret_hash(client, username)?,
+            username: username.into(),
+            confirmation_code: code.to_string(),
+            password: password.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("ConfirmForgotPassword");
+        crate::ops::confirm_forgot_password::handle(self.clone(), context, request).await?;
+        Ok(())
+    }
+
+    /// MFA_SETUP's first step on the set-up page: a new authenticator secret for the sign-in's
+    /// user (AssociateSoftwareToken with the Session). Returns (secret, next session).
+    pub async fn hosted_associate_token(&self, session: &str) -> Result<(String, String)> {
+        let request = cognate_model::idp::AssociateSoftwareTokenRequest {
+            access_token: None,
+            session: Some(session.into()),
+        };
+        let context = RequestContext::internal("AssociateSoftwareToken");
+        let out =
+            crate::ops::associate_software_token::handle(self.clone(), context, request).await?;
+        let secret = out.secret_code.map(|s| s.expose().to_string());
+        let next = out.session.map(|s| s.expose().to_string());
+        Ok((secret.unwrap_or_default(), next.unwrap_or_default()))
+    }
+
+    /// MFA_SETUP's answer: the authenticator's first code verifies the token
+    /// (VerifySoftwareToken with the Session), then the challenge is answered with the session
+    /// that gives, as a client of the API does.
+    pub async fn hosted_finish_mfa_setup(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        session: &str,
+        username: &str,
+        code: &str,
+    ) -> Result<HostedOutcome> {
+        let request = cognate_model::idp::VerifySoftwareTokenRequest {
+            session: Some(session.into()),
+            user_code: code.into(),
+            ..Default::default()
+        };
+        let context = RequestContext::internal("VerifySoftwareToken");
+        let out = crate::ops::verify_software_token::handle(self.clone(), context, request).await?;
+        let next = out
+            .session
+            .map(|s| s.expose().to_string())
+            .unwrap_or_default();
+        let challenge = ChallengeNameType::MfaSetup;
+        self.hosted_respond(pool, client, &challenge, &next, username, Vec::new())
+            .await
+    }
+
+    /// The SECRET_HASH for `username`, for a client with a secret.
+    fn hosted_secret_hash(&self, client: &AppClient, username: &str) -> Result<Option<Sensitive>> {
+        let Some(secret) = client.secrets.first() else {
+            return Ok(None);
+        };
+        let plain = clients::open_secret(self, client, secret)?;
+        let hash =
+            cognate_crypto::secrets::secret_hash(username, client.client_id.as_str(), &plain);
+        Ok(Some(Sensitive::from(hash)))
     }
 }

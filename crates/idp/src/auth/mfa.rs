@@ -29,7 +29,7 @@ use crate::Idp;
 use crate::devices::{answering_device, confirmed_key};
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
-use crate::tokens::{Refresh, SignIn};
+use crate::tokens::SignIn;
 use crate::triggers::TokenSource;
 use crate::users::state::{UserState, lockout};
 
@@ -143,10 +143,7 @@ impl Idp {
                     source,
                     ..self.sign_in_from(user, device_key)
                 };
-                let result = self
-                    .issue_tokens(pool, client, user, &sign_in, Refresh::New)
-                    .await?;
-                Ok(Outcome::Tokens(result))
+                Ok(Outcome::authenticated(user.clone(), sign_in))
             }
             Step::Challenge(challenge) => {
                 self.mfa_challenge(pool, client, user, (challenge, device_key), now)
@@ -354,9 +351,6 @@ impl Idp {
         }
         let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
         let sign_in = self.sign_in_from(&user, device.as_deref());
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        Ok(Outcome::authenticated(user, sign_in))
     }
 }

@@ -21,7 +21,6 @@ use crate::Idp;
 use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::{EMAIL, PoolFactors, SMS, SOFTWARE_TOKEN, UserMfa};
-use crate::tokens::Refresh;
 use crate::users::state::{UserState, lockout};
 
 pub const CHALLENGE: &str = "MFA_SETUP";
@@ -158,10 +157,7 @@ impl Idp {
             .await?;
         let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
         let sign_in = self.sign_in_from(&user, device.as_deref());
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        Ok(Outcome::authenticated(user, sign_in))
     }
 }
 

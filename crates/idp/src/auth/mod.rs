@@ -24,12 +24,13 @@ use std::collections::BTreeMap;
 use cognate_awsjson::ApiError;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
+use cognate_domain::user::User;
 use cognate_model::Sensitive;
 use cognate_model::idp::{AuthFlowType, AuthenticationResultType, ChallengeNameType, ErrorCode};
 
 use crate::Idp;
 use crate::errors::{Result, invalid_parameter};
-use crate::tokens::not_authorized;
+use crate::tokens::{Refresh, SignIn, not_authorized};
 pub use crate::users::lifecycle::user_disabled;
 
 /// Which API a flow came through: some flows belong to one of them only.
@@ -41,10 +42,14 @@ pub enum Api {
     Admin,
 }
 
-/// What a sign-in step ends with: tokens, or the next challenge.
+/// What a sign-in step ends with: tokens, the authenticated user, or the next challenge.
 #[derive(Debug)]
 pub enum Outcome {
     Tokens(AuthenticationResultType),
+    /// Every challenge is passed. The user-pool API turns this into tokens as its last step
+    /// (`initiate` and `respond` do); the hosted pages keep it in their session instead and
+    /// issue tokens once, at the token endpoint, so token triggers fire once per sign-in.
+    Authenticated(Box<Authenticated>),
     Challenge {
         name: ChallengeNameType,
         session: String,
@@ -58,6 +63,19 @@ pub enum Outcome {
     },
 }
 
+/// Who signed in and how: what tokens for the sign-in are issued from.
+#[derive(Debug)]
+pub struct Authenticated {
+    pub user: User,
+    pub sign_in: SignIn,
+}
+
+impl Outcome {
+    pub(crate) fn authenticated(user: User, sign_in: SignIn) -> Self {
+        Self::Authenticated(Box::new(Authenticated { user, sign_in }))
+    }
+}
+
 /// The response members every auth operation shares, in the order of their wire shape.
 pub struct Reply {
     pub challenge_name: Option<ChallengeNameType>,
@@ -67,9 +85,16 @@ pub struct Reply {
     pub available_challenges: Option<Vec<ChallengeNameType>>,
 }
 
-impl From<Outcome> for Reply {
-    fn from(outcome: Outcome) -> Self {
-        match outcome {
+impl TryFrom<Outcome> for Reply {
+    type Error = ApiError;
+
+    /// `initiate` and `respond` never end in `Authenticated`: reaching it here is a bug.
+    fn try_from(outcome: Outcome) -> Result<Self> {
+        Ok(match outcome {
+            Outcome::Authenticated(_) => {
+                tracing::error!("a sign-in ended without its tokens being issued");
+                return Err(ApiError::internal());
+            }
             // AWS sends an empty ChallengeParameters map beside the tokens.
             Outcome::Tokens(result) => Self {
                 challenge_name: None,
@@ -92,9 +117,9 @@ impl From<Outcome> for Reply {
             },
             Outcome::Offer { next, available } => Self {
                 available_challenges: Some(available),
-                ..Self::from(*next)
+                ..Self::try_from(*next)?
             },
-        }
+        })
     }
 }
 
@@ -157,7 +182,7 @@ impl Idp {
         params: Params<'_>,
     ) -> Result<Outcome> {
         check_flow(api, client, flow)?;
-        match flow {
+        let outcome = match flow {
             AuthFlowType::UserPasswordAuth
             | AuthFlowType::AdminUserPasswordAuth
             | AuthFlowType::AdminNoSrpAuth => self.password_sign_in(pool, client, &params).await,
@@ -183,7 +208,24 @@ impl Idp {
             AuthFlowType::UserSrpAuth => self.srp_sign_in(pool, client, &params).await,
             AuthFlowType::UserAuth => self.user_auth_sign_in(pool, client, &params).await,
             AuthFlowType::CustomAuth => self.custom_sign_in(pool, client, &params).await,
-        }
+        }?;
+        self.issue_if_authenticated(pool, client, outcome).await
+    }
+
+    /// Tokens for a sign-in that ended authenticated; any other outcome as it is.
+    async fn issue_if_authenticated(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        outcome: Outcome,
+    ) -> Result<Outcome> {
+        let Outcome::Authenticated(done) = outcome else {
+            return Ok(outcome);
+        };
+        let result = self
+            .issue_tokens(pool, client, &done.user, &done.sign_in, Refresh::New)
+            .await?;
+        Ok(Outcome::Tokens(result))
     }
 }
 
@@ -191,6 +233,21 @@ impl Idp {
     /// Answers `challenge` with its session: the dispatch behind RespondToAuthChallenge and
     /// AdminRespondToAuthChallenge.
     pub async fn respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: &ChallengeNameType,
+        session: Option<&str>,
+        responses: Params<'_>,
+    ) -> Result<Outcome> {
+        let outcome = self
+            .answer(pool, client, challenge, session, responses)
+            .await?;
+        self.issue_if_authenticated(pool, client, outcome).await
+    }
+
+    /// The answer to a challenge, ending `Authenticated` rather than in tokens.
+    pub(crate) async fn answer(
         &self,
         pool: &UserPool,
         client: &AppClient,

@@ -25,7 +25,6 @@ use crate::Idp;
 use crate::devices::answering_device;
 use crate::errors::{Result, invalid_parameter};
 use crate::mfa::PoolFactors;
-use crate::tokens::Refresh;
 use crate::triggers::{MessageCause, MessageSource};
 use crate::users::codes::{self, CodeCheck};
 use crate::users::delivery::{Destination, Draft, Message, mask};
@@ -210,10 +209,7 @@ impl Idp {
         }
         let device = answering_device(&user, responses.get("DEVICE_KEY"), carried.as_deref());
         let sign_in = self.sign_in_from(&user, device.as_deref());
-        let result = self
-            .issue_tokens(pool, client, &user, &sign_in, Refresh::New)
-            .await?;
-        Ok(Outcome::Tokens(result))
+        Ok(Outcome::authenticated(user, sign_in))
     }
 
     /// A code answered for a name that is no user: with PreventUserExistenceErrors its session

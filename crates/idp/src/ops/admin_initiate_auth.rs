@@ -30,7 +30,7 @@ pub async fn handle(
         idp.note_sign_in(&pool, username, &result).await;
     }
     let outcome = result?;
-    let reply = Reply::from(outcome);
+    let reply = Reply::try_from(outcome)?;
     Ok(AdminInitiateAuthResponse {
         challenge_name: reply.challenge_name,
         session: reply.session,

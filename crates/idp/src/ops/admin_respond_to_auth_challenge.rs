@@ -31,7 +31,7 @@ pub async fn handle(
     let username = Params(input.challenge_responses.as_ref(), None).get("USERNAME");
     idp.note_sign_in(&pool, username, &result).await;
     let outcome = result?;
-    let reply = Reply::from(outcome);
+    let reply = Reply::try_from(outcome)?;
     Ok(AdminRespondToAuthChallengeResponse {
         challenge_name: reply.challenge_name,
         session: reply.session,
