@@ -6,11 +6,11 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::{AppState, read_body};
+use crate::routes::{AppState, is_form, read_body};
 
 pub async fn refuse(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let uri = request.uri();
@@ -42,13 +42,6 @@ pub async fn refuse(State(state): State<AppState>, request: Request, next: Next)
 /// `%00` in percent-encoded text (any case of the hex digits is the same byte).
 fn encodes_null(text: &[u8]) -> bool {
     text.windows(3).any(|w| w == b"%00")
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// OAuth 2.0's shape for a malformed request, which every client of these endpoints parses.

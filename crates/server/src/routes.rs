@@ -197,11 +197,16 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
 
 /// A form POST without `X-Amz-Target` is the AWS Query protocol: STS.
 fn is_sts(headers: &HeaderMap) -> bool {
-    let form = headers
+    is_form(headers) && !headers.contains_key("x-amz-target")
+}
+
+/// A `application/x-www-form-urlencoded` body (STS's Query protocol, the OAuth endpoints, the
+/// hosted pages' forms).
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    form && !headers.contains_key("x-amz-target")
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 async fn sts(
