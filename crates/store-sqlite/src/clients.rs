@@ -5,12 +5,8 @@ use cognate_domain::store::ClientStore;
 use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
+use crate::error::{decode, json_err, map_err};
 use cognate_domain::listing::{fetch_limit, page};
-
-fn decode(data: &str) -> Result<AppClient, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
 
 #[async_trait]
 impl ClientStore for SqliteStore {

@@ -57,6 +57,18 @@ pub(crate) fn json_err(err: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("stored document: {err}"))
 }
 
+/// A stored JSON document (every table's `data` column).
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
+    serde_json::from_str(data).map_err(json_err)
+}
+
+/// Every row's stored document.
+pub(crate) fn decode_all<T: serde::de::DeserializeOwned>(
+    rows: &[String],
+) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(|data| decode(data)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,16 +5,8 @@ use cognate_domain::user::User;
 use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
+use crate::error::{decode, decode_all, json_err, map_err};
 use cognate_domain::listing::{fetch_limit, page};
-
-fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
-
-fn decode_all<T: serde::de::DeserializeOwned>(rows: &[String]) -> Result<Vec<T>, StoreError> {
-    rows.iter().map(|data| decode(data)).collect()
-}
 
 /// SQLite names the columns of a unique violation, not the constraint: name it as Postgres does.
 fn named_conflict(error: StoreError) -> StoreError {

@@ -9,11 +9,7 @@ use cognate_domain::listing::{fetch_limit, page};
 use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
-
-fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
+use crate::error::{decode, json_err, map_err};
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(json_err)

@@ -5,15 +5,10 @@ use cognate_domain::identity::{
     CredentialRecord, Identity, IdentityKeyRecord, IdentityLogin, IdentityPool, IdentityStore,
 };
 use cognate_domain::{Page, StoreError, Timestamp};
-use serde::de::DeserializeOwned;
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
+use crate::error::{decode, json_err, map_err};
 use cognate_domain::listing::{fetch_limit, page};
-
-fn decode<T: DeserializeOwned>(data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
 
 fn encode<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(json_err)

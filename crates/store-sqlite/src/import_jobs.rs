@@ -5,11 +5,7 @@ use cognate_domain::listing::{fetch_limit, page};
 use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
-
-fn decode(data: &str) -> Result<ImportJob, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
+use crate::error::{decode, json_err, map_err};
 
 #[async_trait]
 impl ImportJobStore for SqliteStore {

@@ -6,13 +6,9 @@ use cognate_domain::store::PoolStore;
 use cognate_domain::{Page, StoreError};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
+use crate::error::{decode, json_err, map_err};
 use crate::keys::insert_keys;
 use cognate_domain::listing::{fetch_limit, page};
-
-fn decode(data: &str) -> Result<UserPool, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
 
 #[async_trait]
 impl PoolStore for SqliteStore {

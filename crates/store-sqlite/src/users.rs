@@ -6,12 +6,8 @@ use cognate_domain::{Page, StoreError};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::SqliteStore;
-use crate::error::{json_err, map_err};
+use crate::error::{decode, json_err, map_err};
 use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit, page};
-
-fn decode(data: &str) -> Result<User, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
 pub(crate) async fn insert_rows(
