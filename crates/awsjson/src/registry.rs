@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -61,6 +61,8 @@ type Erased =
 #[derive(Clone, Default)]
 pub struct Registry {
     handlers: HashMap<&'static str, Erased>,
+    /// The targets registered with [`Registry::unsupported`]: known, answered with a typed error.
+    unsupported: HashSet<&'static str>,
 }
 
 impl Registry {
@@ -98,6 +100,7 @@ impl Registry {
             })
         });
         self.insert(O::TARGET, erased);
+        self.unsupported.insert(O::TARGET);
     }
 
     fn insert(&mut self, target: &'static str, erased: Erased) {
@@ -109,6 +112,12 @@ impl Registry {
         for (target, erased) in other.handlers {
             self.insert(target, erased);
         }
+        self.unsupported.extend(other.unsupported);
+    }
+
+    /// Whether `target` is built (false for unknown targets and those registered unsupported).
+    pub fn is_supported(&self, target: &str) -> bool {
+        self.handlers.contains_key(target) && !self.unsupported.contains(target)
     }
 
     /// Every registered target, sorted.

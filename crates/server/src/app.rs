@@ -31,6 +31,8 @@ pub struct Application {
     public_url: String,
     run: RunFuture,
     test_clock: Option<Arc<TestClock>>,
+    /// Every operation target both registries know, sorted, with whether it is built.
+    operations: Vec<(&'static str, bool)>,
 }
 
 impl Application {
@@ -86,6 +88,11 @@ impl Application {
         let mut registry = Registry::new();
         registry.merge(cognate_idp::registry(&idp));
         registry.merge(cognate_identity::registry(&identity));
+        let operations = registry
+            .targets()
+            .into_iter()
+            .map(|target| (target, registry.is_supported(target)))
+            .collect();
 
         let state = AppState {
             registry: Arc::new(registry),
@@ -106,6 +113,7 @@ impl Application {
             public_url,
             run,
             test_clock,
+            operations,
         })
     }
 
@@ -120,6 +128,12 @@ impl Application {
     /// The movable clock, when `testing.clock` is on.
     pub fn test_clock(&self) -> Option<Arc<TestClock>> {
         self.test_clock.clone()
+    }
+
+    /// Every operation target of both services, sorted, with whether this build implements it
+    /// (false: it answers `UnsupportedOperationException`).
+    pub fn operations(&self) -> &[(&'static str, bool)] {
+        &self.operations
     }
 
     /// Serves until SIGTERM or Ctrl-C, finishing requests in flight.

@@ -281,6 +281,31 @@ mod tests {
         assert_eq!(from_file, Config::default());
     }
 
+    /// docs/configuration.md is the user's reference: every key of config/default.toml has its
+    /// own heading there (`section.key`, or `[section.key]` for tables of free-form keys).
+    #[test]
+    fn docs_list_every_key() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let docs = std::fs::read_to_string(root.join("docs/configuration.md")).unwrap();
+        let file: figment::value::Dict =
+            Figment::from(Toml::file_exact(root.join("config/default.toml")))
+                .extract()
+                .unwrap();
+        let mut missing = Vec::new();
+        for (section, keys) in &file {
+            for key in keys.as_dict().expect("sections are tables").keys() {
+                let name = format!("{section}.{key}");
+                if !docs.contains(&format!("`{name}`")) && !docs.contains(&format!("`[{name}]`")) {
+                    missing.push(name);
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "docs/configuration.md lacks {missing:?}"
+        );
+    }
+
     #[test]
     fn access_keys_come_from_the_file_env_and_credentials_file() {
         let dir = std::env::temp_dir().join(format!("cognate-keys-{}", std::process::id()));

@@ -3,6 +3,7 @@
 mod admin_auth;
 pub mod app;
 mod audit;
+pub mod compatibility;
 pub mod config;
 mod import_upload;
 mod invocations;

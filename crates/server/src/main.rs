@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Serve cognito-idp, cognito-identity, STS and the OIDC endpoints.
     Serve(ServeArgs),
+    /// Print the compatibility table (docs/compatibility.md) of this build's operations.
+    Compatibility,
 }
 
 #[derive(clap::Args)]
@@ -40,13 +42,31 @@ struct ServeArgs {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let Command::Serve(args) = cli.command;
-    let config = configure(args)?;
-    init_tracing(&config.log.filter);
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(serve(config))
+        .build()?;
+    match cli.command {
+        Command::Serve(args) => {
+            let config = configure(args)?;
+            init_tracing(&config.log.filter);
+            runtime.block_on(serve(config))
+        }
+        Command::Compatibility => runtime.block_on(print_compatibility()),
+    }
+}
+
+/// Builds a throw-away in-memory application only to read its registries.
+async fn print_compatibility() -> anyhow::Result<()> {
+    let mut config = Config::default();
+    config.database.in_memory = true;
+    config.server.port = 0;
+    config.security.key_prefill = 0;
+    let app = Application::build(config).await?;
+    print!(
+        "{}",
+        cognate_server::compatibility::render(app.operations())
+    );
+    Ok(())
 }
 
 fn configure(args: ServeArgs) -> anyhow::Result<Config> {
