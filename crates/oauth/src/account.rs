@@ -17,9 +17,9 @@ use crate::authorize::AuthorizeRequest;
 use crate::cookies;
 use crate::i18n::Messages;
 use crate::login::{Posted, Said, checked, login_page, page, respond, with_cookie};
-use crate::sealed::SignUpTicket;
 use crate::pages::{self, Field, FormPage};
 use crate::params::{Pairs, read_page_form};
+use crate::sealed::SignUpTicket;
 
 /// Whether users may sign themselves up (AdminCreateUserConfig.AllowAdminCreateUserOnly off).
 pub fn self_sign_up(pool: &UserPool) -> bool {
@@ -213,7 +213,14 @@ pub async fn sign_up_page(
         return pages::error_page(400, "SignUp is not permitted for this user pool");
     }
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
-    let page = form_page(&state, &request, csrf, sign_up_form(request.t, "", ""), None).await;
+    let page = form_page(
+        &state,
+        &request,
+        csrf,
+        sign_up_form(request.t, "", ""),
+        None,
+    )
+    .await;
     with_cookie(page, cookie)
 }
 
@@ -245,14 +252,24 @@ pub async fn sign_up(
             login_page(&state, &p.request, p.csrf, &username, said).await
         }
         Ok(done) => {
-            let ids = (p.request.pool.id.as_str(), p.request.client.client_id.as_str());
+            let ids = (
+                p.request.pool.id.as_str(),
+                p.request.client.client_id.as_str(),
+            );
             let ticket = SignUpTicket::new(&state.idp, ids, &username, &done.sub).seal(&state.idp);
             let form = confirm_form(p.request.t, &username, done.destination.as_deref(), ticket);
             form_page(&state, &p.request, p.csrf, form, None).await
         }
         Err(error) => {
             let form = sign_up_form(p.request.t, &username, &email);
-            form_page(&state, &p.request, p.csrf, form, Some(shown(&p.request, &error))).await
+            form_page(
+                &state,
+                &p.request,
+                p.csrf,
+                form,
+                Some(shown(&p.request, &error)),
+            )
+            .await
         }
     };
     with_cookie(response, p.cookie)
@@ -312,7 +329,12 @@ async fn sign_in_confirmed(state: &OAuthState, p: &Submitted, ticket: SignUpTick
     let request = &p.request;
     let outcome = state
         .idp
-        .hosted_sign_in_after_sign_up(&request.pool, &request.client, &ticket.username, &ticket.sub)
+        .hosted_sign_in_after_sign_up(
+            &request.pool,
+            &request.client,
+            &ticket.username,
+            &ticket.sub,
+        )
         .await;
     let posted = Posted {
         request,
@@ -401,7 +423,14 @@ pub async fn reset(
         }
         Err(error) => {
             let form = reset_form(p.request.t, &username, None);
-            form_page(&state, &p.request, p.csrf, form, Some(shown(&p.request, &error))).await
+            form_page(
+                &state,
+                &p.request,
+                p.csrf,
+                form,
+                Some(shown(&p.request, &error)),
+            )
+            .await
         }
     };
     with_cookie(response, p.cookie)

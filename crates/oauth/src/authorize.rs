@@ -187,13 +187,13 @@ pub async fn handle(
     let lang_cookie = remember_language(&state, &headers, &mut request);
     let prompt_login = request.query.get("prompt") == Some("login");
     let response = match cookies::session(&state.idp, &headers, request.pool.id.as_str()) {
-        Some(session) if !prompt_login => grants::complete(&state.idp, &request, &session)
-            .await
-            .ok(),
+        Some(session) if !prompt_login => {
+            grants::complete(&state.idp, &request, &session).await.ok()
+        }
         _ => None,
     };
-    let response = response
-        .unwrap_or_else(|| pages::redirect(&format!("/login?{}", request.query.encode())));
+    let response =
+        response.unwrap_or_else(|| pages::redirect(&format!("/login?{}", request.query.encode())));
     crate::login::with_cookie(response, lang_cookie)
 }
 
@@ -210,7 +210,10 @@ fn remember_language(
     }
     if let Some(kept) = cookies::get(headers, LANG_COOKIE).and_then(i18n::supported) {
         request.t = kept;
-        request.query.0.push(("lang".to_string(), kept.lang.to_string()));
+        request
+            .query
+            .0
+            .push(("lang".to_string(), kept.lang.to_string()));
     }
     None
 }

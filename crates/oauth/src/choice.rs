@@ -16,12 +16,12 @@ use cognate_idp::auth::hosted::HostedOutcome;
 use cognate_idp::auth::user_auth::allowed_first_factors;
 use cognate_model::idp::{AuthFactorType, AuthFlowType, ChallengeNameType};
 
+use crate::OAuthState;
 use crate::authorize::AuthorizeRequest;
 use crate::i18n::Messages;
 use crate::login::{Posted, Said, action, login_page, page};
 use crate::pages::{self, ChallengePage, PasswordPage};
 use crate::params::Pairs;
-use crate::OAuthState;
 
 /// Whether the pages sign in by choice: the pool allows a first factor beyond PASSWORD and the
 /// client allows USER_AUTH.
@@ -56,38 +56,17 @@ fn factor_label(t: &'static Messages, factor: ChallengeNameType) -> &'static str
     }
 }
 
-/// The name step: USER_AUTH for `username`. A user with one code factor only gets its code at
-/// once (the choice answered for them); the password alone is asked on its own page.
+/// The name step: USER_AUTH for `username`, as InitiateAuth runs it.
 pub async fn start(
     state: &OAuthState,
     request: &AuthorizeRequest,
     username: &str,
 ) -> Result<HostedOutcome, ApiError> {
     let (pool, client) = (&request.pool, &request.client);
-    let outcome = state
+    state
         .idp
         .hosted_user_auth(pool, client, username, None)
-        .await?;
-    let HostedOutcome::Challenge {
-        name: ChallengeNameType::SelectChallenge,
-        session,
-        available,
-        ..
-    } = &outcome
-    else {
-        return Ok(outcome);
-    };
-    match page_factors(available).as_slice() {
-        [only @ (ChallengeNameType::EmailOtp | ChallengeNameType::SmsOtp)] => {
-            let answers = vec![("ANSWER".to_string(), only.as_str().to_string())];
-            let choice = ChallengeNameType::SelectChallenge;
-            state
-                .idp
-                .hosted_respond(pool, client, &choice, session, username, answers)
-                .await
-        }
-        _ => Ok(outcome),
-    }
+        .await
 }
 
 /// Whether a choice posted PASSWORD without one: the password page comes next.
@@ -179,11 +158,7 @@ pub async fn password_page(
 
 /// A refused password: the password step again, under a new PASSWORD session (the refused
 /// one is used up), with the refusal; the sign-in page when even that is refused.
-pub async fn password_again(
-    state: &OAuthState,
-    posted: &Posted<'_>,
-    message: String,
-) -> Response {
+pub async fn password_again(state: &OAuthState, posted: &Posted<'_>, message: String) -> Response {
     let request = posted.request;
     let restarted = state
         .idp
@@ -208,4 +183,3 @@ pub async fn password_again(
     };
     login_page(state, request, posted.csrf.clone(), posted.username, said).await
 }
-

@@ -11,8 +11,8 @@ use cognate_domain::ids::{ClientId, UserPoolId};
 use cognate_idp::Idp;
 
 use crate::OAuthState;
-use crate::i18n::{self, Messages};
 use crate::grants::random;
+use crate::i18n::{self, Messages};
 
 /// What the base layout needs.
 pub struct Page {
