@@ -121,7 +121,8 @@ async fn form_page(
         error,
         back: Some(format!("/login?{query}")),
     };
-    pages::render(&template, &nonce, status, None)
+    // The confirmation may end at the app's callback (a redirect CSP's form-action must allow).
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
 
 fn sign_up_form(t: &'static Messages, username: &str, email: &str) -> Form<'static> {

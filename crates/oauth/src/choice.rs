@@ -105,11 +105,13 @@ async fn choice_page(
     let page = page(state, request, posted.csrf.clone()).await;
     let nonce = page.nonce.clone();
     let action = action(request);
+    // Who is signing in above the question, so the page does not ask it twice.
+    let hint = Messages::fill(t.signing_in_as, &[("username", posted.username)]);
     let template = ChallengePage {
         page,
         action: &action,
         heading: t.choose_method,
-        hint: t.choose_method_hint,
+        hint: &hint,
         label: t.choose_method_hint,
         secret: false,
         challenge: ChallengeNameType::SelectChallenge.as_str(),
