@@ -673,18 +673,15 @@ async fn customization_journey(j: &Journey) -> Result<(), String> {
 /// A 96x32 PNG logo: three colour bands (stored deflate blocks, so no image library is needed).
 fn logo_png() -> Vec<u8> {
     let (width, height) = (96u32, 32u32);
-    let mut raw = Vec::new();
-    for _ in 0..height {
-        raw.push(0); // filter: none
-        for x in 0..width {
-            let rgb = match x * 3 / width {
-                0 => [200, 30, 90],
-                1 => [255, 255, 255],
-                _ => [20, 40, 60],
-            };
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each row: filter type 0 (none), then its pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain((0..width).flat_map(|x| match x * 3 / width {
+            0 => [200, 30, 90],
+            1 => [255, 255, 255],
+            _ => [20, 40, 60],
+        }))
+        .collect();
+    let raw = row.repeat(height as usize);
     let mut zlib = vec![0x78, 0x01];
     let chunks: Vec<&[u8]> = raw.chunks(65_535).collect();
     for (i, chunk) in chunks.iter().enumerate() {
