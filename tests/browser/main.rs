@@ -2,7 +2,9 @@
 //! /usr/bin/chromedriver (WebDriver). One journey through every page a person meets: sign-in
 //! with code + PKCE to a relying party's callback (a tiny axum server here), a wrong password
 //! then the right one, logout, sign-up with the code from the outbox, TOTP MFA, forgot password.
-//! Every page is saved as a PNG under target/browser-screenshots/. Skips, saying so, when
+//! Then the implicit grant (tokens in the callback's fragment), the pool's UI customization (CSS
+//! and logo, seen in the rendered page) and choice-based sign-in with an email code. Every page
+//! is saved as a PNG under target/browser-screenshots/<journey>/. Skips, saying so, when
 //! chromedriver is not installed (.ci/run installs it).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,8 +13,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use aws_sdk_cognitoidentityprovider::primitives::Blob;
 use aws_sdk_cognitoidentityprovider::types::{
-    OAuthFlowType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    AuthFactorType, ExplicitAuthFlowsType, OAuthFlowType, SignInPolicyType,
+    SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType, UserPoolPolicyType,
     VerifiedAttributeType,
 };
 use base64::Engine as _;
@@ -175,6 +179,12 @@ impl Journey {
             .unwrap();
     }
 
+    /// Clicks `css` where no page follows (a radio button).
+    async fn click(&self, css: &str) {
+        let element = self.client.find(Locator::Css(css)).await.unwrap();
+        element.click().await.unwrap();
+    }
+
     async fn text(&self) -> String {
         self.client
             .find(Locator::Css("body"))
@@ -242,28 +252,49 @@ mod url {
     }
 }
 
-async fn setup(app: TestApp, client: Client) -> Journey {
+/// What a journey's pool and app client are set up with.
+#[derive(Clone, Copy, Default)]
+struct Setup {
+    /// The screenshots' folder under target/browser-screenshots/.
+    name: &'static str,
+    /// The implicit grant (`response_type=token`) instead of the code grant.
+    implicit: bool,
+    /// Choice-based sign-in: the pool allows EMAIL_OTP first, the client ALLOW_USER_AUTH.
+    choice: bool,
+}
+
+async fn setup(app: TestApp, client: Client, options: Setup) -> Journey {
     let (rp, callbacks) = relying_party().await;
-    let pool_id = app
+    let mut pool = app
         .idp
         .create_user_pool()
         .pool_name("browser")
-        .auto_verified_attributes(VerifiedAttributeType::Email)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap()
-        .id
-        .unwrap();
+        .auto_verified_attributes(VerifiedAttributeType::Email);
+    if options.choice {
+        let policy = SignInPolicyType::builder()
+            .allowed_first_auth_factors(AuthFactorType::Password)
+            .allowed_first_auth_factors(AuthFactorType::EmailOtp)
+            .build();
+        pool = pool.policies(UserPoolPolicyType::builder().sign_in_policy(policy).build());
+    }
+    let pool_id = pool.send().await.unwrap().user_pool.unwrap().id.unwrap();
     let api_client = app.client_for(&pool_id).await;
+    let mut flows = FIXTURE_FLOWS.to_vec();
+    if options.choice {
+        flows.push(ExplicitAuthFlowsType::AllowUserAuth);
+    }
+    let grant = if options.implicit {
+        OAuthFlowType::Implicit
+    } else {
+        OAuthFlowType::Code
+    };
     let client_id = app
         .idp
         .create_user_pool_client()
         .user_pool_id(&pool_id)
         .client_name("web")
-        .set_explicit_auth_flows(Some(FIXTURE_FLOWS.to_vec()))
-        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .set_explicit_auth_flows(Some(flows))
+        .allowed_o_auth_flows(grant)
         .allowed_o_auth_flows_user_pool_client(true)
         .allowed_o_auth_scopes("openid")
         .allowed_o_auth_scopes("email")
@@ -278,7 +309,10 @@ async fn setup(app: TestApp, client: Client) -> Journey {
         .client_id
         .unwrap();
     app.confirmed_user(&pool_id, "alice", PASSWORD).await;
-    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
+    let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/browser-screenshots")
+        .join(options.name);
+    let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).unwrap();
     Journey {
         app,
@@ -354,21 +388,41 @@ async fn carol_with_totp(j: &Journey) -> String {
     secret
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hosted_pages_in_chromium() {
+/// chromedriver and a chromium session, or `None` (said) when chromedriver is not installed.
+async fn chromium() -> Option<(Driver, Client)> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         eprintln!(
             "SKIPPED: {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver)"
         );
-        return;
+        return None;
     }
-    let (_driver, driver_url) = start_driver().await;
+    let (driver, driver_url) = start_driver().await;
     let client = browser(&driver_url).await;
+    Some((driver, client))
+}
+
+/// Runs `journey` in chromium against a fresh server set up with `options`.
+async fn run<F>(options: Setup, journey: F)
+where
+    F: AsyncFnOnce(&Journey) -> Result<(), String>,
+{
+    let Some((_driver, client)) = chromium().await else {
+        return;
+    };
     let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
-    let j = setup(app, client).await;
+    let j = setup(app, client, options).await;
     let result = journey(&j).await;
     let _ = j.client.clone().close().await;
     result.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hosted_pages_in_chromium() {
+    let options = Setup {
+        name: "journey",
+        ..Setup::default()
+    };
+    run(options, journey).await;
 }
 
 async fn journey(j: &Journey) -> Result<(), String> {
@@ -418,10 +472,9 @@ async fn journey(j: &Journey) -> Result<(), String> {
     j.shot("confirm-account").await;
     let code = j.app.last_code(&j.pool_id, "bob").await;
     j.fill("#code", &code).await;
+    // Confirmed in the browser that signed up: signed in, to the app's callback.
     j.press("button[type=submit]").await;
-    j.shot("account-confirmed").await;
-    j.fill("#signInFormPassword", PASSWORD).await;
-    j.press("button[name=signInSubmitButton]").await;
+    j.shot("account-confirmed-callback").await;
     j.exchange_callback().await;
     j.logout().await;
 
@@ -490,5 +543,226 @@ async fn journey(j: &Journey) -> Result<(), String> {
         .replace("redirect_uri=", "redirect_uri=https://evil.example");
     j.client.goto(&bad).await.unwrap();
     j.shot("error-page").await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implicit_grant_in_chromium() {
+    let options = Setup {
+        name: "implicit",
+        implicit: true,
+        ..Setup::default()
+    };
+    run(options, implicit_journey).await;
+}
+
+/// `response_type=token`: the tokens come back in the callback's fragment (the relying party's
+/// server never sees them).
+async fn implicit_journey(j: &Journey) -> Result<(), String> {
+    let url = j
+        .authorize_url()
+        .replace("response_type=code", "response_type=token");
+    j.client.goto(&url).await.unwrap();
+    j.shot("sign-in").await;
+    j.sign_in("alice", PASSWORD).await;
+    j.shot("callback").await;
+    let landed = j.client.current_url().await.unwrap();
+    if !landed.as_str().starts_with(&j.rp) {
+        return Err(format!("not at the callback: {landed}"));
+    }
+    let fragment = url::form_urlencoded_pairs(landed.fragment().unwrap_or_default());
+    let get = |name: &str| {
+        fragment
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    if get("access_token").is_none() || get("id_token").is_none() {
+        return Err(format!("no tokens in the fragment: {landed}"));
+    }
+    assert_eq!(get("token_type").as_deref(), Some("Bearer"));
+    assert_eq!(get("state").as_deref(), Some("browser-state"));
+    assert!(
+        get("refresh_token").is_none(),
+        "the implicit grant has no refresh token"
+    );
+    // The fragment stays in the browser: the relying party's server saw no token.
+    let seen = j
+        .callbacks
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!seen.contains("access_token"), "{seen}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ui_customization_in_chromium() {
+    let options = Setup {
+        name: "ui-customization",
+        ..Setup::default()
+    };
+    run(options, customization_journey).await;
+}
+
+const BUTTON_COLOUR: &str = "rgba(200, 30, 90, 1)";
+const BACKGROUND_COLOUR: &str = "rgba(20, 40, 60, 1)";
+
+/// SetUICustomization's CSS and logo, as the browser renders them: the classes AWS names
+/// (`submitButton-customizable`, `background-customizable`) take the pool's CSS over the page's
+/// own, and the logo image loads.
+async fn customization_journey(j: &Journey) -> Result<(), String> {
+    j.app
+        .idp
+        .create_user_pool_domain()
+        .user_pool_id(&j.pool_id)
+        .domain("browser-branding")
+        .send()
+        .await
+        .unwrap();
+    let css = ".submitButton-customizable { background-color: rgb(200, 30, 90); }\n\
+               .background-customizable { background-color: rgb(20, 40, 60); }\n\
+               .label-customizable { color: rgb(200, 30, 90); }";
+    j.app
+        .idp
+        .set_ui_customization()
+        .user_pool_id(&j.pool_id)
+        .client_id("ALL")
+        .css(css)
+        .image_file(Blob::new(logo_png()))
+        .send()
+        .await
+        .unwrap();
+    j.client.goto(&j.authorize_url()).await.unwrap();
+    j.shot("sign-in-customized").await;
+    let button = j
+        .client
+        .find(Locator::Css("button.submitButton-customizable"))
+        .await
+        .unwrap();
+    let colour = button.css_value("background-color").await.unwrap();
+    if colour != BUTTON_COLOUR {
+        return Err(format!(
+            "the button is {colour}, not the pool's {BUTTON_COLOUR}"
+        ));
+    }
+    let body = j.client.find(Locator::Css("body")).await.unwrap();
+    assert_eq!(
+        body.css_value("background-color").await.unwrap(),
+        BACKGROUND_COLOUR
+    );
+    // A loaded image has its natural size (a broken one has 0).
+    let width = j
+        .client
+        .execute(
+            "return document.querySelector('img.logo-customizable').naturalWidth",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    if width != json!(96) {
+        return Err(format!("the logo did not load: naturalWidth {width}"));
+    }
+    j.sign_in("alice", PASSWORD).await;
+    j.exchange_callback().await;
+    Ok(())
+}
+
+/// A 96x32 PNG logo: three colour bands (stored deflate blocks, so no image library is needed).
+fn logo_png() -> Vec<u8> {
+    let (width, height) = (96u32, 32u32);
+    // Each row: filter type 0 (none), then its pixels.
+    let row: Vec<u8> = std::iter::once(0u8)
+        .chain((0..width).flat_map(|x| match x * 3 / width {
+            0 => [200, 30, 90],
+            1 => [255, 255, 255],
+            _ => [20, 40, 60],
+        }))
+        .collect();
+    let raw = row.repeat(height as usize);
+    let mut zlib = vec![0x78, 0x01];
+    let chunks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == chunks.len()));
+        let len = chunk.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(chunk);
+    }
+    zlib.extend_from_slice(&adler32(&raw).to_be_bytes());
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB
+    let mut png = vec![0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    for (kind, data) in [(b"IHDR", header), (b"IDAT", zlib), (b"IEND", Vec::new())] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(&data);
+        png.extend_from_slice(&body);
+        png.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    png
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in data {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for byte in data {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn choice_based_sign_in_in_chromium() {
+    let options = Setup {
+        name: "choice",
+        choice: true,
+        ..Setup::default()
+    };
+    run(options, choice_journey).await;
+}
+
+/// Choice-based sign-in: the name, the factors alice holds, the email code from the outbox.
+async fn choice_journey(j: &Journey) -> Result<(), String> {
+    j.client.goto(&j.authorize_url()).await.unwrap();
+    j.shot("name").await;
+    j.fill("#signInFormUsername", "alice").await;
+    j.press("button[name=signInSubmitButton]").await;
+    j.shot("choose-factor").await;
+    let text = j.text().await;
+    if !text.contains("Code sent by email") || !text.contains("Password") {
+        return Err(format!("no choice of factors: {text}"));
+    }
+    j.click("input[value=EMAIL_OTP]").await;
+    j.press("button[type=submit]").await;
+    j.shot("email-code").await;
+    let text = j.text().await;
+    if !text.contains("Check your email") {
+        return Err(format!("no code page: {text}"));
+    }
+    let code = j.app.last_code(&j.pool_id, "alice").await;
+    j.fill("#answer", &code).await;
+    j.press("button[type=submit]").await;
+    j.shot("callback").await;
+    j.exchange_callback().await;
     Ok(())
 }

@@ -13,6 +13,7 @@ backend_tests!(
     domain_lifecycle_and_describe_pool,
     domain_prefix_rules_and_uniqueness,
     custom_domain_is_described_with_its_certificate,
+    custom_domain_refusals,
     resource_server_crud_and_errors,
     client_oauth_settings_are_validated,
     client_scopes_must_exist,
@@ -137,6 +138,15 @@ async fn domain_prefix_rules_and_uniqueness(app: TestApp) {
     assert_eq!(code, "ResourceNotFoundException");
 }
 
+fn certificate(arn: &str) -> CustomDomainConfigType {
+    CustomDomainConfigType::builder()
+        .certificate_arn(arn)
+        .build()
+        .unwrap()
+}
+
+/// A custom domain is a fully-qualified name (the pinned model's pattern refuses dots; AWS takes
+/// them): created with its certificate, described as AWS describes it, its certificate updated.
 async fn custom_domain_is_described_with_its_certificate(app: TestApp) {
     let pool_id = pool(&app).await;
     let arn = "arn:aws:acm:us-east-1:123456789012:certificate/aaaa";
@@ -144,40 +154,48 @@ async fn custom_domain_is_described_with_its_certificate(app: TestApp) {
         .idp
         .create_user_pool_domain()
         .user_pool_id(&pool_id)
-        .domain("auth-example-com")
-        .custom_domain_config(
-            CustomDomainConfigType::builder()
-                .certificate_arn(arn)
-                .build()
-                .unwrap(),
-        )
+        .domain("auth.example.com")
+        .custom_domain_config(certificate(arn))
         .send()
         .await
         .unwrap();
-    assert!(
-        created
-            .cloud_front_domain
-            .unwrap()
-            .ends_with(".cloudfront.net")
+    let cloudfront = created.cloud_front_domain.unwrap();
+    assert!(cloudfront.ends_with(".cloudfront.net"), "{cloudfront}");
+    let described = app
+        .idp
+        .describe_user_pool_domain()
+        .domain("auth.example.com")
+        .send()
+        .await
+        .unwrap()
+        .domain_description
+        .unwrap();
+    assert_eq!(described.domain.as_deref(), Some("auth.example.com"));
+    assert_eq!(described.user_pool_id.as_deref(), Some(pool_id.as_str()));
+    assert_eq!(described.status, Some(DomainStatusType::Active));
+    assert_eq!(
+        described.cloud_front_distribution.as_deref(),
+        Some(cloudfront.as_str())
     );
+    assert_eq!(
+        described.custom_domain_config.map(|c| c.certificate_arn),
+        Some(arn.to_string())
+    );
+    assert!(described.s3_bucket.is_some() && described.version.is_some());
+    assert_eq!(described.aws_account_id.as_deref().map(str::len), Some(12));
     let new_arn = "arn:aws:acm:us-east-1:123456789012:certificate/bbbb";
     app.idp
         .update_user_pool_domain()
         .user_pool_id(&pool_id)
-        .domain("auth-example-com")
-        .custom_domain_config(
-            CustomDomainConfigType::builder()
-                .certificate_arn(new_arn)
-                .build()
-                .unwrap(),
-        )
+        .domain("auth.example.com")
+        .custom_domain_config(certificate(new_arn))
         .send()
         .await
         .unwrap();
     let described = app
         .idp
         .describe_user_pool_domain()
-        .domain("auth-example-com")
+        .domain("auth.example.com")
         .send()
         .await
         .unwrap()
@@ -187,6 +205,14 @@ async fn custom_domain_is_described_with_its_certificate(app: TestApp) {
         described.custom_domain_config.map(|c| c.certificate_arn),
         Some(new_arn.to_string())
     );
+    // A pool has one custom domain and one prefix domain.
+    app.idp
+        .create_user_pool_domain()
+        .user_pool_id(&pool_id)
+        .domain("my-prefix")
+        .send()
+        .await
+        .unwrap();
     let user_pool = app
         .idp
         .describe_user_pool()
@@ -196,8 +222,85 @@ async fn custom_domain_is_described_with_its_certificate(app: TestApp) {
         .unwrap()
         .user_pool
         .unwrap();
-    assert_eq!(user_pool.custom_domain.as_deref(), Some("auth-example-com"));
-    assert_eq!(user_pool.domain, None);
+    assert_eq!(user_pool.custom_domain.as_deref(), Some("auth.example.com"));
+    assert_eq!(user_pool.domain.as_deref(), Some("my-prefix"));
+    app.idp
+        .delete_user_pool_domain()
+        .user_pool_id(&pool_id)
+        .domain("auth.example.com")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// What AWS refuses around custom domains: a dotted name without a certificate (a prefix keeps
+/// the prefix rule), a certificate CloudFront cannot use, a certificate for a prefix domain.
+async fn custom_domain_refusals(app: TestApp) {
+    let pool_id = pool(&app).await;
+    let (code, message) = failure(
+        app.idp
+            .create_user_pool_domain()
+            .user_pool_id(&pool_id)
+            .domain("auth.example.com")
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameterException");
+    assert!(
+        message.starts_with("The domain name contains an invalid character."),
+        "{message}"
+    );
+    for arn in [
+        "arn:aws:acm:eu-west-1:123456789012:certificate/aaaa",
+        "arn:aws:iam::123456789012:server-certificate/aaaa",
+    ] {
+        let (code, message) = failure(
+            app.idp
+                .create_user_pool_domain()
+                .user_pool_id(&pool_id)
+                .domain("auth.example.com")
+                .custom_domain_config(certificate(arn))
+                .send()
+                .await,
+        );
+        assert_eq!(code, "InvalidParameterException", "{arn}");
+        assert!(message.contains("isn't in us-east-1 region"), "{message}");
+    }
+    let (code, _) = failure(
+        app.idp
+            .create_user_pool_domain()
+            .user_pool_id(&pool_id)
+            .domain("Auth.Example.com")
+            .custom_domain_config(certificate(
+                "arn:aws:acm:us-east-1:123456789012:certificate/aaaa",
+            ))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameterException");
+    app.idp
+        .create_user_pool_domain()
+        .user_pool_id(&pool_id)
+        .domain("plain-prefix")
+        .send()
+        .await
+        .unwrap();
+    let (code, message) = failure(
+        app.idp
+            .update_user_pool_domain()
+            .user_pool_id(&pool_id)
+            .domain("plain-prefix")
+            .custom_domain_config(certificate(
+                "arn:aws:acm:us-east-1:123456789012:certificate/aaaa",
+            ))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameterException");
+    assert_eq!(
+        message,
+        "User pool should have a custom domain associated, failed to update the certificate."
+    );
 }
 
 async fn resource_server_crud_and_errors(app: TestApp) {

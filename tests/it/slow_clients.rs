@@ -1,7 +1,8 @@
 //! Slow and greedy clients cannot pin the server: headers that never end are cut off after
 //! `header_timeout_secs`; a body announced and never sent is answered 408 and its connection
 //! closed once `body_timeout_secs` is over; a client IP past
-//! `max_connections_per_ip` open connections has its new ones closed at once.
+//! `max_connections_per_ip` open connections has its new ones closed at once. The hosted pages'
+//! forms are read within the same body time-out.
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use tokio::net::TcpStream;
 backend_tests!(
     config = strict;
     a_body_that_never_arrives_is_answered_and_closed,
+    a_hosted_form_that_never_arrives_is_answered_and_closed,
     headers_that_never_end_are_cut_off,
     connections_past_the_per_client_cap_are_closed
 );
@@ -50,6 +52,24 @@ async fn a_body_that_never_arrives_is_answered_and_closed(app: TestApp) {
     let reply = read_until_closed(&mut stream).await;
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
     assert!(reply.contains("RequestTimeoutException"), "{reply}");
+}
+
+/// A sign-in form announced and never sent, as a form and as any other content type (which only
+/// the page's own reader sees): a 408 page, and the connection closed.
+async fn a_hosted_form_that_never_arrives_is_answered_and_closed(app: TestApp) {
+    let (_, client_id) = crate::hosted::hosted_pool(&app).await;
+    let authorize = crate::hosted::Authorize::code(&client_id).path();
+    let login = authorize.replace("/oauth2/authorize", "/login");
+    for content_type in ["application/x-www-form-urlencoded", "text/plain"] {
+        let mut stream = TcpStream::connect(address(&app)).await.unwrap();
+        let head = format!(
+            "POST {login} HTTP/1.1\r\nHost: cognate\r\nContent-Type: {content_type}\r\n\
+             Content-Length: 100\r\n\r\nusername=ali"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let reply = read_until_closed(&mut stream).await;
+        assert!(reply.starts_with("HTTP/1.1 408"), "{content_type}: {reply}");
+    }
 }
 
 async fn headers_that_never_end_are_cut_off(app: TestApp) {

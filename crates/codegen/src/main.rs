@@ -12,6 +12,7 @@
 //! a different installed version is refused.
 
 mod botocore;
+mod corrections;
 mod emit_tables;
 mod emit_types;
 mod names;
@@ -64,7 +65,8 @@ fn main() -> Result<()> {
     let mut root = format!("{GENERATED_MARKER} from botocore {BOTOCORE_VERSION}. Do not edit.\n");
     root.push_str("//! Wire types generated from botocore's service models.\n\n");
     for (module, service, version, constraint_error) in SERVICES {
-        let model = Model::load(data_dir, service, version)?;
+        let mut model = Model::load(data_dir, service, version)?;
+        corrections::apply(service, &mut model)?;
         let svc = Service::new(module, &model, constraint_error)
             .with_context(|| format!("naming {service}"))?;
         let dir = out_dir.join(module);

@@ -15,9 +15,11 @@ use serde_json::Value;
 use crate::OAuthState;
 use crate::authorize::AuthorizeRequest;
 use crate::cookies;
-use crate::login::{Said, checked, login_page, page, with_cookie};
+use crate::i18n::Messages;
+use crate::login::{Posted, Said, checked, login_page, page, respond, with_cookie};
 use crate::pages::{self, Field, FormPage};
-use crate::params::{Pairs, read_body};
+use crate::params::{Pairs, read_page_form};
+use crate::sealed::SignUpTicket;
 
 /// Whether users may sign themselves up (AdminCreateUserConfig.AllowAdminCreateUserOnly off).
 pub fn self_sign_up(pool: &UserPool) -> bool {
@@ -30,7 +32,7 @@ pub fn self_sign_up(pool: &UserPool) -> bool {
 }
 
 /// A checked form submission.
-struct Posted {
+struct Submitted {
     request: AuthorizeRequest,
     form: Pairs,
     csrf: String,
@@ -44,22 +46,19 @@ async fn posted(
     headers: &HeaderMap,
     query: Option<String>,
     body: Body,
-) -> Result<Posted, Response> {
+) -> Result<Submitted, Response> {
     let request = checked(state, query).await?;
-    let form = match read_body(body, state.max_body_bytes).await {
-        Ok(bytes) => Pairs::parse(&bytes),
-        Err(_) => return Err(pages::error_page(413, "The form is too large.")),
-    };
+    let form = read_page_form(headers, body, state.body_limits).await?;
     let (csrf, cookie) = cookies::csrf(&state.idp, headers);
     if !cookies::csrf_ok(headers, form.get("_csrf")) {
         let said = Said {
-            error: Some("Your session has expired. Please sign in again.".to_string()),
+            error: Some(request.t.session_expired.to_string()),
             notice: None,
         };
         let page = login_page(state, &request, csrf, "", said).await;
         return Err(with_cookie(page, cookie));
     }
-    Ok(Posted {
+    Ok(Submitted {
         request,
         form,
         csrf,
@@ -67,13 +66,10 @@ async fn posted(
     })
 }
 
-/// The message a refused operation shows; never the details of a server error.
-fn shown(error: &ApiError) -> String {
-    if error.status.is_server_error() {
-        "An internal error occurred. Please try again.".to_string()
-    } else {
-        error.message.clone()
-    }
+/// The message a refused operation shows, in the page's language; never the details of a
+/// server error.
+fn shown(request: &AuthorizeRequest, error: &ApiError) -> String {
+    request.t.error(error)
 }
 
 fn field(name: &'static str, label: &'static str, kind: &'static str, auto: &'static str) -> Field {
@@ -125,75 +121,82 @@ async fn form_page(
         error,
         back: Some(format!("/login?{query}")),
     };
-    pages::render(&template, &nonce, status, None)
+    // The confirmation may end at the app's callback (a redirect CSP's form-action must allow).
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
 
-fn sign_up_form(username: &str, email: &str) -> Form<'static> {
+fn sign_up_form(t: &'static Messages, username: &str, email: &str) -> Form<'static> {
     let mut fields = vec![
-        field("username", "Username", "text", "username"),
-        field("email", "Email", "email", "email"),
-        field("password", "Password", "password", "new-password"),
+        field("username", t.username, "text", "username"),
+        field("email", t.email, "email", "email"),
+        field("password", t.password, "password", "new-password"),
     ];
     fields[0].value = username.to_string();
     fields[1].value = email.to_string();
     Form {
-        heading: "Sign up",
-        hint: "Sign up with a new account".to_string(),
+        heading: t.sign_up,
+        hint: t.sign_up_hint.to_string(),
         path: "/signup",
         form_name: "signUpForm",
         hidden: Vec::new(),
         fields,
-        submit: "Sign up",
+        submit: t.sign_up_button,
     }
 }
 
-fn confirm_form(username: &str, destination: Option<&str>) -> Form<'static> {
+/// The confirmation form; `ticket` (from the sign-up just done here) signs the user in once
+/// the code is accepted.
+fn confirm_form(
+    t: &'static Messages,
+    username: &str,
+    destination: Option<&str>,
+    ticket: Option<String>,
+) -> Form<'static> {
     let hint = match destination {
-        Some(to) => format!("We have sent a code to {to}. Enter it below to confirm your account."),
-        None => "Enter the code we sent you to confirm your account.".to_string(),
+        Some(to) => Messages::fill(t.confirm_hint_to, &[("destination", to)]),
+        None => t.confirm_hint.to_string(),
     };
+    let mut hidden = vec![("username", username.to_string())];
+    hidden.extend(ticket.map(|ticket| ("ticket", ticket)));
     Form {
-        heading: "Confirm your account",
+        heading: t.confirm_account,
         hint,
         path: "/confirmUser",
         form_name: "confirmForm",
-        hidden: vec![("username", username.to_string())],
-        fields: vec![field("code", "Verification Code", "text", "one-time-code")],
-        submit: "Confirm Account",
+        hidden,
+        fields: vec![field("code", t.verification_code, "text", "one-time-code")],
+        submit: t.confirm_button,
     }
 }
 
-fn forgot_form() -> Form<'static> {
+fn forgot_form(t: &'static Messages) -> Form<'static> {
     Form {
-        heading: "Forgot your password?",
-        hint: "Enter your Username below and we will send a message to reset your password"
-            .to_string(),
+        heading: t.forgot_password,
+        hint: t.forgot_hint.to_string(),
         path: "/forgotPassword",
         form_name: "forgotPasswordForm",
         hidden: Vec::new(),
-        fields: vec![field("username", "Username", "text", "username")],
-        submit: "Reset my password",
+        fields: vec![field("username", t.username, "text", "username")],
+        submit: t.reset_button,
     }
 }
 
-fn reset_form(username: &str, destination: Option<&str>) -> Form<'static> {
+fn reset_form(t: &'static Messages, username: &str, destination: Option<&str>) -> Form<'static> {
     let hint = match destination {
-        Some(to) => format!(
-            "We have sent a password reset code to {to}. Enter it below to reset your password."
-        ),
-        None => "Enter the code we sent you to reset your password.".to_string(),
+        Some(to) => Messages::fill(t.reset_hint_to, &[("destination", to)]),
+        None => t.reset_hint.to_string(),
     };
     Form {
-        heading: "Reset your password",
+        heading: t.reset_password,
         hint,
         path: "/confirmForgotPassword",
         form_name: "confirmForgotPasswordForm",
         hidden: vec![("username", username.to_string())],
         fields: vec![
-            field("code", "Code", "text", "one-time-code"),
-            field("password", "New Password", "password", "new-password"),
+            field("code", t.code, "text", "one-time-code"),
+            field("password", t.new_password, "password", "new-password"),
         ],
-        submit: "Change Password",
+        submit: t.change_password_button,
     }
 }
 
@@ -211,7 +214,14 @@ pub async fn sign_up_page(
         return pages::error_page(400, "SignUp is not permitted for this user pool");
     }
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
-    let page = form_page(&state, &request, csrf, sign_up_form("", ""), None).await;
+    let page = form_page(
+        &state,
+        &request,
+        csrf,
+        sign_up_form(request.t, "", ""),
+        None,
+    )
+    .await;
     with_cookie(page, cookie)
 }
 
@@ -238,17 +248,29 @@ pub async fn sign_up(
         Ok(done) if done.confirmed => {
             let said = Said {
                 error: None,
-                notice: Some("Your account is ready. Sign in to continue."),
+                notice: Some(p.request.t.account_ready),
             };
             login_page(&state, &p.request, p.csrf, &username, said).await
         }
         Ok(done) => {
-            let form = confirm_form(&username, done.destination.as_deref());
+            let ids = (
+                p.request.pool.id.as_str(),
+                p.request.client.client_id.as_str(),
+            );
+            let ticket = SignUpTicket::new(&state.idp, ids, &username, &done.sub).seal(&state.idp);
+            let form = confirm_form(p.request.t, &username, done.destination.as_deref(), ticket);
             form_page(&state, &p.request, p.csrf, form, None).await
         }
         Err(error) => {
-            let form = sign_up_form(&username, &email);
-            form_page(&state, &p.request, p.csrf, form, Some(shown(&error))).await
+            let form = sign_up_form(p.request.t, &username, &email);
+            form_page(
+                &state,
+                &p.request,
+                p.csrf,
+                form,
+                Some(shown(&p.request, &error)),
+            )
+            .await
         }
     };
     with_cookie(response, p.cookie)
@@ -271,20 +293,57 @@ pub async fn confirm(
         .idp
         .hosted_confirm_sign_up(&p.request.client, &username, code)
         .await;
+    let ticket = p.form.get("ticket").map(str::to_string);
     let response = match outcome {
-        Ok(()) => {
-            let said = Said {
-                error: None,
-                notice: Some("Your account has been confirmed. Sign in to continue."),
-            };
-            login_page(&state, &p.request, p.csrf, &username, said).await
-        }
+        Ok(()) => match ticket.and_then(|t| opened_ticket(&state, &p.request, &t, &username)) {
+            Some(ticket) => sign_in_confirmed(&state, &p, ticket).await,
+            None => {
+                let said = Said {
+                    error: None,
+                    notice: Some(p.request.t.account_confirmed),
+                };
+                login_page(&state, &p.request, p.csrf, &username, said).await
+            }
+        },
         Err(error) => {
-            let form = confirm_form(&username, None);
-            form_page(&state, &p.request, p.csrf, form, Some(shown(&error))).await
+            let message = Some(shown(&p.request, &error));
+            let form = confirm_form(p.request.t, &username, None, ticket);
+            form_page(&state, &p.request, p.csrf, form, message).await
         }
     };
     with_cookie(response, p.cookie)
+}
+
+fn opened_ticket(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    text: &str,
+    username: &str,
+) -> Option<SignUpTicket> {
+    let ids = (request.pool.id.as_str(), request.client.client_id.as_str());
+    SignUpTicket::open(&state.idp, text, ids, username)
+}
+
+/// A confirmation in the browser that signed up: the new user is signed in (MFA and all, as
+/// after a password) and sent to the app's callback, as AWS's hosted UI does.
+async fn sign_in_confirmed(state: &OAuthState, p: &Submitted, ticket: SignUpTicket) -> Response {
+    let request = &p.request;
+    let outcome = state
+        .idp
+        .hosted_sign_in_after_sign_up(
+            &request.pool,
+            &request.client,
+            &ticket.username,
+            &ticket.sub,
+        )
+        .await;
+    let posted = Posted {
+        request,
+        form: &p.form,
+        csrf: p.csrf.clone(),
+        username: &ticket.username,
+    };
+    respond(state, posted, outcome).await
 }
 
 /// GET `/forgotPassword`.
@@ -298,7 +357,7 @@ pub async fn forgot_page(
         Err(response) => return response,
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
-    let page = form_page(&state, &request, csrf, forgot_form(), None).await;
+    let page = form_page(&state, &request, csrf, forgot_form(request.t), None).await;
     with_cookie(page, cookie)
 }
 
@@ -320,7 +379,7 @@ pub async fn forgot(
         .await;
     let response = match outcome {
         Ok(destination) => {
-            let form = reset_form(&username, destination.as_deref());
+            let form = reset_form(p.request.t, &username, destination.as_deref());
             form_page(&state, &p.request, p.csrf, form, None).await
         }
         Err(error) => {
@@ -328,8 +387,8 @@ pub async fn forgot(
                 &state,
                 &p.request,
                 p.csrf,
-                forgot_form(),
-                Some(shown(&error)),
+                forgot_form(p.request.t),
+                Some(shown(&p.request, &error)),
             )
             .await
         }
@@ -359,13 +418,20 @@ pub async fn reset(
         Ok(()) => {
             let said = Said {
                 error: None,
-                notice: Some("Your password has been reset. Sign in with your new password."),
+                notice: Some(p.request.t.password_was_reset),
             };
             login_page(&state, &p.request, p.csrf, &username, said).await
         }
         Err(error) => {
-            let form = reset_form(&username, None);
-            form_page(&state, &p.request, p.csrf, form, Some(shown(&error))).await
+            let form = reset_form(p.request.t, &username, None);
+            form_page(
+                &state,
+                &p.request,
+                p.csrf,
+                form,
+                Some(shown(&p.request, &error)),
+            )
+            .await
         }
     };
     with_cookie(response, p.cookie)

@@ -11,6 +11,7 @@ use cognate_idp::Idp;
 use cognate_idp::hosted::oauth_settings::{COGNITO_PROVIDER, OAuthSettings};
 
 use crate::OAuthState;
+use crate::i18n::{self, LANG_COOKIE, Messages};
 use crate::params::{Pairs, with_params};
 use crate::{cookies, grants, pages};
 
@@ -28,6 +29,8 @@ pub struct AuthorizeRequest {
     pub code_challenge: Option<String>,
     /// The query as received, for `/login` to carry on.
     pub query: Pairs,
+    /// The pages' language: `lang` of the query, else English.
+    pub t: &'static Messages,
 }
 
 impl AuthorizeRequest {
@@ -100,6 +103,7 @@ pub async fn check(idp: &Idp, query: Pairs) -> Result<AuthorizeRequest, Refusal>
         scopes: Vec::new(),
         nonce: query.get("nonce").map(str::to_string),
         code_challenge: query.get("code_challenge").map(str::to_string),
+        t: i18n::messages(query.get("lang")),
         query: query.clone(),
     };
     let refuse = |request: &AuthorizeRequest, error: &str, description: &str| {
@@ -176,16 +180,40 @@ pub async fn handle(
     RawQuery(query): RawQuery,
 ) -> Response {
     let query = Pairs::parse(query.unwrap_or_default().as_bytes());
-    let request = match check(&state.idp, query).await {
+    let mut request = match check(&state.idp, query).await {
         Ok(request) => request,
         Err(refusal) => return refusal.response(),
     };
+    let lang_cookie = remember_language(&state, &headers, &mut request);
     let prompt_login = request.query.get("prompt") == Some("login");
-    if let Some(session) = cookies::session(&state.idp, &headers, request.pool.id.as_str())
-        && !prompt_login
-        && let Ok(response) = grants::complete(&state.idp, &request, &session).await
-    {
-        return response;
+    let response = match cookies::session(&state.idp, &headers, request.pool.id.as_str()) {
+        Some(session) if !prompt_login => {
+            grants::complete(&state.idp, &request, &session).await.ok()
+        }
+        _ => None,
+    };
+    let response =
+        response.unwrap_or_else(|| pages::redirect(&format!("/login?{}", request.query.encode())));
+    crate::login::with_cookie(response, lang_cookie)
+}
+
+/// The language of the pages that follow: `lang` when the request names one (kept in a cookie,
+/// English for a code AWS does not offer), else the cookie's, put into the query the pages
+/// carry on. Returns the cookie to set.
+fn remember_language(
+    state: &OAuthState,
+    headers: &HeaderMap,
+    request: &mut AuthorizeRequest,
+) -> Option<axum::http::HeaderValue> {
+    if request.query.get("lang").is_some() {
+        return cookies::lang_cookie(&state.idp, request.t.lang);
     }
-    pages::redirect(&format!("/login?{}", request.query.encode()))
+    if let Some(kept) = cookies::get(headers, LANG_COOKIE).and_then(i18n::supported) {
+        request.t = kept;
+        request
+            .query
+            .0
+            .push(("lang".to_string(), kept.lang.to_string()));
+    }
+    None
 }

@@ -1,14 +1,14 @@
 //! The hosted pages' cookies: the session (`cognito`, sealed with the server key, an hour as on
 //! AWS) that lets a second authorize sign in silently, and the CSRF token (`XSRF-TOKEN`,
-//! double-submitted as the forms' `_csrf` field). Both `HttpOnly` and `SameSite=Lax`, and
-//! `Secure` when the public URL is https.
+//! double-submitted as the forms' `_csrf` field), and the language chosen with `lang`. All
+//! `HttpOnly` and `SameSite=Lax`, and `Secure` when the public URL is https.
 
 use axum::http::{HeaderMap, HeaderValue, header};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognate_crypto::secrets::{constant_time_eq, random_token};
 use cognate_idp::Idp;
 use serde::{Deserialize, Serialize};
+
+use crate::sealed::{open_json, seal_json};
 
 pub const SESSION_COOKIE: &str = "cognito";
 pub const CSRF_COOKIE: &str = "XSRF-TOKEN";
@@ -52,11 +52,20 @@ fn header_value(text: String) -> Option<HeaderValue> {
 
 /// The `Set-Cookie` of a new session.
 pub fn session_cookie(idp: &Idp, session: &HostedSession) -> Option<HeaderValue> {
-    let json = serde_json::to_vec(session).ok()?;
-    let sealed = URL_SAFE_NO_PAD.encode(idp.seal.seal(&json, SESSION_AAD));
+    let sealed = seal_json(idp, session, SESSION_AAD)?;
     header_value(format!(
         "{SESSION_COOKIE}={sealed}{}",
         attributes(idp, SESSION_SECS)
+    ))
+}
+
+/// The `Set-Cookie` that keeps the browser's language (a year, as a preference outlives a
+/// sign-in).
+pub fn lang_cookie(idp: &Idp, code: &str) -> Option<HeaderValue> {
+    header_value(format!(
+        "{}={code}{}",
+        crate::i18n::LANG_COOKIE,
+        attributes(idp, 365 * 86_400)
     ))
 }
 
@@ -67,9 +76,7 @@ pub fn clear_session(idp: &Idp) -> Option<HeaderValue> {
 
 /// The browser's live session for `pool_id`, if its cookie opens and has not expired.
 pub fn session(idp: &Idp, headers: &HeaderMap, pool_id: &str) -> Option<HostedSession> {
-    let sealed = URL_SAFE_NO_PAD.decode(get(headers, SESSION_COOKIE)?).ok()?;
-    let json = idp.seal.open(&sealed, SESSION_AAD).ok()?;
-    let session: HostedSession = serde_json::from_slice(&json).ok()?;
+    let session: HostedSession = open_json(idp, get(headers, SESSION_COOKIE)?, SESSION_AAD)?;
     (session.pool_id == pool_id && session.expires_at > idp.clock.now().secs()).then_some(session)
 }
 

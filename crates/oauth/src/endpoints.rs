@@ -8,10 +8,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use cognate_awsjson::is_form;
 use cognate_idp::oauth::{ClientCredentials, Form, OAuthError};
 
 use crate::OAuthState as AppState;
-use crate::params::read_body;
+use crate::params::read_oauth_form;
 
 /// GET or POST `/oauth2/userInfo` with `Authorization: Bearer <access token>`.
 pub async fn user_info(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -60,17 +61,10 @@ async fn form_request(
             "Content-Type must be application/x-www-form-urlencoded.",
         ));
     }
-    let body = read_body(body, state.max_body_bytes).await?;
-    let form = Form::new(form_urlencoded::parse(&body).into_owned().collect())?;
+    let pairs = read_oauth_form(&parts.headers, body, state.body_limits).await?;
+    let form = Form::new(pairs.0)?;
     let credentials = client_credentials(&parts.headers, &form)?;
     Ok((form, credentials))
-}
-
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
 /// HTTP Basic (`client_id:client_secret`) when present, else the form's `client_id` and

@@ -5,13 +5,16 @@
 
 mod account;
 mod authorize;
+mod choice;
 mod cookies;
 mod endpoints;
 mod grants;
+mod i18n;
 mod login;
 mod logout;
 mod pages;
 mod params;
+mod sealed;
 
 use axum::Router;
 use axum::routing::get;
@@ -21,7 +24,8 @@ use cognate_idp::Idp;
 #[derive(Clone)]
 pub struct OAuthState {
     pub idp: Idp,
-    pub max_body_bytes: usize,
+    /// The server's body limits (size and time), which the forms are read within.
+    pub body_limits: cognate_awsjson::BodyLimits,
 }
 
 /// The routes of the authorization server, ready to be merged into the server's router.

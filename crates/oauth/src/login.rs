@@ -1,19 +1,21 @@
 //! `/login`: the sign-in form (GET) and its submission (POST), then the challenge pages the
-//! sign-in code asks for (new password, TOTP, SMS and email codes). The authorization request
-//! rides in the query string, as on AWS, and is checked again on every step.
+//! sign-in code asks for (new password, TOTP, SMS and email codes, and the steps of
+//! choice-based sign-in in `choice`). The authorization request rides in the query string, as
+//! on AWS, and is checked again on every step.
 
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use cognate_awsjson::ApiError;
 use cognate_idp::auth::hosted::HostedOutcome;
 use cognate_model::idp::ChallengeNameType;
 
 use crate::authorize::{self, AuthorizeRequest};
 use crate::cookies::{self, HostedSession, SESSION_SECS};
 use crate::pages::{self, ChallengePage, LoginPage, MfaSetupPage, Page};
-use crate::params::{Pairs, read_body};
-use crate::{OAuthState, grants};
+use crate::params::{Pairs, read_page_form};
+use crate::{OAuthState, choice, grants};
 
 pub async fn checked(
     state: &OAuthState,
@@ -25,18 +27,13 @@ pub async fn checked(
         .map_err(authorize::Refusal::response)
 }
 
-fn action(request: &AuthorizeRequest) -> String {
+pub fn action(request: &AuthorizeRequest) -> String {
     format!("/login?{}", request.query.encode())
 }
 
 pub async fn page(state: &OAuthState, request: &AuthorizeRequest, csrf: String) -> Page {
-    Page::for_client(
-        &state.idp,
-        &request.pool.id,
-        &request.client.client_id,
-        csrf,
-    )
-    .await
+    let ids = (&request.pool.id, &request.client.client_id);
+    Page::for_client(&state.idp, ids, csrf, request.t).await
 }
 
 pub fn with_cookie(mut response: Response, cookie: Option<axum::http::HeaderValue>) -> Response {
@@ -53,6 +50,7 @@ pub struct Said<'a> {
     pub notice: Option<&'a str>,
 }
 
+/// The sign-in page: name and password, or (choice-based sign-in) the name first.
 pub async fn login_page(
     state: &OAuthState,
     request: &AuthorizeRequest,
@@ -73,6 +71,7 @@ pub async fn login_page(
         notice: said.notice,
         forgot: format!("/forgotPassword?{query}"),
         signup: crate::account::self_sign_up(&request.pool).then(|| format!("/signup?{query}")),
+        choice: choice::is_choice_based(request),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
@@ -94,7 +93,15 @@ pub async fn show(
     )
 }
 
-/// POST `/login`: a password, or a challenge's answer.
+/// A sign-in step posted from a page: the request, the form and the browser's CSRF token.
+pub struct Posted<'a> {
+    pub request: &'a AuthorizeRequest,
+    pub form: &'a Pairs,
+    pub csrf: String,
+    pub username: &'a str,
+}
+
+/// POST `/login`: a password, a name (choice-based sign-in), or a challenge's answer.
 pub async fn submit(
     State(state): State<OAuthState>,
     headers: HeaderMap,
@@ -105,91 +112,138 @@ pub async fn submit(
         Ok(request) => request,
         Err(response) => return response,
     };
-    let form = match read_body(body, state.max_body_bytes).await {
-        Ok(bytes) => Pairs::parse(&bytes),
-        Err(_) => return pages::error_page(413, "The form is too large."),
+    let form = match read_page_form(&headers, body, state.body_limits).await {
+        Ok(form) => form,
+        Err(page) => return page,
     };
     let (csrf, cookie) = cookies::csrf(&state.idp, &headers);
     if !cookies::csrf_ok(&headers, form.get("_csrf")) {
         let said = Said {
-            error: Some("Your session has expired. Please sign in again.".to_string()),
+            error: Some(request.t.session_expired.to_string()),
             notice: None,
         };
         return with_cookie(login_page(&state, &request, csrf, "", said).await, cookie);
     }
     let username = form.get("username").unwrap_or_default().to_string();
-    let outcome = match form.get("challenge") {
-        None => {
+    let posted = Posted {
+        request: &request,
+        form: &form,
+        csrf,
+        username: &username,
+    };
+    let outcome = match (form.get("challenge"), form.get("flow")) {
+        (None, Some("USER_AUTH")) => choice::start(&state, &request, &username).await,
+        (None, _) => {
             let password = form.get("password").unwrap_or_default();
             state
                 .idp
                 .hosted_password_sign_in(&request.pool, &request.client, &username, password)
                 .await
         }
-        Some(name) => answer(&state, &request, &form, name, &username).await,
+        (Some("SELECT_CHALLENGE"), _) if choice::wants_password_page(&form) => {
+            let session = form.get("session").unwrap_or_default();
+            let step = ("SELECT_CHALLENGE", session);
+            let page = choice::password_page(&state, &posted, step, None).await;
+            return with_cookie(page, cookie);
+        }
+        (Some(name), _) => answer(&state, &request, &form, name, &username).await,
     };
-    let response = match outcome {
+    with_cookie(respond(&state, posted, outcome).await, cookie)
+}
+
+/// The page that follows a sign-in step: the callback, the next challenge, or the step again
+/// with the sign-in code's refusal.
+pub async fn respond(
+    state: &OAuthState,
+    posted: Posted<'_>,
+    outcome: Result<HostedOutcome, ApiError>,
+) -> Response {
+    let (request, t) = (posted.request, posted.request.t);
+    match outcome {
         Ok(HostedOutcome::SignedIn {
             username,
             auth_time,
-        }) => signed_in(&state, &request, username, auth_time).await,
+        }) => signed_in(state, request, username, auth_time).await,
         Ok(HostedOutcome::Challenge {
             name: ChallengeNameType::MfaSetup,
             session,
             ..
-        }) => mfa_setup_page(&state, &request, csrf, &session, &username).await,
+        }) => mfa_setup_page(state, &posted, &session).await,
+        Ok(HostedOutcome::Challenge {
+            name: name @ (ChallengeNameType::SelectChallenge | ChallengeNameType::Password),
+            session,
+            available,
+            ..
+        }) => choice::step_page(state, &posted, (&name, &session), &available).await,
         Ok(HostedOutcome::Challenge {
             name,
             session,
             parameters,
+            ..
         }) => {
             let step = Step {
                 name: &name,
                 session: &session,
                 choices: mfa_choices(parameters.get("MFAS_CAN_CHOOSE")),
+                destination: parameters.get("CODE_DELIVERY_DESTINATION").cloned(),
             };
-            challenge_page(&state, &request, csrf, step, &username, None).await
+            challenge_page(state, &posted, step, None).await
         }
         Err(error) if error.status.is_server_error() => {
             pages::error_page(500, "An internal error occurred.")
         }
-        Err(error) => match form.get("challenge") {
-            Some("MFA_SETUP") if error.code != "NotAuthorizedException" => {
-                let again = SetupAgain {
-                    session: form.get("session").unwrap_or_default(),
-                    secret: form.get("secret").unwrap_or_default(),
-                    error: error.message.clone(),
-                };
-                setup_page(&state, &request, csrf, &username, again).await
-            }
-            Some(name) if error.code != "NotAuthorizedException" => {
-                let name = challenge_name(name);
-                let step = Step {
-                    name: &name,
-                    session: form.get("session").unwrap_or_default(),
-                    choices: form
-                        .get("choices")
-                        .unwrap_or_default()
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect(),
-                };
-                let message = Some(error.message.clone());
-                challenge_page(&state, &request, csrf, step, &username, message).await
-            }
-            _ => {
-                let said = Said {
-                    error: Some(error.message),
-                    notice: None,
-                };
-                login_page(&state, &request, csrf, &username, said).await
-            }
-        },
-    };
-    with_cookie(response, cookie)
+        Err(error) => refused(state, posted, &error, t.error(&error)).await,
+    }
 }
 
-fn challenge_name(name: &str) -> ChallengeNameType {
+/// The step that was refused, again with the refusal; a wrong password or a refusal of the
+/// first step goes back to the sign-in page.
+async fn refused(
+    state: &OAuthState,
+    posted: Posted<'_>,
+    error: &ApiError,
+    message: String,
+) -> Response {
+    let form = posted.form;
+    let wrong_secret = error.code == "NotAuthorizedException";
+    match form.get("challenge") {
+        Some("MFA_SETUP") if !wrong_secret => {
+            let again = SetupAgain {
+                session: form.get("session").unwrap_or_default(),
+                secret: form.get("secret").unwrap_or_default(),
+                error: message,
+            };
+            setup_page(state, &posted, again).await
+        }
+        Some("SELECT_CHALLENGE" | "PASSWORD") if form.get("password").is_some() => {
+            choice::password_again(state, &posted, message).await
+        }
+        Some(name) if name != "SELECT_CHALLENGE" && !wrong_secret => {
+            let name = challenge_name(name);
+            let step = Step {
+                name: &name,
+                session: form.get("session").unwrap_or_default(),
+                choices: form
+                    .get("choices")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+                destination: None,
+            };
+            challenge_page(state, &posted, step, Some(message)).await
+        }
+        _ => {
+            let said = Said {
+                error: Some(message),
+                notice: None,
+            };
+            login_page(state, posted.request, posted.csrf, posted.username, said).await
+        }
+    }
+}
+
+pub fn challenge_name(name: &str) -> ChallengeNameType {
     serde_json::from_value(serde_json::Value::String(name.to_string()))
         .unwrap_or(ChallengeNameType::SoftwareTokenMfa)
 }
@@ -202,7 +256,8 @@ fn answer_name(challenge: &ChallengeNameType) -> Option<&'static str> {
         ChallengeNameType::SmsMfa => Some("SMS_MFA_CODE"),
         ChallengeNameType::EmailOtp => Some("EMAIL_OTP_CODE"),
         ChallengeNameType::SmsOtp => Some("SMS_OTP_CODE"),
-        ChallengeNameType::SelectMfaType => Some("ANSWER"),
+        ChallengeNameType::SelectMfaType | ChallengeNameType::SelectChallenge => Some("ANSWER"),
+        ChallengeNameType::Password => Some("PASSWORD"),
         _ => None,
     }
 }
@@ -213,7 +268,7 @@ async fn answer(
     form: &Pairs,
     name: &str,
     username: &str,
-) -> Result<HostedOutcome, cognate_awsjson::ApiError> {
+) -> Result<HostedOutcome, ApiError> {
     let challenge = challenge_name(name);
     let session = form.get("session").unwrap_or_default();
     if challenge == ChallengeNameType::MfaSetup {
@@ -228,10 +283,17 @@ async fn answer(
         cognate_model::idp::ErrorCode::UnsupportedOperationException
             .msg("This step is not available on the hosted pages.")
     })?;
-    let answers = vec![(
-        answer.to_string(),
-        form.get("answer").unwrap_or_default().to_string(),
-    )];
+    // The password step names its input `password`, as password managers expect.
+    let value = match challenge {
+        ChallengeNameType::Password => form.get("password"),
+        _ => form.get("answer"),
+    };
+    let mut answers = vec![(answer.to_string(), value.unwrap_or_default().to_string())];
+    if challenge == ChallengeNameType::SelectChallenge
+        && let Some(password) = form.get("password")
+    {
+        answers.push(("PASSWORD".to_string(), password.to_string()));
+    }
     state
         .idp
         .hosted_respond(
@@ -260,16 +322,18 @@ async fn signed_in(
     let response = match grants::complete(&state.idp, request, &session).await {
         Ok(response) => response,
         Err(error) if error.status >= 500 => pages::error_page(500, "An internal error occurred."),
-        Err(_) => return pages::error_page(400, "This account cannot sign in here."),
+        Err(_) => return pages::error_page(400, request.t.cannot_sign_in_here),
     };
     with_cookie(response, cookies::session_cookie(&state.idp, &session))
 }
 
-/// The challenge a page shows: its name, session, and for SELECT_MFA_TYPE the factors offered.
+/// The challenge a page shows: its name, session, for SELECT_MFA_TYPE the factors offered,
+/// and where a code went.
 struct Step<'a> {
     name: &'a ChallengeNameType,
     session: &'a str,
     choices: Vec<String>,
+    destination: Option<String>,
 }
 
 /// SELECT_MFA_TYPE's `MFAS_CAN_CHOOSE` (a JSON list, e.g. `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`).
@@ -279,94 +343,86 @@ fn mfa_choices(parameter: Option<&String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// How the hosted UI names a factor.
-fn factor_label(factor: &str) -> &'static str {
+/// How the hosted UI names an MFA factor.
+fn factor_label(t: &'static crate::i18n::Messages, factor: &str) -> &'static str {
     match factor {
-        "SMS_MFA" => "Text message (SMS)",
-        "SOFTWARE_TOKEN_MFA" => "Authenticator app",
-        "EMAIL_OTP" => "Email",
+        "SMS_MFA" => t.factor_sms,
+        "SOFTWARE_TOKEN_MFA" => t.factor_totp,
+        "EMAIL_OTP" => t.factor_email,
         _ => "Other",
+    }
+}
+
+/// A code step's hint: where the code went, when the sign-in code says.
+fn code_hint(t: &'static crate::i18n::Messages, general: &str, to: Option<&str>) -> String {
+    match to {
+        Some(to) => crate::i18n::Messages::fill(t.code_sent_to, &[("destination", to)]),
+        None => general.to_string(),
     }
 }
 
 async fn challenge_page(
     state: &OAuthState,
-    request: &AuthorizeRequest,
-    csrf: String,
+    posted: &Posted<'_>,
     step: Step<'_>,
-    username: &str,
     error: Option<String>,
 ) -> Response {
+    let (request, t) = (posted.request, posted.request.t);
+    let to = step.destination.as_deref();
     let (heading, hint, label, secret) = match step.name {
         ChallengeNameType::SelectMfaType => (
-            "Choose an MFA method",
-            "Choose how you want to receive your sign-in code.",
-            "MFA method",
+            t.choose_mfa,
+            t.choose_mfa_hint.to_string(),
+            t.mfa_method,
             false,
         ),
         ChallengeNameType::NewPasswordRequired => (
-            "Change password",
-            "Please enter a new password.",
-            "New password",
+            t.change_password,
+            t.change_password_hint.to_string(),
+            t.new_password,
             true,
         ),
         ChallengeNameType::SoftwareTokenMfa => (
-            "Multi-factor authentication",
-            "Enter the code from your authenticator app.",
-            "Authentication code",
+            t.mfa_heading,
+            t.totp_hint.to_string(),
+            t.authentication_code,
             false,
         ),
-        ChallengeNameType::SmsMfa | ChallengeNameType::SmsOtp => (
-            "Check your phone",
-            "We texted you a code. Enter it below.",
-            "Code",
-            false,
-        ),
-        ChallengeNameType::EmailOtp => (
-            "Check your email",
-            "We emailed you a code. Enter it below.",
-            "Code",
-            false,
-        ),
-        _ => {
-            return pages::error_page(
-                400,
-                "This account needs a sign-in step the hosted pages do not offer yet.",
-            );
+        ChallengeNameType::SmsMfa | ChallengeNameType::SmsOtp => {
+            (t.check_phone, code_hint(t, t.sms_hint, to), t.code, false)
         }
+        ChallengeNameType::EmailOtp => {
+            (t.check_email, code_hint(t, t.email_hint, to), t.code, false)
+        }
+        _ => return pages::error_page(400, t.step_unavailable),
     };
-    let page = page(state, request, csrf).await;
+    let page = page(state, request, posted.csrf.clone()).await;
     let nonce = page.nonce.clone();
     let action = action(request);
+    let status = if error.is_some() { 400 } else { 200 };
     let template = ChallengePage {
         page,
         action: &action,
         heading,
-        hint,
+        hint: &hint,
         label,
         secret,
         challenge: step.name.as_str(),
         session: step.session,
-        username,
+        username: posted.username,
         error,
         choice_list: step.choices.join(" "),
         choices: step
             .choices
             .iter()
-            .map(|c| (c.clone(), factor_label(c)))
+            .map(|c| (c.clone(), factor_label(t, c)))
             .collect(),
     };
-    pages::render(&template, &nonce, 200, Some(&request.redirect_uri))
+    pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
 
 /// MFA_SETUP: a new authenticator secret for the sign-in, then its page.
-async fn mfa_setup_page(
-    state: &OAuthState,
-    request: &AuthorizeRequest,
-    csrf: String,
-    session: &str,
-    username: &str,
-) -> Response {
+async fn mfa_setup_page(state: &OAuthState, posted: &Posted<'_>, session: &str) -> Response {
     match state.idp.hosted_associate_token(session).await {
         Ok((secret, next)) => {
             let fresh = SetupAgain {
@@ -374,17 +430,18 @@ async fn mfa_setup_page(
                 secret: &secret,
                 error: String::new(),
             };
-            setup_page(state, request, csrf, username, fresh).await
+            setup_page(state, posted, fresh).await
         }
         Err(error) if error.status.is_server_error() => {
             pages::error_page(500, "An internal error occurred.")
         }
         Err(error) => {
             let said = Said {
-                error: Some(error.message),
+                error: Some(posted.request.t.error(&error)),
                 notice: None,
             };
-            login_page(state, request, csrf, username, said).await
+            let csrf = posted.csrf.clone();
+            login_page(state, posted.request, csrf, posted.username, said).await
         }
     }
 }
@@ -396,18 +453,13 @@ struct SetupAgain<'a> {
     error: String,
 }
 
-async fn setup_page(
-    state: &OAuthState,
-    request: &AuthorizeRequest,
-    csrf: String,
-    username: &str,
-    setup: SetupAgain<'_>,
-) -> Response {
+async fn setup_page(state: &OAuthState, posted: &Posted<'_>, setup: SetupAgain<'_>) -> Response {
+    let request = posted.request;
     let issuer = request.pool.name.clone();
-    let Some(qr_data_url) = pages::totp_qr(&issuer, username, setup.secret) else {
+    let Some(qr_data_url) = pages::totp_qr(&issuer, posted.username, setup.secret) else {
         return pages::error_page(500, "An internal error occurred.");
     };
-    let page = page(state, request, csrf).await;
+    let page = page(state, request, posted.csrf.clone()).await;
     let nonce = page.nonce.clone();
     let action = action(request);
     let status = if setup.error.is_empty() { 200 } else { 400 };
@@ -417,7 +469,7 @@ async fn setup_page(
         qr_data_url,
         secret: setup.secret,
         session: setup.session,
-        username,
+        username: posted.username,
         error: (!setup.error.is_empty()).then_some(setup.error),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))

@@ -12,9 +12,12 @@ use cognate_idp::Idp;
 
 use crate::OAuthState;
 use crate::grants::random;
+use crate::i18n::{self, Messages};
 
 /// What the base layout needs.
 pub struct Page {
+    /// The page's words, in the browser's language.
+    pub t: &'static Messages,
     pub nonce: String,
     pub csrf: String,
     /// The pool's or client's CSS from SetUICustomization.
@@ -23,14 +26,20 @@ pub struct Page {
 }
 
 impl Page {
-    /// A page for `client` of `pool`, with its customization.
-    pub async fn for_client(idp: &Idp, pool: &UserPoolId, client: &ClientId, csrf: String) -> Self {
+    /// A page for `client` of `pool`, with its customization, in the language of `t`.
+    pub async fn for_client(
+        idp: &Idp,
+        (pool, client): (&UserPoolId, &ClientId),
+        csrf: String,
+        t: &'static Messages,
+    ) -> Self {
         let ui = idp
             .ui_customization(pool, Some(client))
             .await
             .ok()
             .flatten();
         Self {
+            t,
             nonce: random(),
             csrf,
             // `</` would end the style element: customization CSS never needs it.
@@ -48,6 +57,7 @@ impl Page {
 
     fn plain() -> Self {
         Self {
+            t: i18n::ENGLISH,
             nonce: random(),
             csrf: String::new(),
             css: String::new(),
@@ -67,6 +77,25 @@ pub struct LoginPage<'a> {
     pub forgot: String,
     /// The sign-up page, when the pool lets users sign themselves up.
     pub signup: Option<String>,
+    /// Choice-based sign-in: the name first, then the factor (no password field here).
+    pub choice: bool,
+}
+
+/// Choice-based sign-in's password step: the choice's (or PASSWORD's) session, and the name.
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage<'a> {
+    pub page: Page,
+    pub action: &'a str,
+    pub signing_in_as: String,
+    /// SELECT_CHALLENGE (answered with PASSWORD) or PASSWORD.
+    pub challenge: &'a str,
+    pub session: &'a str,
+    pub username: &'a str,
+    pub error: Option<String>,
+    pub forgot: String,
+    /// The sign-in page again, for another name.
+    pub restart: String,
 }
 
 /// An input of a `FormPage`.

@@ -99,8 +99,10 @@ impl Application {
             idp,
             identity,
             test_clock: test_clock.clone(),
-            max_body_bytes: config.server.max_body_bytes,
-            body_timeout: std::time::Duration::from_secs(config.server.body_timeout_secs),
+            body_limits: cognate_awsjson::BodyLimits {
+                max_bytes: config.server.max_body_bytes,
+                timeout: std::time::Duration::from_secs(config.server.body_timeout_secs),
+            },
             admin_auth,
             quotas,
         };

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::routes::{AppState, is_form, read_body};
+use cognate_awsjson::is_form;
+
+use crate::routes::{AppState, read_body};
 
 pub async fn refuse(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let uri = request.uri();

@@ -9,14 +9,13 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use cognate_awsjson::{ApiError, Registry};
+use cognate_awsjson::{ApiError, BodyLimits, Registry, is_form};
 
 use crate::admin_auth::{AdminAuth, SignedRequest};
 use crate::audit;
 use crate::quotas::Quotas;
 use cognate_domain::TestClock;
 use cognate_idp::Idp;
-use http_body_util::{BodyExt, Limited};
 use serde::Deserialize;
 use tracing::Instrument;
 
@@ -26,9 +25,8 @@ pub struct AppState {
     pub idp: Idp,
     pub identity: cognate_identity::Identity,
     pub test_clock: Option<Arc<TestClock>>,
-    pub max_body_bytes: usize,
-    /// How long a request body may take to arrive, whole.
-    pub body_timeout: std::time::Duration,
+    /// How large a request body may be and how long it may take to arrive, whole.
+    pub body_limits: BodyLimits,
     /// The SigV4 guard (`auth = "sigv4"`); `None` in `open` mode.
     pub admin_auth: Option<Arc<AdminAuth>>,
     /// AWS's request-rate quotas (`[quotas] enabled = true`); `None` when off.
@@ -61,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         // The authorization server and hosted pages: /oauth2/*, /login, /logout.
         .merge(cognate_oauth::router(cognate_oauth::OAuthState {
             idp: state.idp.clone(),
-            max_body_bytes: state.max_body_bytes,
+            body_limits: state.body_limits,
         }))
         .layer(axum::middleware::from_fn_with_state(
             state,
@@ -200,15 +198,6 @@ fn is_sts(headers: &HeaderMap) -> bool {
     is_form(headers) && !headers.contains_key("x-amz-target")
 }
 
-/// A `application/x-www-form-urlencoded` body (STS's Query protocol, the OAuth endpoints, the
-/// hosted pages' forms).
-pub(crate) fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
-}
-
 async fn sts(
     state: &AppState,
     request_id: String,
@@ -255,42 +244,13 @@ fn body_error(request_id: &str, error: &ApiError) -> Response {
     response
 }
 
-/// Reads at most `max_body_bytes`: a larger body is refused without being buffered whole. A
-/// body that has not arrived whole within `body_timeout` (a client announcing a body and never
-/// sending it, or sending it a byte at a time) is answered 408 and its connection closed.
+/// The request's body within the server's limits (`cognate_awsjson::read_body`).
 pub(crate) async fn read_body(
     headers: &HeaderMap,
     body: Body,
     state: &AppState,
 ) -> Result<Bytes, ApiError> {
-    let limit = state.max_body_bytes;
-    let too_large = || {
-        ApiError::new(
-            "RequestEntityTooLargeException",
-            format!("Request body exceeds {limit} bytes"),
-        )
-        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
-    }
-    let read = tokio::time::timeout(state.body_timeout, Limited::new(body, limit).collect());
-    let Ok(collected) = read.await else {
-        return Err(ApiError::new(
-            "RequestTimeoutException",
-            "The request body was not received in time",
-        )
-        .with_status(StatusCode::REQUEST_TIMEOUT));
-    };
-    match collected {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(ApiError::serialization("Could not read the request body")),
-    }
+    cognate_awsjson::read_body(headers, body, state.body_limits).await
 }
 
 async fn health() -> impl IntoResponse {

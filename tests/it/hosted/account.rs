@@ -4,10 +4,13 @@
 use aws_sdk_cognitoidentityprovider::types::VerifiedAttributeType;
 use cognate_testkit::{PASSWORD, TestApp, backend_tests};
 
-use super::{Authorize, Browser, Page, VERIFIER, callback_code, exchange, oauth_client};
+use super::{
+    Authorize, Browser, Page, VERIFIER, action, callback_code, exchange, oauth_client, submit,
+};
 
 backend_tests!(
     sign_up_confirm_then_sign_in,
+    confirmation_elsewhere_returns_to_sign_in,
     sign_up_refusals_keep_the_form,
     forgot_then_reset_password,
 );
@@ -28,28 +31,6 @@ async fn self_service_pool(app: &TestApp) -> (String, String) {
         .unwrap();
     let client_id = oauth_client(app, &pool_id).await;
     (pool_id, client_id)
-}
-
-/// The path of `page`'s form (HTML-escaped `&` undone).
-fn action(page: &Page) -> String {
-    let marker = "action=\"";
-    let start = page.body.find(marker).unwrap() + marker.len();
-    let end = page.body[start..].find('"').unwrap() + start;
-    page.body[start..end]
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
-}
-
-/// Posts `page`'s form with its hidden fields and `fields`.
-async fn submit(browser: &Browser, page: &Page, fields: &[(&str, &str)]) -> Page {
-    let csrf = page.field("_csrf").unwrap();
-    let username = page.field("username");
-    let mut form = vec![("_csrf", csrf.as_str())];
-    if let Some(username) = username.as_deref() {
-        form.push(("username", username));
-    }
-    form.extend_from_slice(fields);
-    browser.post(&action(page), &form).await
 }
 
 fn link(page: &Page, text: &str) -> String {
@@ -84,18 +65,75 @@ async fn sign_up_confirm_then_sign_in(app: TestApp) {
     let wrong = submit(&browser, &confirm, &[("code", "000000")]).await;
     assert_eq!(wrong.status, 400);
     assert!(wrong.alerts("Invalid verification code provided, please try again."));
+    // Confirmed in the browser that signed up: signed in, to the app's callback, as AWS's
+    // hosted UI does.
     let signed = submit(&browser, &wrong, &[("code", &code)]).await;
-    assert_eq!(signed.status, 200, "{}", signed.body);
-    assert!(signed.body.contains("Your account has been confirmed."));
-    let login_path = action(&signed);
-    let done = browser
-        .submit_password(&login_path, &signed, "bob", PASSWORD)
-        .await;
-    let code = callback_code(&done);
+    let code = callback_code(&signed);
+    let tokens = exchange(&app, &client_id, &code, VERIFIER).await;
+    assert_eq!(tokens.status, 200);
+    let id_token = tokens.json()["id_token"].as_str().unwrap().to_string();
     assert_eq!(
-        exchange(&app, &client_id, &code, VERIFIER).await.status,
-        200
+        crate::auth::claims(&id_token)["cognito:username"],
+        "bob",
+        "the new user's tokens"
     );
+    // And the browser has its hosted session: a second authorize is silent.
+    let again = browser.get(&authorize.path()).await;
+    callback_code(&again);
+}
+
+/// A confirmation without the sign-up's ticket (another browser, a link kept for later) or
+/// with another user's confirms the account and asks for the password, as before.
+async fn confirmation_elsewhere_returns_to_sign_in(app: TestApp) {
+    let (pool_id, client_id) = self_service_pool(&app).await;
+    let browser = Browser::new(&app);
+    let path = Authorize::code(&client_id)
+        .path()
+        .replace("/oauth2/authorize", "/signup");
+    let sign_up = browser.get(&path).await;
+    let mut tickets = Vec::new();
+    for name in ["bob", "carol"] {
+        let email = format!("{name}@example.com");
+        let fields = [
+            ("username", name),
+            ("email", &email),
+            ("password", PASSWORD),
+        ];
+        let confirm = submit(&browser, &sign_up, &fields).await;
+        assert_eq!(confirm.status, 200, "{}", confirm.body);
+        tickets.push((confirm.field("ticket").unwrap(), confirm));
+    }
+    let (bob_ticket, _) = &tickets[0];
+    let (_, carol_page) = &tickets[1];
+    // Carol's confirmation with Bob's ticket, then with none.
+    let code = app.last_code(&pool_id, "carol").await;
+    let crossed = submit(
+        &browser,
+        carol_page,
+        &[("code", &code), ("ticket", bob_ticket)],
+    )
+    .await;
+    assert_eq!(crossed.status, 200, "{}", crossed.body);
+    assert!(crossed.body.contains("Your account has been confirmed."));
+    assert!(crossed.location.is_none());
+    let code = app.last_code(&pool_id, "bob").await;
+    let (_, bob_page) = &tickets[0];
+    let csrf = bob_page.field("_csrf").unwrap();
+    let bare = browser
+        .post(
+            &action(bob_page),
+            &[("_csrf", &csrf), ("username", "bob"), ("code", &code)],
+        )
+        .await;
+    assert!(
+        bare.body.contains("Your account has been confirmed."),
+        "{}",
+        bare.body
+    );
+    let done = browser
+        .submit_password(&action(&bare), &bare, "bob", PASSWORD)
+        .await;
+    callback_code(&done);
 }
 
 async fn sign_up_refusals_keep_the_form(app: TestApp) {

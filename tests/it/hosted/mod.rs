@@ -4,13 +4,15 @@
 
 mod account;
 mod authorize;
+mod choice;
+mod lang;
 mod login;
 mod token;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use aws_sdk_cognitoidentityprovider::types::OAuthFlowType;
+use aws_sdk_cognitoidentityprovider::types::{ExplicitAuthFlowsType, OAuthFlowType};
 use base64::Engine as _;
 use cognate_testkit::{FIXTURE_FLOWS, TestApp};
 use reqwest::Url;
@@ -30,11 +32,20 @@ pub fn challenge(verifier: &str) -> String {
 
 /// A code-flow client of `pool_id` (openid, email, profile; CALLBACK and LOGOUT registered).
 pub async fn oauth_client(app: &TestApp, pool_id: &str) -> String {
+    oauth_client_with(app, pool_id, FIXTURE_FLOWS.to_vec()).await
+}
+
+/// `oauth_client` with the ExplicitAuthFlows `flows`.
+pub async fn oauth_client_with(
+    app: &TestApp,
+    pool_id: &str,
+    flows: Vec<ExplicitAuthFlowsType>,
+) -> String {
     app.idp
         .create_user_pool_client()
         .user_pool_id(pool_id)
         .client_name("web")
-        .set_explicit_auth_flows(Some(FIXTURE_FLOWS.to_vec()))
+        .set_explicit_auth_flows(Some(flows))
         .allowed_o_auth_flows(OAuthFlowType::Code)
         .allowed_o_auth_flows_user_pool_client(true)
         .allowed_o_auth_scopes("openid")
@@ -276,6 +287,37 @@ impl Browser {
         let done = self.submit_password(&login, &page, user, pw).await;
         callback_code(&done)
     }
+}
+
+/// The path of `page`'s form (HTML-escaped `&` undone).
+pub fn action(page: &Page) -> String {
+    let marker = "action=\"";
+    let start = page.body.find(marker).unwrap() + marker.len();
+    let end = page.body[start..].find('"').unwrap() + start;
+    page.body[start..end]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// Posts `page`'s form with its hidden fields (CSRF token, name, challenge, session, sign-up
+/// ticket, whichever it has) and `fields`.
+pub async fn submit(browser: &Browser, page: &Page, fields: &[(&str, &str)]) -> Page {
+    let hidden: Vec<(&str, String)> = [
+        "_csrf",
+        "username",
+        "challenge",
+        "session",
+        "ticket",
+        "flow",
+        "answer",
+    ]
+    .into_iter()
+    .filter(|name| !fields.iter().any(|(given, _)| given == name))
+    .filter_map(|name| page.field(name).map(|value| (name, value)))
+    .collect();
+    let mut form: Vec<(&str, &str)> = hidden.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.extend_from_slice(fields);
+    browser.post(&action(page), &form).await
 }
 
 /// The code of a redirect to the callback (with the request's state).

@@ -9,12 +9,14 @@ use cognate_awsjson::RequestContext;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_model::Sensitive;
-use cognate_model::idp::ChallengeNameType;
+use cognate_model::idp::{AuthFlowType, ChallengeNameType};
 
+use super::user_password::check_account;
 use super::{Outcome, Params};
 use crate::Idp;
 use crate::clients;
 use crate::errors::Result;
+use crate::users::state::{UserState, lockout};
 
 /// Where a hosted sign-in step ends.
 #[derive(Debug)]
@@ -25,6 +27,9 @@ pub enum HostedOutcome {
         name: ChallengeNameType,
         session: String,
         parameters: BTreeMap<String, String>,
+        /// A choice-based sign-in's first factors the user may pick from (InitiateAuth's
+        /// `AvailableChallenges`); empty for any other step.
+        available: Vec<ChallengeNameType>,
     },
 }
 
@@ -42,6 +47,57 @@ impl Idp {
         params.insert("PASSWORD".into(), password.into());
         let outcome = self
             .password_sign_in(pool, client, &Params(Some(&params), None))
+            .await?;
+        hosted_outcome(outcome)
+    }
+
+    /// Choice-based sign-in's first step, as InitiateAuth's USER_AUTH runs it (the client must
+    /// allow ALLOW_USER_AUTH): the user's name and, when the page knows it, the factor they
+    /// prefer. Ends in SELECT_CHALLENGE with the factors the user may pick from, or the
+    /// preferred factor's challenge.
+    pub async fn hosted_user_auth(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        preferred: Option<ChallengeNameType>,
+    ) -> Result<HostedOutcome> {
+        super::check_flow(super::Api::Client, client, &AuthFlowType::UserAuth)?;
+        let mut params = self.hosted_params(client, username)?;
+        if let Some(factor) = preferred {
+            params.insert("PREFERRED_CHALLENGE".into(), factor.as_str().into());
+        }
+        let outcome = self
+            .user_auth_sign_in(pool, client, &Params(Some(&params), None))
+            .await?;
+        hosted_outcome(outcome)
+    }
+
+    /// Signs in a user who has just confirmed their sign-up on the hosted pages, in the browser
+    /// that signed them up (the caller holds that proof: a sealed ticket from the sign-up page
+    /// naming this user's `sub`, and the confirmation code just accepted). The password typed at
+    /// sign-up is the first factor, as AWS's hosted UI takes it: what follows a password runs as
+    /// after one (pre authentication, lockout and account state, then MFA or done).
+    pub async fn hosted_sign_in_after_sign_up(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        sub: &str,
+    ) -> Result<HostedOutcome> {
+        let user = self
+            .find_user(pool, username)
+            .await?
+            .filter(|user| user.sub.as_str() == sub)
+            .ok_or_else(super::incorrect_credentials)?;
+        self.pre_authentication(pool, client, &user, None).await?;
+        let now = self.clock.now();
+        if lockout::is_locked(&UserState::of(&user), now) {
+            return Err(super::attempts_exceeded());
+        }
+        check_account(self, pool, &user, now)?;
+        let outcome = self
+            .after_first_factor(pool, client, &user, None, now)
             .await?;
         hosted_outcome(outcome)
     }
@@ -107,8 +163,22 @@ fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
             name,
             session,
             parameters,
+            available: Vec::new(),
         }),
-        Outcome::Offer { next, .. } => hosted_outcome(*next),
+        Outcome::Offer { next, available } => match hosted_outcome(*next)? {
+            HostedOutcome::Challenge {
+                name,
+                session,
+                parameters,
+                ..
+            } => Ok(HostedOutcome::Challenge {
+                name,
+                session,
+                parameters,
+                available,
+            }),
+            signed_in => Ok(signed_in),
+        },
     }
 }
 
@@ -116,6 +186,8 @@ fn hosted_outcome(outcome: Outcome) -> Result<HostedOutcome> {
 #[derive(Debug)]
 pub struct HostedSignUp {
     pub confirmed: bool,
+    /// The new user's `sub`.
+    pub sub: String,
     /// Where the confirmation code went (e.g. `a***@e***`), when one was sent.
     pub destination: Option<String>,
 }
@@ -150,6 +222,7 @@ impl Idp {
         let out = crate::ops::sign_up::handle(self.clone(), context, request).await?;
         Ok(HostedSignUp {
             confirmed: out.user_confirmed,
+            sub: out.user_sub,
             destination: out.code_delivery_details.and_then(|d| d.destination),
         })
     }

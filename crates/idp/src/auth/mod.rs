@@ -306,7 +306,7 @@ impl Idp {
 }
 
 /// Refuses flows of the other API and flows the client does not enable, with AWS's messages.
-fn check_flow(api: Api, client: &AppClient, flow: &AuthFlowType) -> Result<()> {
+pub(crate) fn check_flow(api: Api, client: &AppClient, flow: &AuthFlowType) -> Result<()> {
     let wrong_api = matches!(
         (api, flow),
         (

@@ -12,16 +12,54 @@ use crate::errors::{internal, invalid_parameter};
 /// Words AWS keeps out of prefix domains.
 const RESERVED_WORDS: &[&str] = &["aws", "amazon", "cognito"];
 
-/// A prefix domain may not contain AWS's reserved words (the model's pattern already allows
-/// only lowercase letters, digits and inner hyphens). The pinned model applies the same pattern
-/// to custom domains, so a dotted custom domain is refused before it gets here.
+/// The shape of a prefix domain (the model's own pattern for DomainType): one label of lowercase
+/// letters, digits and inner hyphens. The generic check lets dotted names through, for custom
+/// domains.
+const PREFIX_PATTERN: &str = r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$";
+
+/// A prefix domain (no CustomDomainConfig): one label, as AWS words the refusal of anything
+/// else, and none of AWS's reserved words.
 pub fn check_prefix(domain: &str) -> Result<(), ApiError> {
+    let one_label = !domain.is_empty()
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !domain.starts_with('-')
+        && !domain.ends_with('-');
+    if !one_label {
+        return Err(invalid_parameter(format!(
+            "The domain name contains an invalid character. Domain names can only contain \
+             lower-case letters, numbers, and hyphens. Please enter a different name that follows \
+             this format: {PREFIX_PATTERN}"
+        )));
+    }
     match RESERVED_WORDS.iter().find(|word| domain.contains(*word)) {
         Some(word) => Err(invalid_parameter(format!(
             "Domain cannot contain reserved word: {word}"
         ))),
         None => Ok(()),
     }
+}
+
+/// A custom domain's certificate: AWS fronts the domain with CloudFront, which takes ACM
+/// certificates from us-east-1 only. Cognate serves the domain itself and cannot look the
+/// certificate up, so it checks what the ARN says.
+pub fn check_certificate(arn: &str) -> Result<(), ApiError> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, _partition, service, region) =
+        (parts.next(), parts.next(), parts.next(), parts.next());
+    let resource = parts.nth(1).unwrap_or_default();
+    let acm_in_us_east_1 = arn_word == Some("arn")
+        && service == Some("acm")
+        && region == Some("us-east-1")
+        && resource.starts_with("certificate/");
+    if acm_in_us_east_1 {
+        return Ok(());
+    }
+    Err(invalid_parameter(
+        "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or \
+         doesn't include a valid certificate chain.",
+    ))
 }
 
 pub fn write_error(error: StoreError) -> ApiError {

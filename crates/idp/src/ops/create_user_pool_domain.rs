@@ -16,8 +16,9 @@ pub async fn handle(
 ) -> Result<CreateUserPoolDomainResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let certificate_arn = input.custom_domain_config.map(|c| c.certificate_arn);
-    if certificate_arn.is_none() {
-        domains::check_prefix(&input.domain)?;
+    match &certificate_arn {
+        Some(arn) => domains::check_certificate(arn)?,
+        None => domains::check_prefix(&input.domain)?,
     }
     let domain = UserPoolDomain {
         domain: input.domain,

@@ -24,10 +24,13 @@ pub async fn handle(
         Err(other) => return Err(internal(other)),
     };
     match (input.custom_domain_config, domain.is_custom()) {
-        (Some(config), true) => domain.certificate_arn = Some(config.certificate_arn),
+        (Some(config), true) => {
+            domains::check_certificate(&config.certificate_arn)?;
+            domain.certificate_arn = Some(config.certificate_arn);
+        }
         (Some(_), false) => {
             return Err(invalid_parameter(
-                "CustomDomainConfig can only be updated for a custom domain.",
+                "User pool should have a custom domain associated, failed to update the certificate.",
             ));
         }
         (None, _) => {}

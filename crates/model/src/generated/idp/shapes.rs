@@ -2532,7 +2532,9 @@ pub static DOMAIN_TYPE: Shape = Shape::new(
     false,
     Kind::String(StringRules::new(
         Length::new(Some(1), Some(63)),
-        Some(Pattern::new(r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$")),
+        Some(Pattern::new(
+            r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?)*$",
+        )),
         &[],
     )),
 );
