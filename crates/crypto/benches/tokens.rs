@@ -112,7 +112,11 @@ fn verify(c: &mut Criterion) {
         });
     }
     // A forged token refused before any RSA work.
-    let forged = format!("{}.{}.", "eyJhbGciOiJub25lIn0", access.split('.').nth(1).unwrap());
+    let forged = format!(
+        "{}.{}.",
+        "eyJhbGciOiJub25lIn0",
+        access.split('.').nth(1).unwrap()
+    );
     group.bench_function("reject_alg_none", |b| {
         b.iter(|| jwt::verify(black_box(&forged), |kid| pool.public_key(kid)).unwrap_err())
     });
