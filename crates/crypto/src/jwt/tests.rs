@@ -480,13 +480,23 @@ fn verify_claims_checks_issuer_audience_and_token_use() {
             Err(CryptoError::InvalidClaim(_))
         ));
     }
-    let mut id = claims();
-    id["aud"] = json!("client2");
-    let token = sign(key(), &id).unwrap();
-    assert!(matches!(
-        verify_claims::<Value, _>(&token, lookup, 1_500, &checks()),
-        Err(CryptoError::InvalidClaim("aud"))
-    ));
+    // `aud`, when present, decides; `client_id` is the fallback for tokens without one.
+    for aud in [json!("client2"), json!([]), json!(["client2", "client3"])] {
+        let mut id = claims();
+        id["aud"] = aud;
+        let token = sign(key(), &id).unwrap();
+        assert!(matches!(
+            verify_claims::<Value, _>(&token, lookup, 1_500, &checks()),
+            Err(CryptoError::InvalidClaim("aud"))
+        ));
+    }
+    for aud in [json!("client1"), json!(["client2", "client1"])] {
+        let mut id = claims();
+        id["aud"] = aud;
+        id.as_object_mut().unwrap().remove("client_id");
+        let token = sign(key(), &id).unwrap();
+        verify_claims::<Value, _>(&token, lookup, 1_500, &checks()).unwrap();
+    }
     let mut missing = claims();
     missing.as_object_mut().unwrap().remove("exp");
     let token = sign(key(), &missing).unwrap();
