@@ -18,11 +18,13 @@
 pub(crate) mod backend;
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use jsonwebtoken::errors::{Error as JwtError, ErrorKind};
 use jsonwebtoken::{Algorithm, Validation};
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::error::{CryptoError, Result};
@@ -74,6 +76,13 @@ pub fn decode_unverified(token: &str) -> Result<(Header, Value)> {
     Ok((data.header, Value::Object(data.claims.0)))
 }
 
+/// Decodes only the claims, as `C`, without checking anything cryptographic: the cheapest
+/// way to route a token (read its `iss`) before verifying it.
+pub fn unverified_claims<C: DeserializeOwned>(token: &str) -> Result<C> {
+    check_size(token)?;
+    jsonwebtoken::dangerous::insecure_decode_claims(token).map_err(from_library)
+}
+
 /// Verifies an RS256 token and returns its claims.
 ///
 /// `key_lookup` maps the header's `kid` to a verifier; an unknown or missing kid fails.
@@ -82,7 +91,8 @@ pub fn verify<F>(token: &str, key_lookup: F) -> Result<Value>
 where
     F: Fn(&str) -> Option<PublicKey>,
 {
-    let claims = decode(token, key_lookup, &validation(None))?;
+    static SIGNATURE_ONLY: LazyLock<Validation> = LazyLock::new(|| validation(None));
+    let claims = decode(token, key_lookup, &SIGNATURE_ONLY)?;
     Ok(Value::Object(claims.0))
 }
 
@@ -220,10 +230,10 @@ impl<'de> Visitor<'de> for MembersVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Members, A::Error> {
         let mut members = Map::new();
         while let Some((name, value)) = access.next_entry::<String, Value>()? {
-            if members.contains_key(&name) {
-                return Err(de::Error::custom("repeated member name"));
-            }
-            members.insert(name, value);
+            match members.entry(name) {
+                Entry::Vacant(vacant) => vacant.insert(value),
+                Entry::Occupied(_) => return Err(de::Error::custom("repeated member name")),
+            };
         }
         Ok(Members(members))
     }

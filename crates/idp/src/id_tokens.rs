@@ -44,14 +44,7 @@ impl Idp {
         token: &str,
         server_side_check: bool,
     ) -> Result<Result<VerifiedIdToken, IdTokenError>, cognate_awsjson::ApiError> {
-        let Ok((_, unverified)) = jwt::decode_unverified(token) else {
-            return Ok(Err(IdTokenError::Invalid));
-        };
-        let Some(pool_id) = unverified
-            .get("iss")
-            .and_then(Value::as_str)
-            .and_then(|iss| self.pool_id_of_issuer(iss))
-        else {
+        let Some(pool_id) = self.pool_of_token(token) else {
             return Ok(Err(IdTokenError::Invalid));
         };
         match self.store.get_pool(&pool_id).await {
