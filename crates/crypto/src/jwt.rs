@@ -17,6 +17,7 @@
 
 pub(crate) mod backend;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -91,8 +92,7 @@ pub fn verify<F>(token: &str, key_lookup: F) -> Result<Value>
 where
     F: Fn(&str) -> Option<PublicKey>,
 {
-    static SIGNATURE_ONLY: LazyLock<Validation> = LazyLock::new(|| validation(None));
-    let claims = decode(token, key_lookup, &SIGNATURE_ONLY)?;
+    let claims = decode(token, key_lookup, &validation(None))?;
     Ok(Value::Object(claims.0))
 }
 
@@ -149,8 +149,22 @@ where
         .map_err(from_library)
 }
 
-/// jsonwebtoken's validation for RS256 tokens: `checks`' issuer and audience when given.
-fn validation(checks: Option<&ClaimChecks<'_>>) -> Validation {
+/// jsonwebtoken's validation for RS256 tokens, with `checks`' issuer and audience when given.
+/// The common ones are built once: a `Validation` holds hash sets, and this runs per token.
+fn validation(checks: Option<&ClaimChecks<'_>>) -> Cow<'static, Validation> {
+    static SIGNATURE_ONLY: LazyLock<Validation> = LazyLock::new(|| build_validation(None));
+    static EXP_REQUIRED: LazyLock<Validation> =
+        LazyLock::new(|| build_validation(Some(&ClaimChecks::default())));
+    match checks {
+        None => Cow::Borrowed(&*SIGNATURE_ONLY),
+        Some(checks) if checks.issuer.is_none() && checks.client_id.is_none() => {
+            Cow::Borrowed(&*EXP_REQUIRED)
+        }
+        Some(checks) => Cow::Owned(build_validation(Some(checks))),
+    }
+}
+
+fn build_validation(checks: Option<&ClaimChecks<'_>>) -> Validation {
     let mut validation = Validation::new(Algorithm::RS256);
     // jsonwebtoken compares `exp`/`nbf` with the system clock; ours come from the injected
     // Clock and are compared in `check_lifetime`, the one place token times are checked.
