@@ -592,7 +592,7 @@ async fn open_id_token_names_pool_and_identity(app: TestApp) {
         .find(|k| k["kid"] == header["kid"])
         .expect("the token's kid is in the JWKS");
     let jwk: cognate_crypto::Jwk = serde_json::from_value(jwk.clone()).unwrap();
-    let key = jwk.to_public_key().unwrap();
+    let key = cognate_crypto::PublicKey::from_jwk(&jwk).unwrap();
     cognate_crypto::jwt::verify(&token, |_| Some(key.clone())).expect("signature verifies");
 }
 

@@ -9,8 +9,6 @@ use std::sync::{Arc, Mutex};
 use axum::Json;
 use axum::extract::State;
 use axum::routing::get;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cognate_crypto::{Jwk, SigningKey, jwt};
 use cognate_testkit::identity::types::{
     AmbiguousRoleResolutionType, MappingRule, MappingRuleMatchType, RoleMapping, RoleMappingType,
@@ -142,11 +140,7 @@ impl FakeProvider {
 
 /// A token whose header names `kid` but which `key` signed.
 fn signed_as(key: &SigningKey, kid: &str, claims: &Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(json!({"kid": kid, "alg": "RS256"}).to_string());
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let input = format!("{header}.{payload}");
-    let signature = URL_SAFE_NO_PAD.encode(key.sign(input.as_bytes()).unwrap());
-    format!("{input}.{signature}")
+    jwt::sign_with_header(key, &jwt::rs256_header(kid), claims).unwrap()
 }
 
 /// An identity pool listing the provider (and `user_pools` as Cognito providers), with roles.

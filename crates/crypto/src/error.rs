@@ -51,6 +51,9 @@ pub enum CryptoError {
     /// JSON (de)serialisation of token parts failed.
     #[error("json error: {0}")]
     Json(#[from] serde_json::Error),
+    /// jsonwebtoken is not running on our crypto provider (see `jwt::backend`).
+    #[error("token backend unavailable: {0}")]
+    Backend(&'static str),
     /// A task on the blocking pool panicked or was cancelled.
     #[error("background task failed")]
     TaskFailed,

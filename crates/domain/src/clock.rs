@@ -24,6 +24,11 @@ impl Timestamp {
         self.0.div_euclid(1000)
     }
 
+    /// Whole epoch seconds as token checks take them (`exp`, `nbf`: unsigned); 0 before 1970.
+    pub fn unsigned_secs(self) -> u64 {
+        u64::try_from(self.secs()).unwrap_or_default()
+    }
+
     /// Epoch seconds with a fraction, as the AWS JSON protocol writes timestamps.
     pub fn epoch_seconds(self) -> f64 {
         self.0 as f64 / 1000.0

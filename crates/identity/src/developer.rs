@@ -2,11 +2,13 @@
 //! user identifier to an identity like any other login, and the identity's holder comes back
 //! with the OpenID token Cognate issued (`cognito-identity.amazonaws.com` in Logins).
 
+use cognate_crypto::CryptoError;
+use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_domain::identity::{IdentityLogin, IdentityPool};
 use cognate_domain::ids::UserPoolId;
 use cognate_idp::id_tokens::VerifiedIdToken;
 use cognate_model::identity::ErrorCode;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::errors::{Result, invalid_parameter, not_authorized};
 use crate::logins::VerifiedLogin;
@@ -56,26 +58,24 @@ impl Identity {
         let invalid =
             || not_authorized("Invalid login token. Not a valid OpenId Connect identity token.");
         let key = self.issuer_key().await?;
-        let claims = cognate_crypto::jwt::verify(token, |kid| {
-            (kid == key.kid()).then(|| key.public_key().clone())
-        })
-        .map_err(|_| invalid())?;
-        let Value::Object(claims) = claims else {
-            return Err(invalid());
+        let issuer = self.issuer();
+        let checks = ClaimChecks {
+            issuer: Some(&issuer),
+            client_id: Some(pool.id.as_str()),
+            ..ClaimChecks::default()
         };
-        let text = |name: &str| claims.get(name).and_then(Value::as_str);
-        let exp = claims
-            .get("exp")
-            .and_then(Value::as_i64)
-            .unwrap_or_default();
-        if text("iss") != Some(self.issuer().as_str())
-            || text("aud") != Some(pool.id.as_str())
-            || text("sub") != Some(identity_id)
-        {
+        let claims: Map<String, Value> = jwt::verify_claims(
+            token,
+            |kid| (kid == key.kid()).then(|| key.public_key().clone()),
+            self.clock.now().unsigned_secs(),
+            &checks,
+        )
+        .map_err(|error| match error {
+            CryptoError::Expired => not_authorized("Invalid login token. Token expired."),
+            _ => invalid(),
+        })?;
+        if claims.get("sub").and_then(Value::as_str) != Some(identity_id) {
             return Err(invalid());
-        }
-        if exp <= self.clock.now().secs() {
-            return Err(not_authorized("Invalid login token. Token expired."));
         }
         Ok(VerifiedLogin {
             provider: COGNITO_IDENTITY_PROVIDER.to_string(),

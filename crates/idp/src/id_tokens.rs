@@ -1,7 +1,8 @@
 //! Verifying a pool's ID tokens for other services (identity pools' Logins): the same keys and
 //! issuer rules as the tokens this crate issues, so the check lives beside them.
 
-use cognate_crypto::jwt;
+use cognate_crypto::CryptoError;
+use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_domain::StoreError;
 use cognate_domain::ids::{Sub, UserPoolId};
 use serde_json::{Map, Value};
@@ -43,14 +44,7 @@ impl Idp {
         token: &str,
         server_side_check: bool,
     ) -> Result<Result<VerifiedIdToken, IdTokenError>, cognate_awsjson::ApiError> {
-        let Ok((_, unverified)) = jwt::decode_unverified(token) else {
-            return Ok(Err(IdTokenError::Invalid));
-        };
-        let Some(pool_id) = unverified
-            .get("iss")
-            .and_then(Value::as_str)
-            .and_then(|iss| self.pool_id_of_issuer(iss))
-        else {
+        let Some(pool_id) = self.pool_of_token(token) else {
             return Ok(Err(IdTokenError::Invalid));
         };
         match self.store.get_pool(&pool_id).await {
@@ -60,22 +54,22 @@ impl Idp {
         }
         let keys = self.pool_keys(&pool_id).await?;
         let id_key = &keys.id_token;
-        let verified = jwt::verify(token, |kid| {
-            (kid == id_key.kid()).then(|| id_key.public_key().clone())
-        });
-        let Ok(Value::Object(claims)) = verified else {
-            return Ok(Err(IdTokenError::Invalid));
+        let checks = ClaimChecks {
+            token_use: Some("id"),
+            ..ClaimChecks::default()
+        };
+        let verified = jwt::verify_claims(
+            token,
+            |kid| (kid == id_key.kid()).then(|| id_key.public_key().clone()),
+            self.clock.now().unsigned_secs(),
+            &checks,
+        );
+        let claims = match verified {
+            Ok(claims) => claims,
+            Err(CryptoError::Expired) => return Ok(Err(IdTokenError::Expired)),
+            Err(_) => return Ok(Err(IdTokenError::Invalid)),
         };
         let verified = VerifiedIdToken { pool_id, claims };
-        if verified.text("token_use") != Some("id") {
-            return Ok(Err(IdTokenError::Invalid));
-        }
-        let now = self.clock.now().secs();
-        match verified.claims.get("exp").and_then(Value::as_i64) {
-            Some(exp) if exp > now => {}
-            Some(_) => return Ok(Err(IdTokenError::Expired)),
-            None => return Ok(Err(IdTokenError::Invalid)),
-        }
         if server_side_check && !self.id_token_live(&verified).await? {
             return Ok(Err(IdTokenError::Revoked));
         }

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cognate_awsjson::ApiError;
-use cognate_crypto::jwt;
+use cognate_crypto::CryptoError;
+use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_crypto::secrets::{random_token, sha256_hex};
 use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
@@ -15,6 +16,7 @@ use cognate_domain::pool::UserPool;
 use cognate_domain::tokens::RefreshTokenRecord;
 use cognate_domain::user::User;
 use cognate_model::idp::{AuthenticationResultType, ErrorCode};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::Idp;
@@ -269,10 +271,9 @@ impl Idp {
         {
             return Err(not_authorized("Access Token does not have required scopes"));
         }
-        let now = self.clock.now().secs();
-        if verified.exp <= now {
-            return Err(not_authorized("Access Token has expired"));
-        }
+        // A cached token outlives its first check: its lifetime is checked at every use.
+        jwt::check_lifetime(verified.exp, None, self.clock.now().unsigned_secs(), 0)
+            .map_err(|_| expired())?;
         let user = match self
             .store
             .get_user(&verified.pool_id, &verified.username_key)
@@ -301,40 +302,56 @@ impl Idp {
             return Ok(hit);
         }
         let invalid = || not_authorized("Invalid Access Token");
-        let (_, unverified) = jwt::decode_unverified(token).map_err(|_| invalid())?;
-        let pool_id = unverified
-            .get("iss")
-            .and_then(Value::as_str)
-            .and_then(|iss| self.pool_id_of_issuer(iss))
-            .ok_or_else(invalid)?;
+        let pool_id = self.pool_of_token(token).ok_or_else(invalid)?;
         let pool = match self.store.get_pool(&pool_id).await {
             Ok(pool) => pool,
             Err(cognate_domain::StoreError::NotFound) => return Err(invalid()),
             Err(other) => return Err(internal(other)),
         };
         let keys = self.pool_keys(&pool.id).await?;
-        let claims = jwt::verify(token, |kid| keys.public_key(kid)).map_err(|_| invalid())?;
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string);
-        let number = |name: &str| claims.get(name).and_then(Value::as_i64);
-        if text("token_use").as_deref() != Some("access") {
-            return Err(invalid());
-        }
-        let scopes = text("scope").unwrap_or_default();
+        let checks = ClaimChecks {
+            token_use: Some("access"),
+            ..ClaimChecks::default()
+        };
+        let now = self.clock.now().unsigned_secs();
+        let claims: AccessClaims =
+            jwt::verify_claims(token, |kid| keys.public_key(kid), now, &checks).map_err(
+                |error| match error {
+                    CryptoError::Expired => expired(),
+                    _ => invalid(),
+                },
+            )?;
         // Client-credentials tokens have no user: they authenticate nothing here.
-        let username = text("username").ok_or_else(invalid)?;
+        let username = claims.username.ok_or_else(invalid)?;
         let verified = Arc::new(VerifiedAccessToken {
             username_key: users::username_key(&pool, &username),
             pool_id: pool.id.clone(),
             username,
-            sub: text("sub").ok_or_else(invalid)?,
-            client_id: ClientId::new(text("client_id").ok_or_else(invalid)?),
-            origin_jti: text("origin_jti").unwrap_or_default(),
-            issued_ms: issued_millis(text("jti").as_deref(), number("iat").ok_or_else(invalid)?),
-            exp: number("exp").ok_or_else(invalid)?,
-            scopes: scopes.split(' ').map(str::to_string).collect(),
+            sub: claims.sub,
+            client_id: ClientId::new(claims.client_id),
+            origin_jti: claims.origin_jti.unwrap_or_default(),
+            issued_ms: issued_millis(claims.jti.as_deref(), claims.iat),
+            exp: claims.exp,
+            scopes: claims
+                .scope
+                .unwrap_or_default()
+                .split(' ')
+                .map(str::to_string)
+                .collect(),
         });
         self.token_cache.put(token, verified.clone());
         Ok(verified)
+    }
+
+    /// The pool whose issuer a token names, read without verifying it (to find the keys that
+    /// verify it).
+    pub fn pool_of_token(&self, token: &str) -> Option<UserPoolId> {
+        #[derive(Deserialize)]
+        struct Issued {
+            iss: String,
+        }
+        let issued: Issued = jwt::unverified_claims(token).ok()?;
+        self.pool_id_of_issuer(&issued.iss)
     }
 
     /// The pool an `iss` names: Cognate's `<public_url>/<poolId>` or AWS's own form.
@@ -415,6 +432,24 @@ pub fn not_authorized(message: &str) -> ApiError {
     ErrorCode::NotAuthorizedException.msg(message)
 }
 
+fn expired() -> ApiError {
+    not_authorized("Access Token has expired")
+}
+
+/// The claims of an access token that a user-pool API call reads.
+#[derive(Deserialize)]
+struct AccessClaims {
+    sub: String,
+    /// Absent from client-credentials tokens.
+    username: Option<String>,
+    client_id: String,
+    origin_jti: Option<String>,
+    jti: Option<String>,
+    iat: i64,
+    exp: u64,
+    scope: Option<String>,
+}
+
 /// Group claims for a user's tokens (filled in by the groups feature).
 #[derive(Debug, Default)]
 pub struct TokenGroups {
@@ -458,7 +493,7 @@ pub struct VerifiedAccessToken {
     pub origin_jti: String,
     /// Epoch millis of issue: from the `jti` when it carries them, else `iat`'s second.
     pub issued_ms: i64,
-    pub exp: i64,
+    pub exp: u64,
     /// The `scope` claim, split.
     pub scopes: Vec<String>,
 }

@@ -1,7 +1,11 @@
 //! RSA-2048 signing keys for RS256, their JWK form, and parsed public keys for verification.
 //!
-//! A pool's key pair is persisted as PKCS#8 DER (sealed by the store) and published as a JWK,
-//! exactly in the shape Cognito publishes at `/{poolId}/.well-known/jwks.json`.
+//! A pool's key pair is persisted as PKCS#8 DER (sealed by the store) and published as a JWK
+//! (jsonwebtoken's [`Jwk`]), with the members Cognito publishes at
+//! `/{poolId}/.well-known/jwks.json`.
+//!
+//! Each key is parsed once and kept beside the jsonwebtoken key object (`EncodingKey`,
+//! `DecodingKey`) that `jwt` hands the library; `jwt::backend` explains why both are kept.
 
 mod factory;
 
@@ -12,73 +16,41 @@ use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair as RsaKeyPair, KeySize, PublicKeyComponents};
 use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey};
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use serde::{Deserialize, Serialize};
+use base64::engine::general_purpose::STANDARD;
+use jsonwebtoken::jwk::{AlgorithmParameters, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::{CryptoError, Result};
+use crate::jwt::backend;
 
 pub use factory::{DEFAULT_KEY_BUFFER, KeyFactory};
+/// A JSON Web Key, as jsonwebtoken models it.
+pub use jsonwebtoken::jwk::Jwk;
 
 /// The only JWS algorithm Cognate signs with or accepts.
 pub const RS256: &str = "RS256";
 
-/// A public RSA key in JWK form, as Cognito publishes it.
-///
-/// Field order (and therefore JSON key order) is AWS's: `alg, e, kid, kty, n, use`.
-/// `n` and `e` are unpadded base64url big-endian integers (RFC 7518 §6.3.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Jwk {
-    pub alg: String,
-    pub e: String,
-    pub kid: String,
-    pub kty: String,
-    pub n: String,
-    #[serde(rename = "use")]
-    pub use_: String,
-}
-
-impl Jwk {
-    /// Builds the RS256 signing JWK for a modulus and exponent (big-endian, no leading zeros).
-    pub fn rs256(kid: &str, modulus: &[u8], exponent: &[u8]) -> Self {
-        Jwk {
-            alg: RS256.to_owned(),
-            e: URL_SAFE_NO_PAD.encode(exponent),
-            kid: kid.to_owned(),
-            kty: "RSA".to_owned(),
-            n: URL_SAFE_NO_PAD.encode(modulus),
-            use_: "sig".to_owned(),
-        }
-    }
-
-    /// Parses this JWK into a [`PublicKey`] ready to verify RS256 signatures.
-    ///
-    /// Rejects anything but an RSA signing key for RS256, so a JWKS can never smuggle in
-    /// another algorithm.
-    pub fn to_public_key(&self) -> Result<PublicKey> {
-        if self.kty != "RSA" || self.alg != RS256 || self.use_ != "sig" {
-            return Err(CryptoError::InvalidKey("not an RS256 signing key".into()));
-        }
-        let n = decode_jwk_integer(&self.n, "n")?;
-        let e = decode_jwk_integer(&self.e, "e")?;
-        PublicKey::from_components(&n, &e)
-    }
-}
-
-/// Decodes one base64url integer member of a JWK.
-fn decode_jwk_integer(value: &str, member: &str) -> Result<Vec<u8>> {
-    URL_SAFE_NO_PAD
-        .decode(value)
-        .map_err(|_| CryptoError::InvalidKey(format!("JWK member {member} is not base64url")))
+/// Builds the RS256 signing JWK (`alg`, `e`, `kid`, `kty`, `n`, `use`) of a public key given
+/// as big-endian modulus and exponent without leading zeros.
+pub fn rs256_jwk(kid: &str, modulus: &[u8], exponent: &[u8]) -> Result<Jwk> {
+    let key = DecodingKey::from_rsa_raw_components(modulus, exponent);
+    let mut jwk = Jwk::from_decoding_key(&key, Some(Algorithm::RS256))
+        .map_err(|e| CryptoError::InvalidKey(e.to_string()))?;
+    jwk.common.key_id = Some(kid.to_owned());
+    jwk.common.public_key_use = Some(PublicKeyUse::Signature);
+    Ok(jwk)
 }
 
 /// A parsed RSA public key that verifies RS256 (PKCS#1 v1.5, SHA-256, 2048–8192 bits).
 ///
 /// Parsing is done once and the result shared (`Arc`), because verification happens on
-/// every token-checked request and re-parsing would cost more than the verification itself.
+/// every token-checked request; cloning is two reference-count increments.
 #[derive(Clone)]
 pub struct PublicKey {
     parsed: Arc<ParsedPublicKey>,
+    /// The same key as jsonwebtoken takes it.
+    decoding: Arc<DecodingKey>,
 }
 
 impl PublicKey {
@@ -93,14 +65,39 @@ impl PublicKey {
             .map_err(|e| CryptoError::InvalidKey(e.to_string()))?;
         Ok(PublicKey {
             parsed: Arc::new(parsed),
+            decoding: Arc::new(DecodingKey::from_rsa_raw_components(modulus, exponent)),
         })
     }
 
-    /// Checks an RS256 signature over `message`.
-    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        self.parsed
-            .verify_sig(message, signature)
-            .map_err(|_| CryptoError::InvalidSignature)
+    /// Parses a JWK into a verifier.
+    ///
+    /// Only an RSA key whose `alg` (when given) is RS256 and whose `use` (when given) is `sig`
+    /// is accepted, so a JWKS can never smuggle in another algorithm. Providers often leave
+    /// `alg` and `use` out; Cognate's own JWKs always carry both.
+    pub fn from_jwk(jwk: &Jwk) -> Result<Self> {
+        let not_rs256 = || CryptoError::InvalidKey("not an RS256 signing key".into());
+        let rs256 = jwk
+            .common
+            .key_algorithm
+            .is_none_or(|alg| alg == KeyAlgorithm::RS256);
+        let signing = jwk
+            .common
+            .public_key_use
+            .as_ref()
+            .is_none_or(|key_use| *key_use == PublicKeyUse::Signature);
+        if !matches!(jwk.algorithm, AlgorithmParameters::RSA(_)) || !rs256 || !signing {
+            return Err(not_rs256());
+        }
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| CryptoError::InvalidKey(e.to_string()))?;
+        match key.kind() {
+            DecodingKeyKind::RsaModulusExponent { n, e } => Self::from_components(n, e),
+            DecodingKeyKind::SecretOrDer(_) => Err(not_rs256()),
+        }
+    }
+
+    /// Runs `call` with this key as jsonwebtoken takes it, its parsed form lent to our provider.
+    pub(crate) fn with_decoding_key<R>(&self, call: impl FnOnce(&DecodingKey) -> R) -> R {
+        backend::lend_public(&self.parsed, &self.decoding, || call(&self.decoding))
     }
 }
 
@@ -130,9 +127,9 @@ impl GeneratedKey {
             .map_err(|_| CryptoError::KeyGeneration)?
             .as_ref()
             .to_vec();
-        let public_jwk = jwk_for(&key_pair)?;
+        let (kid, public_jwk) = jwk_for(&key_pair)?;
         Ok(GeneratedKey {
-            kid: public_jwk.kid.clone(),
+            kid,
             pkcs8_der,
             public_jwk,
         })
@@ -151,7 +148,10 @@ impl fmt::Debug for GeneratedKey {
 /// A private key able to sign RS256 tokens, with its key id, JWK and verifier.
 pub struct SigningKey {
     kid: String,
-    key_pair: RsaKeyPair,
+    /// Parsed once: parsing (with aws-lc's key check) costs about half a signature.
+    key_pair: Arc<RsaKeyPair>,
+    /// The same key as jsonwebtoken takes it (PKCS#8 DER).
+    encoding: EncodingKey,
     jwk: Jwk,
     public_key: PublicKey,
 }
@@ -167,11 +167,12 @@ impl SigningKey {
     pub fn from_pkcs8(pkcs8_der: &[u8]) -> Result<Self> {
         let key_pair = RsaKeyPair::from_pkcs8(pkcs8_der)
             .map_err(|e| CryptoError::InvalidKey(e.to_string()))?;
-        let jwk = jwk_for(&key_pair)?;
-        let public_key = jwk.to_public_key()?;
+        let (kid, jwk) = jwk_for(&key_pair)?;
+        let public_key = PublicKey::from_jwk(&jwk)?;
         Ok(SigningKey {
-            kid: jwk.kid.clone(),
-            key_pair,
+            kid,
+            key_pair: Arc::new(key_pair),
+            encoding: EncodingKey::from_rsa_der(pkcs8_der),
             jwk,
             public_key,
         })
@@ -206,15 +207,9 @@ impl SigningKey {
         &self.public_key
     }
 
-    /// Produces an RS256 (PKCS#1 v1.5 SHA-256) signature over `message`.
-    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let mut signature = vec![0u8; self.key_pair.public_modulus_len()];
-        // aws-lc ignores the RNG for PKCS#1 v1.5 but the API wants one.
-        let rng = aws_lc_rs::rand::SystemRandom::new();
-        self.key_pair
-            .sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut signature)
-            .map_err(|_| CryptoError::Signing)?;
-        Ok(signature)
+    /// Runs `call` with this key as jsonwebtoken takes it, its parsed form lent to our provider.
+    pub(crate) fn with_encoding_key<R>(&self, call: impl FnOnce(&EncodingKey) -> R) -> R {
+        backend::lend_private(&self.key_pair, &self.encoding, || call(&self.encoding))
     }
 }
 
@@ -227,15 +222,16 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-/// Builds the JWK of a key pair, with its kid.
-fn jwk_for(key_pair: &RsaKeyPair) -> Result<Jwk> {
+/// The kid and JWK of a key pair.
+fn jwk_for(key_pair: &RsaKeyPair) -> Result<(String, Jwk)> {
     let public = key_pair.public_key();
     let kid = kid_for(public)?;
-    Ok(Jwk::rs256(
+    let jwk = rs256_jwk(
         &kid,
         public.modulus().big_endian_without_leading_zero(),
         public.exponent().big_endian_without_leading_zero(),
-    ))
+    )?;
+    Ok((kid, jwk))
 }
 
 /// Derives the key id: standard base64 of SHA-256 of the SubjectPublicKeyInfo DER.

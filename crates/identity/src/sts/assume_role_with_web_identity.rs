@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use cognate_crypto::jwt;
+use cognate_crypto::CryptoError;
+use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_domain::StoreError;
 use serde_json::Value;
 
@@ -133,26 +134,23 @@ async fn verified_claims(
         )
     };
     let key = identity.issuer_key().await?;
-    let claims = jwt::verify(token, |kid| {
-        (kid == key.kid()).then(|| key.public_key().clone())
-    })
-    .map_err(|_| invalid())?;
-    let Value::Object(claims) = claims else {
-        return Err(invalid());
+    let issuer = identity.issuer();
+    let checks = ClaimChecks {
+        issuer: Some(&issuer),
+        ..ClaimChecks::default()
     };
-    if claims.get("iss").and_then(Value::as_str) != Some(identity.issuer().as_str()) {
-        return Err(invalid());
-    }
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_i64)
-        .ok_or_else(invalid)?;
-    if exp <= identity.clock.now().secs() {
-        return Err(StsError::new(
+    jwt::verify_claims(
+        token,
+        |kid| (kid == key.kid()).then(|| key.public_key().clone()),
+        identity.clock.now().unsigned_secs(),
+        &checks,
+    )
+    .map_err(|error| match error {
+        CryptoError::Expired => StsError::new(
             400,
             "ExpiredTokenException",
             "Token expired: current date/time is after the token's expiry.",
-        ));
-    }
-    Ok(claims)
+        ),
+        _ => invalid(),
+    })
 }
