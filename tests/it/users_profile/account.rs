@@ -13,6 +13,7 @@ backend_tests!(
     delete_user_self_and_admin,
     change_password_checks_previous_policy_and_history,
     change_password_counts_toward_lockout,
+    change_password_allows_five_calls_an_hour,
 );
 
 async fn admin_operations_name_unknown_users_and_pools(app: TestApp) {
@@ -363,14 +364,73 @@ async fn change_password_counts_toward_lockout(app: TestApp) {
         (code.as_str(), message.as_str()),
         ("NotAuthorizedException", "Password attempts exceeded")
     );
+    // Unlocked, but the five wrong calls spent the hour's quota (AWS: 5 calls per user and
+    // hour), whatever the password.
     app.clock.advance_secs(2);
+    let change = || {
+        app.idp
+            .change_password()
+            .access_token(&access)
+            .previous_password(PASSWORD)
+            .proposed_password("Another1!Pass")
+            .send()
+    };
+    let (code, message) = failure(change().await);
+    assert_eq!(
+        (code.as_str(), message.as_str()),
+        (
+            "LimitExceededException",
+            "Attempt limit exceeded, please try after some time."
+        )
+    );
+    // An hour later (with a fresh token: the first one has expired), a call goes through.
+    app.clock.advance_secs(3600);
     app.idp
         .change_password()
-        .access_token(&access)
+        .access_token(token(&app, &client_id, "olga").await)
         .previous_password(PASSWORD)
         .proposed_password("Another1!Pass")
         .send()
         .await
         .unwrap();
     sign_in(&app, &client_id, "olga", "Another1!Pass").await;
+}
+
+async fn change_password_allows_five_calls_an_hour(app: TestApp) {
+    let (pool_id, client_id) = app.pool_with_client().await;
+    app.confirmed_user(&pool_id, "pia", PASSWORD).await;
+    let access = token(&app, &client_id, "pia").await;
+    let change = |previous: &'static str, proposed: &'static str| {
+        app.idp
+            .change_password()
+            .access_token(&access)
+            .previous_password(previous)
+            .proposed_password(proposed)
+            .send()
+    };
+    const OTHER: &str = "Another1!Pass";
+    // Five calls, right ones included, spend the hour.
+    for (previous, proposed) in [(PASSWORD, OTHER), (OTHER, PASSWORD)]
+        .repeat(3)
+        .into_iter()
+        .take(5)
+    {
+        change(previous, proposed).await.unwrap();
+    }
+    let (code, _) = failure(change(OTHER, PASSWORD).await);
+    assert_eq!(code, "LimitExceededException");
+    // Refused without a look: the password is still the fifth call's.
+    sign_in(&app, &client_id, "pia", OTHER).await;
+    // An hour later (with a fresh token: the first one has expired), a call goes through.
+    app.clock.advance_secs(3600);
+    let (fresh, _) = sign_in(&app, &client_id, "pia", OTHER).await;
+    app.idp
+        .change_password()
+        .access_token(fresh)
+        .previous_password(OTHER)
+        .proposed_password(PASSWORD)
+        .send()
+        .await
+        .unwrap();
+    sign_in(&app, &client_id, "pia", PASSWORD).await;
 }
