@@ -5,6 +5,7 @@
 // #[test] bodies).
 #![allow(clippy::unwrap_used)]
 
+mod audit_log;
 mod auth;
 mod auth_events;
 mod clients;
