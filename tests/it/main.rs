@@ -43,6 +43,7 @@ mod signup;
 mod sigv4_mode;
 mod slow_clients;
 mod srp;
+mod tls;
 mod triggers;
 mod user_auth;
 mod users_admin;

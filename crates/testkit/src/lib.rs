@@ -69,10 +69,12 @@ impl TestApp {
             }
         }
         adjust(&mut config);
+        let tls = matches!(config.server.tls_files(), Ok(Some(_)));
         let app = Application::build(config)
             .await
             .expect("the application builds");
-        let endpoint = format!("http://{}", app.address());
+        let scheme = if tls { "https" } else { "http" };
+        let endpoint = format!("{scheme}://{}", app.address());
         let clock = app.test_clock().expect("tests run with the test clock");
         tokio::spawn(app.run());
         Some(Self {
