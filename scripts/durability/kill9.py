@@ -25,8 +25,11 @@ from cognate import PrivatePostgres, Server, WriteLoad, list_usernames, new_pool
 
 
 def integrity(path):
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path)
+    try:
         return db.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        db.close()
 
 
 def main():
