@@ -163,7 +163,11 @@ impl SqliteStore {
 /// begin_with at non-zero transaction depth") long after space is freed. Such a connection is
 /// closed and the pool opens a fresh one.
 async fn outside_any_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
-    // Commands run in order: after the ping, the rollback of a dropped transaction has run.
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction's rollback may still be queued: commands run in order, so after
+    // the ping it has run (and brought the count down, unless it failed).
     conn.ping().await?;
     Ok(!conn.is_in_transaction())
 }
