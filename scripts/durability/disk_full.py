@@ -5,9 +5,9 @@ writes work again once there is space.
     sudo scripts/durability/disk_full.py target/release/cognate --size-mb 20
 
 Needs root: the database lives on a size-limited tmpfs mounted for the run (unmounted at the
-end). Steps: a pool with users, signed-in tokens; then a filler file takes every free block;
-then writes (AdminCreateUser, AdminUpdateUserAttributes, CreateGroup, in turns) until a run of
-them has failed (SQLite may first fill pages its WAL file already holds), reads (ListUsers,
+end). Steps: a pool with users, signed-in tokens; then a filler file takes every free block
+but `--leave-kb`; then writes (AdminCreateUser, AdminUpdateUserAttributes, CreateGroup, in turns) until a run of
+them has failed (they use up what was left, so the disk fills under them), reads (ListUsers,
 AdminGetUser, DescribeUserPool, GetUser with a token issued before) and sign-in; then the
 filler is removed and writes must work again; the server is stopped and the file must pass
 `PRAGMA integrity_check` with every acknowledged user present. Printed: answers by status and
@@ -51,8 +51,10 @@ def fill(path):
             block = b"\0" * chunk
             while True:
                 try:
-                    f.write(block)
-                    written += chunk
+                    done = f.write(block)
+                    written += done
+                    if done < chunk:  # a short write: the filesystem is nearly full
+                        break
                 except OSError as error:
                     if error.errno != errno.ENOSPC:
                         raise
@@ -104,6 +106,8 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--size-mb", type=int, default=20)
     parser.add_argument("--failures", type=int, default=30, help="failed writes in a row to stop at")
+    parser.add_argument("--leave-kb", type=int, default=256,
+                        help="free space left after filling, for writes to use up (0: none)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("needs root (mounts a tmpfs)")
@@ -131,7 +135,9 @@ def main():
             "ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH",
             "AuthParameters": {"USERNAME": "user0", "PASSWORD": PASSWORD}})["AuthenticationResult"]["AccessToken"]
         filler = os.path.join(mount, "filler")
-        size = fill(filler)
+        fill(filler)
+        size = max(os.path.getsize(filler) - args.leave_kb * 1024, 0)
+        os.truncate(filler, size)
         stat = os.statvfs(mount)
         print(f"tmpfs {args.size_mb} MiB; database {os.path.getsize(db)} bytes + WAL "
               f"{os.path.getsize(db + '-wal') if os.path.exists(db + '-wal') else 0}; filler {size} bytes; "
