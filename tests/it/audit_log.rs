@@ -7,7 +7,6 @@
 
 use std::sync::{Mutex, Once};
 
-use aws_credential_types::Credentials;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::RequestId;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -15,7 +14,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use cognate_server::Config;
 use cognate_server::config::AccessKey;
-use cognate_testkit::{TestApp, backend_tests, idp_client};
+use cognate_testkit::{TestApp, backend_tests};
 use serde_json::{Map, Value};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::Layer;
@@ -23,6 +22,7 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 
 use crate::auth::secret_hash;
+use crate::sigv4_mode::client_with;
 
 backend_tests!(
     config = audited;
@@ -119,15 +119,6 @@ where
         Ok(output) => output.request_id().map(str::to_string),
         Err(error) => error.request_id().map(str::to_string),
     }
-}
-
-fn client_with(app: &TestApp, akid: &str, secret: &str) -> cognate_testkit::cognito_idp::Client {
-    let config = idp_client(&app.endpoint)
-        .config()
-        .to_builder()
-        .credentials_provider(Credentials::new(akid, secret, None, None, "test"))
-        .build();
-    cognate_testkit::cognito_idp::Client::from_conf(config)
 }
 
 // ------------------------------------------------------------------------------- the test

@@ -1,24 +1,23 @@
 //! The TLS listener (`server.tls_cert` / `server.tls_key`): the AWS SDK for Rust signs in over
-//! https, trusting the server's self-signed certificate (rcgen) through its own rustls client;
+//! https, trusting the server's self-signed certificate (rcgen) through its own rustls client
+//! (the testkit builds it from the configured certificate);
 //! the issuer and discovery URLs say https; a plain HTTP request to the TLS port is answered
 //! 400 and the port keeps serving; the header and body time-outs still apply behind TLS, and a
 //! handshake that never finishes is cut off.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
-use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
-use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore};
 use base64::Engine as _;
 use cognate_server::Config;
-use cognate_testkit::cognito_idp::types::AuthFlowType;
-use cognate_testkit::{PASSWORD, TestApp, backend_tests, cognito_idp};
+use cognate_testkit::{PASSWORD, TestApp, backend_tests};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+
+use crate::slow_clients::{a_body_that_never_arrives, headers_that_never_end, read_until_closed};
 
 backend_tests!(
     config = with_tls;
@@ -75,28 +74,6 @@ fn with_tls(config: &mut Config) {
     config.server.body_timeout_secs = 1;
 }
 
-/// A cognito-idp client of `app` whose https client trusts the test certificate only.
-fn https_client(app: &TestApp) -> cognito_idp::Client {
-    let trust = TrustStore::empty()
-        .with_native_roots(false)
-        .with_pem_certificate(certificate().cert_pem.as_bytes());
-    let http = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
-        .tls_context(
-            TlsContext::builder()
-                .with_trust_store(trust)
-                .build()
-                .unwrap(),
-        )
-        .build_https();
-    let config = cognate_testkit::idp_client(&app.endpoint)
-        .config()
-        .to_builder()
-        .http_client(http)
-        .build();
-    cognito_idp::Client::from_conf(config)
-}
-
 /// A raw TLS connection to `app`, trusting the test certificate.
 async fn tls_stream(app: &TestApp) -> tokio_rustls::client::TlsStream<TcpStream> {
     let mut roots = rustls::RootCertStore::empty();
@@ -120,69 +97,18 @@ fn address(app: &TestApp) -> String {
     app.endpoint.trim_start_matches("https://").to_string()
 }
 
-/// Everything the server sends until it closes the connection (a safety bound keeps a broken
-/// server from hanging the suite; it is no assertion on timing).
-async fn read_until_closed(stream: &mut (impl AsyncRead + Unpin)) -> String {
-    let mut reply = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(120), async {
-        // A TLS peer that closes without close_notify is an error to rustls: the end all the same.
-        let _ = stream.read_to_end(&mut reply).await;
-    });
-    read.await.expect("the server closed the connection");
-    String::from_utf8_lossy(&reply).into_owned()
-}
-
 async fn the_sdk_signs_in_over_https(app: TestApp) {
+    // The testkit's clients trust the app's certificate: its fixtures run over https.
     assert!(app.endpoint.starts_with("https://"), "{}", app.endpoint);
-    let idp = https_client(&app);
-    let pool_id = idp
-        .create_user_pool()
-        .pool_name("tls")
-        .send()
+    let (pool_id, client_id) = app.pool_with_client().await;
+    app.confirmed_user(&pool_id, "alice", PASSWORD).await;
+    let tokens = crate::auth::password_auth(&app, &client_id, "alice", PASSWORD)
         .await
-        .expect("CreateUserPool over https")
-        .user_pool
-        .and_then(|p| p.id)
-        .unwrap();
-    let client_id = idp
-        .create_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_name("tls")
-        .explicit_auth_flows(cognito_idp::types::ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(cognito_idp::types::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .and_then(|c| c.client_id)
-        .unwrap();
-    idp.admin_create_user()
-        .user_pool_id(&pool_id)
-        .username("alice")
-        .message_action(cognito_idp::types::MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    idp.admin_set_user_password()
-        .user_pool_id(&pool_id)
-        .username("alice")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
-    let tokens = idp
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "alice")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap()
+        .expect("InitiateAuth over https")
         .authentication_result
         .unwrap();
-    idp.get_user()
+    app.idp
+        .get_user()
         .access_token(tokens.access_token.as_deref().unwrap())
         .send()
         .await
@@ -225,7 +151,7 @@ async fn plain_http_to_the_tls_port_is_refused_cleanly(app: TestApp) {
         "{reply}"
     );
     // The port goes on serving https.
-    https_client(&app)
+    app.idp
         .list_user_pools()
         .max_results(10)
         .send()
@@ -238,21 +164,7 @@ async fn slow_clients_are_cut_off_behind_tls(app: TestApp) {
     let mut silent = TcpStream::connect(address(&app)).await.unwrap();
     assert_eq!(read_until_closed(&mut silent).await, "");
     // Behind a finished handshake, headers that never end are cut off...
-    let mut stream = tls_stream(&app).await;
-    stream
-        .write_all(b"POST / HTTP/1.1\r\nHost: cognate\r\nX-Amz-Tar")
-        .await
-        .unwrap();
-    let reply = read_until_closed(&mut stream).await;
-    assert!(!reply.contains("200 OK"), "{reply}");
+    headers_that_never_end(tls_stream(&app).await).await;
     // ...and a body announced and never sent is answered 408 and closed.
-    let mut stream = tls_stream(&app).await;
-    let head = "POST / HTTP/1.1\r\nHost: cognate\r\n\
-                Content-Type: application/x-amz-json-1.1\r\n\
-                X-Amz-Target: AWSCognitoIdentityProviderService.ListUserPools\r\n\
-                Content-Length: 100\r\n\r\n{\"MaxRes";
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let reply = read_until_closed(&mut stream).await;
-    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
-    assert!(reply.contains("RequestTimeoutException"), "{reply}");
+    a_body_that_never_arrives(tls_stream(&app).await).await;
 }
