@@ -5,6 +5,7 @@
 // #[test] bodies).
 #![allow(clippy::unwrap_used)]
 
+mod audit_log;
 mod auth;
 mod auth_events;
 mod clients;
@@ -42,6 +43,7 @@ mod signup;
 mod sigv4_mode;
 mod slow_clients;
 mod srp;
+mod tls;
 mod triggers;
 mod user_auth;
 mod users_admin;

@@ -36,7 +36,11 @@ const MISMATCH: &str = "The request signature we calculated does not match the s
                         the service documentation for details.";
 
 /// A cognito-idp client of `app` signing with another key.
-fn client_with(app: &TestApp, akid: &str, secret: &str) -> cognate_testkit::cognito_idp::Client {
+pub fn client_with(
+    app: &TestApp,
+    akid: &str,
+    secret: &str,
+) -> cognate_testkit::cognito_idp::Client {
     let base = idp_client(&app.endpoint);
     let config = base
         .config()

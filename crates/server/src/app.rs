@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::listener::CappedListener;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
-use crate::serve::serve;
+use crate::serve::{Connections, serve};
 use crate::storage;
 
 type RunFuture = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
@@ -42,7 +42,11 @@ impl Application {
             .await
             .with_context(|| format!("binding {}:{}", config.server.host, config.server.port))?;
         let address = listener.local_addr()?;
-        let public_url = public_url(&config, address);
+        let tls = match config.server.tls_files()? {
+            Some((cert, key)) => Some(crate::tls::acceptor(&cert, &key)?),
+            None => None,
+        };
+        let public_url = public_url(&config, address, tls.is_some());
 
         let store = storage::open(&config.database).await?;
         let test_clock = config.testing.clock.then(|| Arc::new(TestClock::default()));
@@ -108,8 +112,11 @@ impl Application {
         };
         let router = routes::router(state);
         let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
-        let header_timeout = std::time::Duration::from_secs(config.server.header_timeout_secs);
-        let run = Box::pin(serve(listener, router, header_timeout, shutdown_signal()));
+        let connections = Connections {
+            header_timeout: std::time::Duration::from_secs(config.server.header_timeout_secs),
+            tls,
+        };
+        let run = Box::pin(serve(listener, router, connections, shutdown_signal()));
         Ok(Self {
             address,
             public_url,
@@ -161,7 +168,8 @@ fn triggers(config: &Config, clock: Arc<dyn Clock>) -> Triggers {
     )
 }
 
-fn public_url(config: &Config, address: SocketAddr) -> String {
+/// `server.public_url`, else the bound address with the scheme the port speaks.
+fn public_url(config: &Config, address: SocketAddr, tls: bool) -> String {
     if !config.server.public_url.is_empty() {
         return config.server.public_url.trim_end_matches('/').to_string();
     }
@@ -169,7 +177,8 @@ fn public_url(config: &Config, address: SocketAddr) -> String {
         "0.0.0.0" | "::" => "127.0.0.1".to_string(),
         host => host.to_string(),
     };
-    format!("http://{host}:{}", address.port())
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{host}:{}", address.port())
 }
 
 fn load_seal_key(config: &Config) -> anyhow::Result<SealKey> {

@@ -17,6 +17,15 @@ pub fn record(
     let operation = target.rsplit('.').next().unwrap_or_default();
     let input: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let field = |name: &str| input.get(name).and_then(Value::as_str).unwrap_or_default();
+    // The admin sign-in operations name their user inside the parameters (beside the
+    // password, which is never read).
+    let nested = |map: &str| input.get(map)?.get("USERNAME")?.as_str();
+    let user = match field("Username") {
+        "" => nested("AuthParameters")
+            .or_else(|| nested("ChallengeResponses"))
+            .unwrap_or_default(),
+        named => named,
+    };
     let outcome = match response.headers().get("x-amzn-errortype") {
         Some(code) => code.to_str().unwrap_or("error"),
         None if response.status().is_success() => "ok",
@@ -28,7 +37,7 @@ pub fn record(
         operation,
         user_pool = field("UserPoolId"),
         identity_pool = field("IdentityPoolId"),
-        user = field("Username"),
+        user,
         outcome,
         status = response.status().as_u16(),
         caller = caller.unwrap_or_default(),

@@ -40,7 +40,7 @@ pub struct ServerConfig {
     pub host: String,
     pub port: u16,
     /// Base URL clients reach us at; token issuers are `<public_url>/<poolId>`.
-    /// Empty: `http://<host>:<bound port>`.
+    /// Empty: `http://<host>:<bound port>` (`https://` with `tls_cert`).
     pub public_url: String,
     /// Request bodies above this answer 413 without being read whole.
     pub max_body_bytes: usize,
@@ -51,6 +51,24 @@ pub struct ServerConfig {
     pub header_timeout_secs: u64,
     /// Open connections allowed per client IP (0: no cap); past it new ones are closed at once.
     pub max_connections_per_ip: usize,
+    /// PEM certificate chain: with `tls_key`, the port speaks HTTPS only. Empty: plain HTTP.
+    pub tls_cert: String,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: String,
+}
+
+impl ServerConfig {
+    /// The certificate and key files when TLS is configured; an error when only one is given.
+    pub fn tls_files(&self) -> anyhow::Result<Option<(PathBuf, PathBuf)>> {
+        match (self.tls_cert.is_empty(), self.tls_key.is_empty()) {
+            (true, true) => Ok(None),
+            (false, false) => Ok(Some((
+                PathBuf::from(&self.tls_cert),
+                PathBuf::from(&self.tls_key),
+            ))),
+            _ => anyhow::bail!("server.tls_cert and server.tls_key go together: give both"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -199,6 +217,8 @@ impl Default for ServerConfig {
             body_timeout_secs: 30,
             header_timeout_secs: 10,
             max_connections_per_ip: 256,
+            tls_cert: String::new(),
+            tls_key: String::new(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod quotas;
 mod routes;
 mod serve;
 mod storage;
+mod tls;
 
 pub use app::Application;
 pub use config::Config;

@@ -69,6 +69,14 @@ pub struct CountedStream {
     _slot: Slot,
 }
 
+impl CountedStream {
+    /// Reads what has arrived without taking it off the stream (the TLS listener looks at the
+    /// first byte before choosing how to answer).
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.peek(buf).await
+    }
+}
+
 impl Listener for CappedListener {
     type Io = CountedStream;
     type Addr = SocketAddr;

@@ -38,6 +38,12 @@ struct ServeArgs {
     /// A TOML file with any of the keys of config/default.toml.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<String>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -79,6 +85,12 @@ fn configure(args: ServeArgs) -> anyhow::Result<Config> {
     }
     if let Some(url) = args.database_url {
         config.database.url = url;
+    }
+    if let Some(cert) = args.tls_cert {
+        config.server.tls_cert = cert;
+    }
+    if let Some(key) = args.tls_key {
+        config.server.tls_key = key;
     }
     if args.in_memory {
         config.database.in_memory = true;

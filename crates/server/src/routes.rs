@@ -175,13 +175,18 @@ async fn aws_json(State(state): State<AppState>, request: Request) -> Response {
             return response;
         }
     };
+    let audited = !is_unsigned(&target);
     if let Some(quotas) = &state.quotas
         && let Err(error) = quotas.admit(&target)
     {
         tracing::info!(request_id, code = %error.code, "request rate quota exceeded");
-        return cognate_awsjson::error_response(&request_id, &error);
+        let response = cognate_awsjson::error_response(&request_id, &error);
+        // A throttled admin call is still a call: audited with its refusal.
+        if audited {
+            audit::record(&request_id, &target, &body, caller.as_deref(), &response);
+        }
+        return response;
     }
-    let audited = !is_unsigned(&target);
     let input = audited.then(|| body.clone());
     let response =
         cognate_awsjson::dispatch(&state.registry, request_id.clone(), parts.headers, body)

@@ -20,14 +20,26 @@ mod scratch;
 mod tokens;
 mod users;
 
+use std::str::FromStr;
+use std::time::Duration;
+
 use cognate_domain::StoreError;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::error::map_err;
 
 pub use crate::scratch::{create_scratch_database, drop_scratch_database};
 
 const POOL_SIZE: u32 = 10;
+/// How long a request waits for a connection. While Postgres is down, sqlx keeps retrying a
+/// refused connection until this runs out: short, so that requests fail (500,
+/// `InternalErrorException`) within seconds instead of hanging for sqlx's default 30 s, and so
+/// that its back-off between attempts (up to a fifth of it) is short and service resumes within
+/// a second or so of the database coming back.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// At start-up the database may still be coming up (a compose file starting both): this many
+/// acquire time-outs in a row are waited out before giving up (30 s, sqlx's default wait).
+const STARTUP_ATTEMPTS: u32 = 10;
 
 /// A Postgres database (`postgres://user@host:port/database`).
 #[derive(Debug, Clone)]
@@ -39,11 +51,12 @@ impl PgStore {
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas
     /// starting together migrate once).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = PgConnectOptions::from_str(url).map_err(map_err)?;
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
-            .connect(url)
-            .await
-            .map_err(map_err)?;
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with(options);
+        wait_for_database(&pool).await?;
         sqlx::migrate!("../../migrations/postgres")
             .run(&pool)
             .await
@@ -61,5 +74,19 @@ impl PgStore {
     /// Closes the pool's connections (waiting for those in use to come back).
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Waits for a first connection, through `STARTUP_ATTEMPTS` acquire time-outs (a database still
+/// starting refuses connections); any other error (a wrong password, an unknown database) ends
+/// the wait at once.
+async fn wait_for_database(pool: &PgPool) -> Result<(), StoreError> {
+    let mut attempts = 0;
+    loop {
+        match pool.acquire().await {
+            Ok(_) => return Ok(()),
+            Err(sqlx::Error::PoolTimedOut) if attempts + 1 < STARTUP_ATTEMPTS => attempts += 1,
+            Err(err) => return Err(map_err(err)),
+        }
     }
 }

@@ -82,6 +82,7 @@ impl SqliteStore {
             .max_connections(FILE_POOL_SIZE)
             // An embedded database has no connection to go stale: skip the ping per acquire.
             .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(outside_any_transaction(conn)))
             .connect_with(options)
             .await
             .map_err(map_err)?;
@@ -114,6 +115,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(outside_any_transaction(conn)))
             .connect_with(options)
             .await
             .map_err(map_err)?;
@@ -151,5 +153,45 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(map_err)
+    }
+}
+
+/// Whether a connection coming back to the pool may be used again: not when it is still in a
+/// transaction by sqlx's count. That happens when a COMMIT fails (`SQLITE_FULL` on a full disk):
+/// SQLite rolls the transaction back itself, so the ROLLBACK sqlx then queues fails too and its
+/// count stays at 1, and every later `BEGIN` on the connection would fail ("attempted to call
+/// begin_with at non-zero transaction depth") long after space is freed. Such a connection is
+/// closed and the pool opens a fresh one.
+async fn outside_any_transaction(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction's rollback may still be queued: commands run in order, so after
+    // the ping it has run (and brought the count down, unless it failed).
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a COMMIT failing for a full disk leaves behind (SQLite out of the transaction, sqlx
+    /// still counting it), made here with a ROLLBACK sqlx does not see: the connection must
+    /// not come back to the pool in that state (the in-memory pool has one connection, so the
+    /// next write would use it).
+    #[tokio::test]
+    async fn a_connection_stuck_in_a_transaction_is_replaced() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let mut tx = store.write().await.unwrap();
+        sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        drop(tx);
+        let mut again = store.write().await.expect("a fresh connection");
+        let pools: i64 = sqlx::query_scalar("SELECT count(*) FROM user_pools")
+            .fetch_one(&mut *again)
+            .await
+            .unwrap();
+        assert_eq!(pools, 0, "the same database, through the new connection");
+        again.commit().await.unwrap();
     }
 }

@@ -69,15 +69,32 @@ impl TestApp {
             }
         }
         adjust(&mut config);
+        let certificate = match config.server.tls_files() {
+            Ok(Some((cert, _))) => Some(std::fs::read(cert).expect("the TLS certificate")),
+            _ => None,
+        };
         let app = Application::build(config)
             .await
             .expect("the application builds");
-        let endpoint = format!("http://{}", app.address());
+        let scheme = if certificate.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let endpoint = format!("{scheme}://{}", app.address());
         let clock = app.test_clock().expect("tests run with the test clock");
         tokio::spawn(app.run());
+        let (mut idp, mut identity) = (idp_client(&endpoint), identity_client(&endpoint));
+        if let Some(pem) = certificate {
+            let http = trusting(pem);
+            let config = idp.config().to_builder().http_client(http.clone()).build();
+            idp = idp::Client::from_conf(config);
+            let config = identity.config().to_builder().http_client(http).build();
+            identity = identity::Client::from_conf(config);
+        }
         Some(Self {
-            idp: idp_client(&endpoint),
-            identity: identity_client(&endpoint),
+            idp,
+            identity,
             http: reqwest::Client::new(),
             endpoint,
             clock,
@@ -161,6 +178,23 @@ impl RawResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+}
+
+/// An https client for the SDKs that trusts the PEM certificate `pem` (an app's self-signed
+/// one) and nothing else.
+fn trusting(pem: Vec<u8>) -> idp::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider};
+    let trust = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(pem);
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .expect("a TLS context");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(rustls_provider::CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
 }
 
 pub fn test_config() -> Config {

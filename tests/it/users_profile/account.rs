@@ -1,5 +1,9 @@
 //! Accounts: disabling, enabling and deleting users, and changing passwords.
 
+use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::change_password::{
+    ChangePasswordError, ChangePasswordOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, PasswordPolicyType, UserPoolPolicyType,
 };
@@ -13,6 +17,7 @@ backend_tests!(
     delete_user_self_and_admin,
     change_password_checks_previous_policy_and_history,
     change_password_counts_toward_lockout,
+    change_password_allows_five_calls_an_hour,
 );
 
 async fn admin_operations_name_unknown_users_and_pools(app: TestApp) {
@@ -333,44 +338,79 @@ async fn change_password_checks_previous_policy_and_history(app: TestApp) {
         .unwrap();
 }
 
+/// ChangePassword with `access`, as the SDK answers it.
+async fn change_password(
+    app: &TestApp,
+    access: &str,
+    previous: &str,
+    proposed: &str,
+) -> Result<ChangePasswordOutput, SdkError<ChangePasswordError>> {
+    app.idp
+        .change_password()
+        .access_token(access)
+        .previous_password(previous)
+        .proposed_password(proposed)
+        .send()
+        .await
+}
+
+const OTHER: &str = "Another1!Pass";
+const LIMIT_EXCEEDED: (&str, &str) = (
+    "LimitExceededException",
+    "Attempt limit exceeded, please try after some time.",
+);
+
 async fn change_password_counts_toward_lockout(app: TestApp) {
     let (pool_id, client_id) = app.pool_with_client().await;
     app.confirmed_user(&pool_id, "olga", PASSWORD).await;
     let access = token(&app, &client_id, "olga").await;
     for _ in 0..5 {
-        let (_, message) = failure(
-            app.idp
-                .change_password()
-                .access_token(&access)
-                .previous_password("Wr0ng!Password")
-                .proposed_password("Another1!Pass")
-                .send()
-                .await,
-        );
-        assert_eq!(message, "Incorrect username or password.");
+        let wrong = change_password(&app, &access, "Wr0ng!Password", OTHER).await;
+        assert_eq!(failure(wrong).1, "Incorrect username or password.");
     }
     // Locked now: even the right previous password is refused, and sign-in too.
-    let (code, message) = failure(
-        app.idp
-            .change_password()
-            .access_token(&access)
-            .previous_password(PASSWORD)
-            .proposed_password("Another1!Pass")
-            .send()
-            .await,
-    );
+    let (code, message) = failure(change_password(&app, &access, PASSWORD, OTHER).await);
     assert_eq!(
         (code.as_str(), message.as_str()),
         ("NotAuthorizedException", "Password attempts exceeded")
     );
+    // Unlocked, but the five wrong calls spent the hour's quota (AWS: 5 calls per user and
+    // hour), whatever the password.
     app.clock.advance_secs(2);
-    app.idp
-        .change_password()
-        .access_token(&access)
-        .previous_password(PASSWORD)
-        .proposed_password("Another1!Pass")
-        .send()
+    let (code, message) = failure(change_password(&app, &access, PASSWORD, OTHER).await);
+    assert_eq!((code.as_str(), message.as_str()), LIMIT_EXCEEDED);
+    // An hour later (with a fresh token: the first one has expired), a call goes through.
+    app.clock.advance_secs(3600);
+    let fresh = token(&app, &client_id, "olga").await;
+    change_password(&app, &fresh, PASSWORD, OTHER)
         .await
         .unwrap();
-    sign_in(&app, &client_id, "olga", "Another1!Pass").await;
+    sign_in(&app, &client_id, "olga", OTHER).await;
+}
+
+async fn change_password_allows_five_calls_an_hour(app: TestApp) {
+    let (pool_id, client_id) = app.pool_with_client().await;
+    app.confirmed_user(&pool_id, "pia", PASSWORD).await;
+    let access = token(&app, &client_id, "pia").await;
+    // Five calls, right ones included, spend the hour.
+    for (previous, proposed) in [(PASSWORD, OTHER), (OTHER, PASSWORD)]
+        .repeat(3)
+        .into_iter()
+        .take(5)
+    {
+        change_password(&app, &access, previous, proposed)
+            .await
+            .unwrap();
+    }
+    let (code, message) = failure(change_password(&app, &access, OTHER, PASSWORD).await);
+    assert_eq!((code.as_str(), message.as_str()), LIMIT_EXCEEDED);
+    // Refused without a look: the password is still the fifth call's.
+    sign_in(&app, &client_id, "pia", OTHER).await;
+    // An hour later (with a fresh token: the first one has expired), a call goes through.
+    app.clock.advance_secs(3600);
+    let (fresh, _) = sign_in(&app, &client_id, "pia", OTHER).await;
+    change_password(&app, &fresh, OTHER, PASSWORD)
+        .await
+        .unwrap();
+    sign_in(&app, &client_id, "pia", PASSWORD).await;
 }

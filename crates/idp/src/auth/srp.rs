@@ -11,8 +11,9 @@
 //! The secret block is sealed with the server key (bound to the pool and client) and carries
 //! A, B, the secret b and the token of a single-use challenge session kept (hashed) in the
 //! user's state, so b never reaches the client or the database in clear, and a block answers
-//! once. `SRP_A` is checked (well-formed, bounded, not 0 mod N) before any exponentiation. A
-//! wrong proof counts toward lockout. Unknown users (with PreventUserExistenceErrors) and users
+//! once. `SRP_A` is checked (well-formed, bounded, not 0 mod N) before any exponentiation. An
+//! answer is claimed as a failure toward lockout before its proof is checked (a right proof
+//! takes the count back), as a password is: parallel answers cannot outrun the lockout. Unknown users (with PreventUserExistenceErrors) and users
 //! without a verifier (set before SRP existed) get a challenge derived from a server-keyed hash
 //! of their name, stable across attempts, and fail at the answer like a wrong password.
 
@@ -195,10 +196,13 @@ impl Idp {
             // A block issued for another name (or for no user at all) proves nothing here.
             return Err(incorrect_credentials());
         }
-        session::find(&UserState::of(&user), &block.token, client, CHALLENGE, now)?;
-        if lockout::is_locked(&UserState::of(&user), now) {
-            return Err(attempts_exceeded());
-        }
+        // The check is claimed before the proof is computed: the single-use session used up
+        // and a failure counted in one save, so parallel answers queue behind the lockout.
+        let user = self
+            .claim_password_check(pool, &user, now, |state| {
+                session::consume(state, &block.token, client, CHALLENGE, now).map(drop)
+            })
+            .await?;
         let proven = if block.derived {
             self.spend_proof_time(pool, &block).await;
             false
@@ -209,14 +213,11 @@ impl Idp {
                     .await?
         };
         if !proven {
-            self.fail_verifier_session(pool, &user, client, &block.token, now)
-                .await?;
+            // Already counted by the claim.
             return Err(incorrect_credentials());
         }
+        let user = self.settle_claimed_success(pool, user).await?;
         check_account(self, pool, &user, now)?;
-        let user = self
-            .close_verifier_session(pool, &user, client, &block.token, now)
-            .await?;
         if block.custom {
             return self
                 .custom_after_password(pool, client, &user, responses.client_metadata())
@@ -352,61 +353,6 @@ impl Idp {
             })
             .await?;
         Ok(token)
-    }
-
-    /// A wrong proof: the session is used up and the failure counted, in one write.
-    async fn fail_verifier_session(
-        &self,
-        pool: &UserPool,
-        user: &User,
-        client: &AppClient,
-        token: &str,
-        now: Timestamp,
-    ) -> Result<()> {
-        let sub = user.sub.clone();
-        self.modify_user(pool, &user.username_key, |stored| {
-            if stored.sub != sub {
-                return Err(incorrect_credentials());
-            }
-            let mut state = UserState::of(stored);
-            session::consume(&mut state, token, client, CHALLENGE, now)?;
-            state.prune(now);
-            lockout::record_failure(&mut state, now);
-            state.save_into(stored);
-            Ok(())
-        })
-        .await?;
-        Ok(())
-    }
-
-    /// A right proof: the session is used up and the failure count reset, in one write; a
-    /// parallel answer with the same block loses here.
-    async fn close_verifier_session(
-        &self,
-        pool: &UserPool,
-        user: &User,
-        client: &AppClient,
-        token: &str,
-        now: Timestamp,
-    ) -> Result<User> {
-        let sub = user.sub.clone();
-        let (user, ()) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(incorrect_credentials());
-                }
-                let mut state = UserState::of(stored);
-                session::consume(&mut state, token, client, CHALLENGE, now)?;
-                if lockout::is_locked(&state, now) {
-                    return Err(attempts_exceeded());
-                }
-                state.prune(now);
-                lockout::record_success(&mut state);
-                state.save_into(stored);
-                Ok(())
-            })
-            .await?;
-        Ok(user)
     }
 }
 

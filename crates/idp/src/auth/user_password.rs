@@ -50,7 +50,9 @@ impl Idp {
         if user.status == UserStatus::ResetRequired {
             return Err(password_reset_required());
         }
-        let user = self.claim_password_check(pool, &user, now).await?;
+        let user = self
+            .claim_password_check(pool, &user, now, |_| Ok(()))
+            .await?;
         if !self.verify_password(&user, password).await? {
             // Already counted by the claim.
             return Err(incorrect_credentials());
@@ -104,13 +106,16 @@ impl Idp {
     }
 
     /// Claims one password check for `user` (`lockout::claim`): counts it as a failure before
-    /// the hash is computed, or answers `Password attempts exceeded` when the user is locked.
-    /// Returns the saved user.
-    async fn claim_password_check(
+    /// the password (hash or SRP proof) is checked, or answers `Password attempts exceeded`
+    /// when the user is locked. `also` changes the state in the same save, before the claim
+    /// (an SRP answer uses its challenge session up; ChangePassword counts its hourly call); its
+    /// error saves nothing. Returns the saved user.
+    pub(crate) async fn claim_password_check(
         &self,
         pool: &UserPool,
         user: &User,
         now: Timestamp,
+        mut also: impl FnMut(&mut UserState) -> Result<()>,
     ) -> Result<User> {
         let sub = user.sub.clone();
         let mut rounds = 0;
@@ -121,6 +126,7 @@ impl Idp {
                         return Err(incorrect_credentials());
                     }
                     let mut state = UserState::of(stored);
+                    also(&mut state)?;
                     state.prune(now);
                     if !lockout::claim(&mut state, now) {
                         return Err(attempts_exceeded());
@@ -146,7 +152,7 @@ impl Idp {
     }
 
     /// A correct password after a claim: the claimed failure and any lockout are cleared.
-    async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
+    pub(crate) async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
         let sub = user.sub.clone();
         let (user, ()) = self
             .modify_user(pool, &user.username_key, |stored| {

@@ -1,8 +1,12 @@
-//! ChangePassword: the signed-in user replaces its password. The previous password is checked
-//! like a sign-in (a wrong one counts toward lockout, and a locked account is refused); the new
-//! one must meet the pool's policy and history. Tokens stay valid, as on AWS.
+//! ChangePassword: the signed-in user replaces its password. Each call counts against AWS's
+//! quota of 5 an hour per user (`LimitExceededException` past it). The previous password is
+//! checked like a sign-in: the check is claimed toward lockout before the hash is computed (a
+//! locked account is refused, a right password takes the count back); the new one must meet
+//! the pool's policy and history. Tokens stay valid, as on AWS.
 
 use cognate_awsjson::RequestContext;
+use cognate_domain::Timestamp;
+use cognate_domain::user::User;
 use cognate_model::idp::{
     ChangePasswordRequest, ChangePasswordResponse, EventResponseType, EventType,
 };
@@ -10,6 +14,7 @@ use cognate_model::idp::{
 use crate::Idp;
 use crate::auth::{attempts_exceeded, incorrect_credentials};
 use crate::errors::{Result, invalid_parameter};
+use crate::users::attempt_limits::{self, HourlyLimit};
 use crate::users::profile::SignedIn;
 use crate::users::state::{UserState, lockout};
 
@@ -30,15 +35,18 @@ pub async fn handle(
         }
     };
     let now = idp.clock.now();
-    if lockout::is_locked(&UserState::of(&caller.user), now) {
-        return Err(attempts_exceeded());
+    let checked = claim_call(&idp, &caller, now).await?;
+    if checked.password.is_some() {
+        if !idp.verify_password(&checked, previous).await? {
+            // Already counted by the claim.
+            note_change(&idp, &caller, EventResponseType::Fail).await;
+            return Err(incorrect_credentials());
+        }
+        // Settled at once: a proposed password the policy refuses must not leave a failure.
+        idp.settle_claimed_success(&caller.pool, checked.clone())
+            .await?;
     }
-    if caller.user.password.is_some() && !idp.verify_password(&caller.user, previous).await? {
-        record_failure(&idp, &caller).await?;
-        note_change(&idp, &caller, EventResponseType::Fail).await;
-        return Err(incorrect_credentials());
-    }
-    let mut changed = caller.user.clone();
+    let mut changed = checked.clone();
     idp.set_password(
         &caller.pool,
         &mut changed,
@@ -49,7 +57,7 @@ pub async fn handle(
     idp.modify_user(&caller.pool, &caller.user.username_key, |user| {
         // The previous password was checked against this record: if another request changed
         // it meanwhile, the check no longer holds.
-        if user.password != caller.user.password {
+        if user.password != checked.password {
             return Err(incorrect_credentials());
         }
         user.password = changed.password.clone();
@@ -71,14 +79,30 @@ async fn note_change(idp: &Idp, caller: &SignedIn, response: EventResponseType) 
         .await;
 }
 
-async fn record_failure(idp: &Idp, caller: &SignedIn) -> Result<()> {
-    let now = idp.clock.now();
-    idp.modify_user(&caller.pool, &caller.user.username_key, |user| {
-        let mut state = UserState::of(user);
-        lockout::record_failure(&mut state, now);
-        state.save_into(user);
-        Ok(())
-    })
-    .await?;
-    Ok(())
+/// Refuses a locked user, then counts the call against AWS's hourly ChangePassword quota and,
+/// for a user with a password, claims the check of the previous one toward lockout
+/// (`claim_password_check`), in one save before the hash is computed: parallel calls cannot
+/// outrun either. Returns the saved user.
+async fn claim_call(idp: &Idp, caller: &SignedIn, now: Timestamp) -> Result<User> {
+    // A locked user is refused first, without spending a call of the hour.
+    let count_call = |state: &mut UserState| {
+        if lockout::is_locked(state, now) {
+            return Err(attempts_exceeded());
+        }
+        attempt_limits::claim(state, HourlyLimit::ChangePassword, now)
+    };
+    if caller.user.password.is_some() {
+        return idp
+            .claim_password_check(&caller.pool, &caller.user, now, count_call)
+            .await;
+    }
+    let (user, ()) = idp
+        .modify_user(&caller.pool, &caller.user.username_key, |user| {
+            let mut state = UserState::of(user);
+            count_call(&mut state)?;
+            state.save_into(user);
+            Ok(())
+        })
+        .await?;
+    Ok(user)
 }

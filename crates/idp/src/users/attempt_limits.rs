@@ -1,5 +1,6 @@
-//! AWS's per-user hourly limits on the code operations ("code security resource quotas"): past
-//! them a call is answered `LimitExceededException` without being looked at, whatever the code.
+//! AWS's per-user hourly limits on the code operations and ChangePassword ("code security
+//! resource quotas" in AWS's quotas page): past them a call is answered
+//! `LimitExceededException` without being looked at, whatever the code or password.
 //! A code is never killed by wrong guesses (AWS keeps answering `CodeMismatchException`); these
 //! limits are what keeps a six-digit code out of reach: at 15 ConfirmSignUp calls an hour, a
 //! sign-up code's 24 hours allow 360 of its 1,000,000 values, a reset code's hour 20.
@@ -27,6 +28,9 @@ pub enum HourlyLimit {
     PasswordReset,
     GetUserAttributeVerificationCode,
     VerifyUserAttribute,
+    /// Every call, right or wrong previous password: with the lockout, what keeps a stolen
+    /// access token from guessing the password.
+    ChangePassword,
 }
 
 impl HourlyLimit {
@@ -36,7 +40,9 @@ impl HourlyLimit {
         match self {
             Self::ConfirmSignUp | Self::VerifyUserAttribute => 15,
             Self::PasswordReset => 20,
-            Self::ResendConfirmationCode | Self::GetUserAttributeVerificationCode => 5,
+            Self::ResendConfirmationCode
+            | Self::GetUserAttributeVerificationCode
+            | Self::ChangePassword => 5,
         }
     }
 
@@ -47,6 +53,7 @@ impl HourlyLimit {
             Self::PasswordReset => "PasswordReset",
             Self::GetUserAttributeVerificationCode => "GetUserAttributeVerificationCode",
             Self::VerifyUserAttribute => "VerifyUserAttribute",
+            Self::ChangePassword => "ChangePassword",
         }
     }
 }
