@@ -10,6 +10,7 @@ mod auth_events;
 mod clients;
 mod code_limits;
 mod control_characters;
+mod delivery;
 mod devices;
 mod fidelity_booleans;
 mod fidelity_region;

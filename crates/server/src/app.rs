@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::admin_auth::AdminAuth;
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::listener::CappedListener;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
@@ -69,6 +70,7 @@ impl Application {
                 public_url: public_url.clone(),
             },
             Arc::new(triggers(&config, clock.clone())),
+            Arc::new(Delivery::new(&config.email, &config.sms, &config.delivery)?),
         );
         let identity = Identity::new(
             store.clone(),

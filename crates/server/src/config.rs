@@ -7,6 +7,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub use crate::delivery::{DeliverySection, EmailSection, SmsSection};
 pub use cognate_identity::OidcProviderConfig;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -21,6 +22,9 @@ pub struct Config {
     pub identity: IdentitySection,
     pub lambda: LambdaSection,
     pub quotas: QuotasSection,
+    pub email: EmailSection,
+    pub sms: SmsSection,
+    pub delivery: DeliverySection,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.

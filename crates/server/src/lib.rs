@@ -4,6 +4,7 @@ mod admin_auth;
 pub mod app;
 mod audit;
 pub mod config;
+mod delivery;
 mod import_upload;
 mod invocations;
 mod listener;

@@ -6,6 +6,7 @@ mod errors;
 mod fixtures;
 pub mod lambda;
 mod outbox;
+pub mod smtp_sink;
 pub mod srp_client;
 pub mod totp_client;
 
