@@ -18,31 +18,7 @@ use serde_json::{Value, json};
 
 use crate::signup::attr;
 
-/// Each test on both backends: `fn name(backend)` sets up its own stand-ins and app.
-macro_rules! on_both_backends {
-    ($($name:ident),+ $(,)?) => {
-        $(
-            mod $name {
-                use super::*;
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(Backend::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    match cognate_testkit::postgres_admin_url() {
-                        Some(_) => super::$name(Backend::Postgres).await,
-                        None => eprintln!("TEST_DATABASE_URL unset: Postgres run skipped"),
-                    }
-                }
-            }
-        )+
-    };
-}
-
-on_both_backends!(
+cognate_testkit::each_backend!(
     sign_up_code_arrives_by_smtp_with_the_pool_envelope,
     smtp_down_fails_no_call_and_a_retry_delivers,
     custom_message_text_is_what_is_mailed,

@@ -39,6 +39,7 @@ mod quotas;
 mod recovery;
 mod refresh;
 mod revocation;
+mod seed;
 mod signup;
 mod sigv4_mode;
 mod slow_clients;

@@ -118,6 +118,20 @@ impl Registry {
         targets
     }
 
+    /// Runs `target` in-process on a JSON input, as `POST /` would (the same checks and handler;
+    /// no HTTP, no signature): for the server's own use, such as applying a seed file.
+    pub async fn invoke(
+        &self,
+        target: &str,
+        input: &serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
+        let body = serde_json::to_vec(input).map_err(|_| ApiError::internal())?;
+        let output = self
+            .call(target, RequestContext::internal(target), Bytes::from(body))
+            .await?;
+        serde_json::from_slice(&output).map_err(|_| ApiError::internal())
+    }
+
     pub(crate) async fn call(
         &self,
         target: &str,
@@ -139,6 +153,12 @@ fn decode<O: Operation>(body: &[u8]) -> Result<O::Input, ApiError> {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::serialization(format!("Malformed JSON body: {e}")))?
     };
+    decode_value::<O>(value)
+}
+
+/// `O`'s input from a JSON document, checked as a request body is: the model's types and
+/// constraints, then deserialisation.
+pub fn decode_value<O: Operation>(value: serde_json::Value) -> Result<O::Input, ApiError> {
     if !value.is_object() {
         return Err(ApiError::serialization(
             "The request body must be a JSON object",

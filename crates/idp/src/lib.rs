@@ -17,6 +17,7 @@ mod ops;
 pub mod paging;
 mod pools;
 mod secret_hash;
+pub mod seed;
 mod signing;
 mod tags;
 pub mod tokens;

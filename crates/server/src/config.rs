@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use crate::delivery::{DeliverySection, EmailSection, SmsSection};
+pub use crate::seed::SeedSection;
 pub use cognate_identity::OidcProviderConfig;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -25,6 +26,7 @@ pub struct Config {
     pub email: EmailSection,
     pub sms: SmsSection,
     pub delivery: DeliverySection,
+    pub seed: SeedSection,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.

@@ -12,8 +12,9 @@ mod null_characters;
 mod outbox;
 mod quotas;
 mod routes;
+mod seed;
 mod serve;
 mod storage;
 
-pub use app::Application;
+pub use app::{Application, export};
 pub use config::Config;

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use cognate_server::{Application, Config};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 #[derive(Parser)]
 #[command(
@@ -19,6 +20,19 @@ struct Cli {
 enum Command {
     /// Serve cognito-idp, cognito-identity, STS and the OIDC endpoints.
     Serve(ServeArgs),
+    /// Write the store's state as a seed file (JSON; `serve --seed` applies it). Passwords are
+    /// written sealed: only a server with the same seal key can use them.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The store to export, as `serve` would open it.
+    #[command(flatten)]
+    store: ServeArgs,
+    /// Where to write the seed file; standard output when absent.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -36,17 +50,29 @@ struct ServeArgs {
     /// A TOML file with any of the keys of config/default.toml.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// A seed file (JSON) applied at start: what it names is created unless it exists.
+    #[arg(long)]
+    seed: Option<PathBuf>,
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let Command::Serve(args) = cli.command;
-    let config = configure(args)?;
-    init_tracing(&config.log.filter);
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?
-        .block_on(serve(config))
+        .build()?;
+    match cli.command {
+        Command::Serve(args) => {
+            let config = configure(args)?;
+            init_tracing(&config.log.filter, BoxMakeWriter::new(std::io::stdout));
+            runtime.block_on(serve(config))
+        }
+        Command::Export(args) => {
+            let config = configure(args.store)?;
+            // Standard output may be the exported document: logs go to standard error.
+            init_tracing(&config.log.filter, BoxMakeWriter::new(std::io::stderr));
+            runtime.block_on(export(config, args.output))
+        }
+    }
 }
 
 fn configure(args: ServeArgs) -> anyhow::Result<Config> {
@@ -63,15 +89,29 @@ fn configure(args: ServeArgs) -> anyhow::Result<Config> {
     if args.in_memory {
         config.database.in_memory = true;
     }
+    if let Some(seed) = args.seed {
+        config.seed.file = seed.display().to_string();
+    }
     Ok(config)
 }
 
-fn init_tracing(filter: &str) {
+fn init_tracing(filter: &str, writer: BoxMakeWriter) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(writer)
         .init();
+}
+
+async fn export(config: Config, output: Option<PathBuf>) -> anyhow::Result<()> {
+    let document = cognate_server::export(&config).await?;
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    match output {
+        Some(path) => std::fs::write(&path, text)?,
+        None => std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?,
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
