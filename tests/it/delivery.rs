@@ -141,6 +141,27 @@ async fn smtp_down_fails_no_call_and_a_retry_delivers(backend: Backend) {
     let mail = sink.mail_to("carol@example.com").await;
     assert!(mail.body().contains(&code));
     assert_eq!(app.messages(&pool_id, "carol", None).await.len(), 1);
+    // The delivery is counted once it has ended (just after the sink took the mail).
+    let delivered = r#"cognate_message_deliveries_total{channel="smtp",outcome="delivered"} 1"#;
+    let counted = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        loop {
+            let url = format!("{}/metrics", app.endpoint);
+            let text = app
+                .http
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.lines().any(|line| line == delivered) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    });
+    counted.await.expect("the delivery is counted");
 }
 
 async fn custom_message_text_is_what_is_mailed(backend: Backend) {

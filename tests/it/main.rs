@@ -32,6 +32,7 @@ mod mfa;
 mod mfa_codes;
 mod new_password;
 mod oauth;
+mod observability;
 mod oidc;
 mod pools;
 mod protocol;

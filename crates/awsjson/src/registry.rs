@@ -111,6 +111,12 @@ impl Registry {
         }
     }
 
+    /// The registry's own copy of `target` when it is registered: a static name, for labels
+    /// that must not allocate per request.
+    pub fn known_target(&self, target: &str) -> Option<&'static str> {
+        self.handlers.get_key_value(target).map(|(known, _)| *known)
+    }
+
     /// Every registered target, sorted.
     pub fn targets(&self) -> Vec<&'static str> {
         let mut targets: Vec<_> = self.handlers.keys().copied().collect();

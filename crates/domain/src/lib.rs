@@ -22,4 +22,4 @@ pub mod user;
 pub mod user_filter;
 
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
-pub use store::{Page, Store, StoreError};
+pub use store::{ConnectionStats, HealthStore, Page, Store, StoreError};

@@ -20,6 +20,7 @@ use crate::admin_auth::AdminAuth;
 use crate::config::Config;
 use crate::delivery::Delivery;
 use crate::listener::CappedListener;
+use crate::metrics::Metrics;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
 use crate::serve::serve;
@@ -57,6 +58,7 @@ impl Application {
             registry,
             clock,
             test_clock,
+            metrics,
         } = core;
         let admin_auth = admin_auth(&config, clock.clone())?;
         let quotas = match config.quotas.enabled {
@@ -73,6 +75,8 @@ impl Application {
             body_timeout: std::time::Duration::from_secs(config.server.body_timeout_secs),
             admin_auth,
             quotas,
+            metrics,
+            metrics_enabled: config.metrics.enabled,
         };
         let router = routes::router(state);
         let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
@@ -112,6 +116,7 @@ struct Core {
     registry: Arc<Registry>,
     clock: Arc<dyn Clock>,
     test_clock: Option<Arc<TestClock>>,
+    metrics: Arc<Metrics>,
 }
 
 impl Core {
@@ -125,6 +130,14 @@ impl Core {
         let seal = Arc::new(load_seal_key(config)?);
         let hasher = Arc::new(password_hasher(&config.security.password_profile)?);
         let keys = Arc::new(KeyFactory::new(config.security.key_prefill));
+        let metrics = Arc::new(Metrics::new());
+        let triggers = triggers(config, clock.clone()).observed_by(metrics.clone());
+        let delivery = Delivery::new(
+            &config.email,
+            &config.sms,
+            &config.delivery,
+            metrics.clone(),
+        )?;
 
         let idp = Idp::new(
             store.clone(),
@@ -137,8 +150,8 @@ impl Core {
                 account_id: config.aws.account_id.clone(),
                 public_url: public_url.clone(),
             },
-            Arc::new(triggers(config, clock.clone())),
-            Arc::new(Delivery::new(&config.email, &config.sms, &config.delivery)?),
+            Arc::new(triggers),
+            Arc::new(delivery),
         );
         let identity = Identity::new(
             store.clone(),
@@ -162,6 +175,7 @@ impl Core {
             registry: Arc::new(registry),
             clock,
             test_clock,
+            metrics,
         })
     }
 

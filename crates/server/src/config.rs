@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use crate::delivery::{DeliverySection, EmailSection, SmsSection};
+pub use crate::metrics::MetricsSection;
 pub use crate::seed::SeedSection;
 pub use cognate_identity::OidcProviderConfig;
 
@@ -27,6 +28,7 @@ pub struct Config {
     pub sms: SmsSection,
     pub delivery: DeliverySection,
     pub seed: SeedSection,
+    pub metrics: MetricsSection,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.
@@ -193,6 +195,8 @@ pub struct TestingConfig {
 pub struct LogConfig {
     /// A tracing `EnvFilter` directive; `RUST_LOG` wins when set.
     pub filter: String,
+    /// `text` (human-readable lines) or `json` (one JSON object per line).
+    pub format: String,
 }
 
 impl Default for ServerConfig {
@@ -245,6 +249,7 @@ impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info".into(),
+            format: "text".into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use cognate_server::config::LogConfig;
 use cognate_server::{Application, Config};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::writer::BoxMakeWriter;
@@ -53,6 +54,9 @@ struct ServeArgs {
     /// A seed file (JSON) applied at start: what it names is created unless it exists.
     #[arg(long)]
     seed: Option<PathBuf>,
+    /// `text` or `json` (one JSON object per line), as `log.format`.
+    #[arg(long)]
+    log_format: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -63,13 +67,13 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let config = configure(args)?;
-            init_tracing(&config.log.filter, BoxMakeWriter::new(std::io::stdout));
+            init_tracing(&config.log, BoxMakeWriter::new(std::io::stdout))?;
             runtime.block_on(serve(config))
         }
         Command::Export(args) => {
             let config = configure(args.store)?;
             // Standard output may be the exported document: logs go to standard error.
-            init_tracing(&config.log.filter, BoxMakeWriter::new(std::io::stderr));
+            init_tracing(&config.log, BoxMakeWriter::new(std::io::stderr))?;
             runtime.block_on(export(config, args.output))
         }
     }
@@ -89,19 +93,29 @@ fn configure(args: ServeArgs) -> anyhow::Result<Config> {
     if args.in_memory {
         config.database.in_memory = true;
     }
+    if let Some(format) = args.log_format {
+        config.log.format = format;
+    }
     if let Some(seed) = args.seed {
         config.seed.file = seed.display().to_string();
     }
     Ok(config)
 }
 
-fn init_tracing(filter: &str, writer: BoxMakeWriter) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
-    tracing_subscriber::fmt()
+fn init_tracing(log: &LogConfig, writer: BoxMakeWriter) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.filter));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_writer(writer)
-        .init();
+        .with_writer(writer);
+    match log.format.as_str() {
+        "text" => builder.init(),
+        // Fields at the top level beside `timestamp`, `level` and `message`; the request's span
+        // (its request id) as `span`.
+        "json" => builder.json().flatten_event(true).init(),
+        other => anyhow::bail!("unknown log.format {other:?} (use text or json)"),
+    }
+    Ok(())
 }
 
 async fn export(config: Config, output: Option<PathBuf>) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ mod error;
 #[cfg(test)]
 mod explain_tests;
 mod groups;
+mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
@@ -29,6 +30,9 @@ pub use crate::scratch::{create_scratch_database, drop_scratch_database};
 
 const POOL_SIZE: u32 = 10;
 
+/// This build's migrations, run at connect and compared by readiness.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
 /// A Postgres database (`postgres://user@host:port/database`).
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -44,12 +48,9 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(map_err)?;
-        sqlx::migrate!("../../migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(|err| {
-                StoreError::Backend(format!("migrating the Postgres database: {err}"))
-            })?;
+        MIGRATOR.run(&pool).await.map_err(|err| {
+            StoreError::Backend(format!("migrating the Postgres database: {err}"))
+        })?;
         Ok(Self { pool })
     }
 

@@ -16,6 +16,8 @@ use cognate_domain::delivery::{MessageSender, Outgoing};
 
 pub use settings::{DeliverySection, EmailSection, SmsSection};
 
+use crate::metrics::Metrics;
+
 /// Deliveries waiting or retrying at once; past it a message is left in the outbox alone (a
 /// dead mail server under a sign-up storm must not grow memory without bound).
 const MAX_IN_FLIGHT: usize = 10_000;
@@ -58,6 +60,7 @@ pub struct Delivery {
     sms: Option<Arc<webhook::SmsWebhook>>,
     retry: Retry,
     in_flight: Arc<AtomicUsize>,
+    metrics: Arc<Metrics>,
 }
 
 impl Delivery {
@@ -66,6 +69,7 @@ impl Delivery {
         email: &EmailSection,
         sms: &SmsSection,
         retry: &DeliverySection,
+        metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         let email = match email.smtp_url.is_empty() {
             true => None,
@@ -80,6 +84,7 @@ impl Delivery {
             sms,
             retry: Retry::of(retry),
             in_flight: Arc::default(),
+            metrics,
         })
     }
 
@@ -104,12 +109,15 @@ impl MessageSender for Delivery {
                 pool = %outgoing.message.pool_id,
                 "too many deliveries pending: the message is in the outbox only"
             );
+            self.metrics.delivery(channel.name(), "dropped");
             return;
         }
         let in_flight = self.in_flight.clone();
         let retry = self.retry;
+        let metrics = self.metrics.clone();
         tokio::spawn(async move {
-            deliver(&channel, &outgoing, retry).await;
+            let outcome = deliver(&channel, &outgoing, retry).await;
+            metrics.delivery(channel.name(), outcome);
             in_flight.fetch_sub(1, Ordering::Relaxed);
         });
     }
