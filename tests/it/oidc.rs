@@ -21,7 +21,7 @@ async fn pool(app: &TestApp) -> String {
         .unwrap()
 }
 
-async fn get_json(app: &TestApp, path: &str) -> (u16, serde_json::Value) {
+pub(crate) async fn get_json(app: &TestApp, path: &str) -> (u16, serde_json::Value) {
     let response = app
         .http
         .get(format!("{}{path}", app.endpoint))

@@ -120,11 +120,31 @@ impl Registry {
         self.handlers.contains_key(target) && !self.unsupported.contains(target)
     }
 
+    /// The registry's own copy of `target` when it is registered: a static name, for labels
+    /// that must not allocate per request.
+    pub fn known_target(&self, target: &str) -> Option<&'static str> {
+        self.handlers.get_key_value(target).map(|(known, _)| *known)
+    }
+
     /// Every registered target, sorted.
     pub fn targets(&self) -> Vec<&'static str> {
         let mut targets: Vec<_> = self.handlers.keys().copied().collect();
         targets.sort_unstable();
         targets
+    }
+
+    /// Runs `target` in-process on a JSON input, as `POST /` would (the same checks and handler;
+    /// no HTTP, no signature): for the server's own use, such as applying a seed file.
+    pub async fn invoke(
+        &self,
+        target: &str,
+        input: &serde_json::Value,
+    ) -> Result<serde_json::Value, ApiError> {
+        let body = serde_json::to_vec(input).map_err(|_| ApiError::internal())?;
+        let output = self
+            .call(target, RequestContext::internal(target), Bytes::from(body))
+            .await?;
+        serde_json::from_slice(&output).map_err(|_| ApiError::internal())
     }
 
     pub(crate) async fn call(
@@ -148,6 +168,12 @@ fn decode<O: Operation>(body: &[u8]) -> Result<O::Input, ApiError> {
         serde_json::from_slice(body)
             .map_err(|e| ApiError::serialization(format!("Malformed JSON body: {e}")))?
     };
+    decode_value::<O>(value)
+}
+
+/// `O`'s input from a JSON document, checked as a request body is: the model's types and
+/// constraints, then deserialisation.
+pub fn decode_value<O: Operation>(value: serde_json::Value) -> Result<O::Input, ApiError> {
     if !value.is_object() {
         return Err(ApiError::serialization(
             "The request body must be a JSON object",

@@ -11,6 +11,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -90,6 +91,30 @@ struct Inner {
     jobs: Sender<Job>,
     /// A well-formed PHC string with the profile's parameters that no password matches.
     dummy_phc: String,
+    /// Jobs sent and not started yet (the queue), and jobs running: for the metrics.
+    load: Arc<Load>,
+}
+
+#[derive(Default)]
+struct Load {
+    queued: AtomicUsize,
+    running: AtomicUsize,
+}
+
+/// Counts a job as running while it lives, a panicking job included.
+struct Running<'a>(&'a Load);
+
+impl<'a> Running<'a> {
+    fn start(load: &'a Load) -> Self {
+        load.running.fetch_add(1, Ordering::Relaxed);
+        Self(load)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for PasswordHasher {
@@ -141,8 +166,19 @@ impl PasswordHasher {
                 params,
                 jobs: start_workers(max_concurrent.max(1)),
                 dummy_phc,
+                load: Arc::default(),
             }),
         }
+    }
+
+    /// Hashes and verifications waiting for a thread.
+    pub fn queued(&self) -> usize {
+        self.inner.load.queued.load(Ordering::Relaxed)
+    }
+
+    /// Hashes and verifications running now.
+    pub fn running(&self) -> usize {
+        self.inner.load.running.load(Ordering::Relaxed)
     }
 
     /// The profile new hashes are made with.
@@ -200,16 +236,20 @@ impl PasswordHasher {
         F: FnOnce() -> T + Send + 'static,
     {
         let (done, outcome) = oneshot::channel();
+        let load = Arc::clone(&self.inner.load);
         let job: Job = Box::new(move || {
+            load.queued.fetch_sub(1, Ordering::Relaxed);
             // A caller that stopped waiting needs no answer: skip the work.
             if !done.is_closed() {
+                let _running = Running::start(&load);
                 let _ = done.send(job());
             }
         });
-        self.inner
-            .jobs
-            .send(job)
-            .map_err(|_| CryptoError::TaskFailed)?;
+        self.inner.load.queued.fetch_add(1, Ordering::Relaxed);
+        if self.inner.jobs.send(job).is_err() {
+            self.inner.load.queued.fetch_sub(1, Ordering::Relaxed);
+            return Err(CryptoError::TaskFailed);
+        }
         outcome.await.map_err(|_| CryptoError::TaskFailed)
     }
 }

@@ -5,6 +5,7 @@ pub mod auth_event;
 pub mod bytes;
 pub mod client;
 pub mod clock;
+pub mod delivery;
 pub mod group;
 pub mod hosted;
 pub mod identity;
@@ -21,4 +22,4 @@ pub mod user;
 pub mod user_filter;
 
 pub use clock::{Clock, SystemClock, TestClock, Timestamp};
-pub use store::{Page, Store, StoreError};
+pub use store::{ConnectionStats, HealthStore, Page, Store, StoreError};

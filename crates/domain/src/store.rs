@@ -166,6 +166,25 @@ pub trait OutboxStore: Send + Sync {
     ) -> Result<Vec<OutboxMessage>, StoreError>;
 }
 
+/// The connection pool as the metrics show it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ConnectionStats {
+    /// Connections open now (idle or in use).
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+/// Probes for readiness and the metrics.
+#[async_trait]
+pub trait HealthStore: Send + Sync {
+    /// A round trip to the database: how many of this build's migrations the database has not
+    /// applied (0 when its schema is current). An error when the database does not answer.
+    async fn pending_migrations(&self) -> Result<usize, StoreError>;
+    fn connections(&self) -> ConnectionStats;
+}
+
 /// Everything a backend provides.
 pub trait Store:
     PoolStore
@@ -179,6 +198,7 @@ pub trait Store:
     + crate::auth_event::AuthEventStore
     + crate::import_job::ImportJobStore
     + crate::hosted::HostedStore
+    + HealthStore
 {
 }
 
@@ -193,7 +213,8 @@ impl<
         + crate::group::GroupStore
         + crate::auth_event::AuthEventStore
         + crate::import_job::ImportJobStore
-        + crate::hosted::HostedStore,
+        + crate::hosted::HostedStore
+        + HealthStore,
 > Store for T
 {
 }

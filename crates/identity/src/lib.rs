@@ -14,6 +14,7 @@ mod oidc;
 mod ops;
 mod pools;
 mod roles;
+pub mod seed;
 pub mod sts;
 
 use std::ops::Deref;

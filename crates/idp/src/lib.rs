@@ -17,6 +17,7 @@ mod ops;
 pub mod paging;
 mod pools;
 mod secret_hash;
+pub mod seed;
 mod signing;
 mod tags;
 pub mod tokens;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use cognate_crypto::keys::KeyFactory;
 use cognate_crypto::password::PasswordHasher;
 use cognate_crypto::seal::SealKey;
+use cognate_domain::delivery::MessageSender;
 use cognate_domain::{Clock, Store};
 
 pub use ops::registry;
@@ -56,6 +58,8 @@ pub struct Services {
     pub token_cache: tokens::VerifiedTokenCache,
     /// Lambda triggers: the pool's functions are invoked through this.
     pub triggers: Arc<cognate_lambda::Triggers>,
+    /// Delivery beyond the outbox (SMTP, an SMS webhook): every sent message is handed to it.
+    pub sender: Arc<dyn MessageSender>,
 }
 
 /// The cognito-idp service: cheap to clone, handed to every operation.
@@ -72,6 +76,7 @@ impl Idp {
         hasher: Arc<PasswordHasher>,
         config: IdpConfig,
         triggers: Arc<cognate_lambda::Triggers>,
+        sender: Arc<dyn MessageSender>,
     ) -> Self {
         Self(Arc::new(Services {
             store,
@@ -83,6 +88,7 @@ impl Idp {
             key_cache: keycache::KeyCache::default(),
             token_cache: tokens::VerifiedTokenCache::default(),
             triggers,
+            sender,
         }))
     }
 }

@@ -18,4 +18,4 @@ pub use events::{Trigger, TriggerCall};
 pub use invoker::{InvokeFailure, Invoker, Reply};
 pub use log::{InvocationFilter, InvocationLog, InvocationRecord, Outcome};
 pub use sdk::SdkInvoker;
-pub use triggers::Triggers;
+pub use triggers::{InvocationObserver, Triggers};

@@ -18,6 +18,19 @@ pub enum Outcome {
     Timeout,
 }
 
+impl Outcome {
+    /// The name the invocation log and the metrics give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::FunctionError => "function_error",
+            Self::InvalidResponse => "invalid_response",
+            Self::Failed => "failed",
+            Self::Timeout => "timeout",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct InvocationRecord {
     pub id: u64,

@@ -24,12 +24,19 @@ fn pool_region(pool_id: &str) -> Option<&str> {
     pool_id.split_once('_').map(|(region, _)| region)
 }
 
+/// Told of every invocation as it ends (the server's metrics): the `LambdaConfig` name, how it
+/// ended and how long it took, attempts included.
+pub trait InvocationObserver: Send + Sync {
+    fn invoked(&self, trigger: &'static str, outcome: Outcome, elapsed: Duration);
+}
+
 pub struct Triggers {
     invoker: Arc<dyn Invoker>,
     clock: Arc<dyn Clock>,
     region: String,
     log: InvocationLog,
     timeout: Duration,
+    observer: Option<Arc<dyn InvocationObserver>>,
 }
 
 impl Triggers {
@@ -45,7 +52,14 @@ impl Triggers {
             region,
             log: InvocationLog::new(log_capacity),
             timeout: ATTEMPT_TIMEOUT,
+            observer: None,
         }
+    }
+
+    /// These triggers, telling `observer` of every invocation.
+    pub fn observed_by(mut self, observer: Arc<dyn InvocationObserver>) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// The recorded invocations, newest first.
@@ -92,6 +106,9 @@ impl Triggers {
                 Err(TriggerError::invocation_failed(T::NAME, failure.code())),
             ),
         };
+        if let Some(observer) = &self.observer {
+            observer.invoked(T::NAME, outcome, elapsed);
+        }
         self.record::<T>(&call, event, &reply, attempts, elapsed, outcome, &result);
         result
     }

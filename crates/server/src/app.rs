@@ -18,7 +18,9 @@ use tokio::net::TcpListener;
 
 use crate::admin_auth::AdminAuth;
 use crate::config::Config;
+use crate::delivery::Delivery;
 use crate::listener::CappedListener;
+use crate::metrics::Metrics;
 use crate::quotas::Quotas;
 use crate::routes::{self, AppState};
 use crate::serve::{Connections, serve};
@@ -48,58 +50,35 @@ impl Application {
         };
         let public_url = public_url(&config, address, tls.is_some());
 
-        let store = storage::open(&config.database).await?;
-        let test_clock = config.testing.clock.then(|| Arc::new(TestClock::default()));
-        let clock: Arc<dyn Clock> = match &test_clock {
-            Some(clock) => clock.clone(),
-            None => Arc::new(SystemClock),
-        };
+        let core = Core::build(&config, public_url.clone()).await?;
+        if !config.seed.file.is_empty() {
+            crate::seed::apply_file(
+                &core.seed_services(),
+                std::path::Path::new(&config.seed.file),
+            )
+            .await?;
+        }
+        let Core {
+            idp,
+            identity,
+            registry,
+            clock,
+            test_clock,
+            metrics,
+        } = core;
         let admin_auth = admin_auth(&config, clock.clone())?;
         let quotas = match config.quotas.enabled {
             true => Some(Arc::new(Quotas::new(&config.quotas.rps, clock.clone())?)),
             false => None,
         };
-        let seal = Arc::new(load_seal_key(&config)?);
-        let hasher = Arc::new(password_hasher(&config.security.password_profile)?);
-        let keys = Arc::new(KeyFactory::new(config.security.key_prefill));
 
-        let idp = Idp::new(
-            store.clone(),
-            clock.clone(),
-            seal.clone(),
-            keys.clone(),
-            hasher,
-            IdpConfig {
-                region: config.aws.region.clone(),
-                account_id: config.aws.account_id.clone(),
-                public_url: public_url.clone(),
-            },
-            Arc::new(triggers(&config, clock.clone())),
-        );
-        let identity = Identity::new(
-            store.clone(),
-            clock.clone(),
-            seal.clone(),
-            keys.clone(),
-            idp.clone(),
-            IdentityConfig {
-                region: config.aws.region.clone(),
-                account_id: config.aws.account_id.clone(),
-                public_url: public_url.clone(),
-                oidc_providers: config.identity.oidc_providers.clone(),
-            },
-        );
-        let mut registry = Registry::new();
-        registry.merge(cognate_idp::registry(&idp));
-        registry.merge(cognate_identity::registry(&identity));
         let operations = registry
             .targets()
             .into_iter()
             .map(|target| (target, registry.is_supported(target)))
             .collect();
-
         let state = AppState {
-            registry: Arc::new(registry),
+            registry,
             idp,
             identity,
             test_clock: test_clock.clone(),
@@ -109,6 +88,8 @@ impl Application {
             },
             admin_auth,
             quotas,
+            metrics,
+            metrics_enabled: config.metrics.enabled,
         };
         let router = routes::router(state);
         let listener = CappedListener::new(listener, config.server.max_connections_per_ip);
@@ -149,6 +130,94 @@ impl Application {
     pub async fn run(self) -> std::io::Result<()> {
         self.run.await
     }
+}
+
+/// Storage and both services with their registry: what `build` serves and `export` reads.
+struct Core {
+    idp: Idp,
+    identity: Identity,
+    registry: Arc<Registry>,
+    clock: Arc<dyn Clock>,
+    test_clock: Option<Arc<TestClock>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Core {
+    async fn build(config: &Config, public_url: String) -> anyhow::Result<Self> {
+        let store = storage::open(&config.database).await?;
+        let test_clock = config.testing.clock.then(|| Arc::new(TestClock::default()));
+        let clock: Arc<dyn Clock> = match &test_clock {
+            Some(clock) => clock.clone(),
+            None => Arc::new(SystemClock),
+        };
+        let seal = Arc::new(load_seal_key(config)?);
+        let hasher = Arc::new(password_hasher(&config.security.password_profile)?);
+        let keys = Arc::new(KeyFactory::new(config.security.key_prefill));
+        let metrics = Arc::new(Metrics::new());
+        let triggers = triggers(config, clock.clone()).observed_by(metrics.clone());
+        let delivery = Delivery::new(
+            &config.email,
+            &config.sms,
+            &config.delivery,
+            metrics.clone(),
+        )?;
+
+        let idp = Idp::new(
+            store.clone(),
+            clock.clone(),
+            seal.clone(),
+            keys.clone(),
+            hasher,
+            IdpConfig {
+                region: config.aws.region.clone(),
+                account_id: config.aws.account_id.clone(),
+                public_url: public_url.clone(),
+            },
+            Arc::new(triggers),
+            Arc::new(delivery),
+        );
+        let identity = Identity::new(
+            store.clone(),
+            clock.clone(),
+            seal.clone(),
+            keys.clone(),
+            idp.clone(),
+            IdentityConfig {
+                region: config.aws.region.clone(),
+                account_id: config.aws.account_id.clone(),
+                public_url,
+                oidc_providers: config.identity.oidc_providers.clone(),
+            },
+        );
+        let mut registry = Registry::new();
+        registry.merge(cognate_idp::registry(&idp));
+        registry.merge(cognate_identity::registry(&identity));
+        Ok(Self {
+            idp,
+            identity,
+            registry: Arc::new(registry),
+            clock,
+            test_clock,
+            metrics,
+        })
+    }
+
+    fn seed_services(&self) -> crate::seed::Services<'_> {
+        crate::seed::Services {
+            registry: &self.registry,
+            idp: &self.idp,
+            identity: &self.identity,
+        }
+    }
+}
+
+/// The store's state as a seed document (`cognate export`): the same configuration as `serve`,
+/// nothing bound.
+pub async fn export(config: &Config) -> anyhow::Result<serde_json::Value> {
+    let address = SocketAddr::from(([127, 0, 0, 1], config.server.port));
+    let tls = config.server.tls_files()?.is_some();
+    let core = Core::build(config, public_url(config, address, tls)).await?;
+    crate::seed::export(&core.seed_services()).await
 }
 
 /// The Lambda invoker of the `[lambda]` section, with its invocation log.

@@ -7,6 +7,9 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+pub use crate::delivery::{DeliverySection, EmailSection, SmsSection};
+pub use crate::metrics::MetricsSection;
+pub use crate::seed::SeedSection;
 pub use cognate_identity::OidcProviderConfig;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -21,6 +24,11 @@ pub struct Config {
     pub identity: IdentitySection,
     pub lambda: LambdaSection,
     pub quotas: QuotasSection,
+    pub email: EmailSection,
+    pub sms: SmsSection,
+    pub delivery: DeliverySection,
+    pub seed: SeedSection,
+    pub metrics: MetricsSection,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.
@@ -205,6 +213,8 @@ pub struct TestingConfig {
 pub struct LogConfig {
     /// A tracing `EnvFilter` directive; `RUST_LOG` wins when set.
     pub filter: String,
+    /// `text` (human-readable lines) or `json` (one JSON object per line).
+    pub format: String,
 }
 
 impl Default for ServerConfig {
@@ -259,6 +269,7 @@ impl Default for LogConfig {
     fn default() -> Self {
         Self {
             filter: "info".into(),
+            format: "text".into(),
         }
     }
 }

@@ -1,8 +1,10 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use cognate_server::config::LogConfig;
 use cognate_server::{Application, Config};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 #[derive(Parser)]
 #[command(
@@ -21,6 +23,19 @@ enum Command {
     Serve(ServeArgs),
     /// Print the compatibility table (docs/compatibility.md) of this build's operations.
     Compatibility,
+    /// Write the store's state as a seed file (JSON; `serve --seed` applies it). Passwords are
+    /// written sealed: only a server with the same seal key can use them.
+    Export(ExportArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The store to export, as `serve` would open it.
+    #[command(flatten)]
+    store: ServeArgs,
+    /// Where to write the seed file; standard output when absent.
+    #[arg(long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -44,6 +59,12 @@ struct ServeArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<String>,
+    /// A seed file (JSON) applied at start: what it names is created unless it exists.
+    #[arg(long)]
+    seed: Option<PathBuf>,
+    /// `text` or `json` (one JSON object per line), as `log.format`.
+    #[arg(long)]
+    log_format: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -54,8 +75,14 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => {
             let config = configure(args)?;
-            init_tracing(&config.log.filter);
+            init_tracing(&config.log, BoxMakeWriter::new(std::io::stdout))?;
             runtime.block_on(serve(config))
+        }
+        Command::Export(args) => {
+            let config = configure(args.store)?;
+            // Standard output may be the exported document: logs go to standard error.
+            init_tracing(&config.log, BoxMakeWriter::new(std::io::stderr))?;
+            runtime.block_on(export(config, args.output))
         }
         Command::Compatibility => runtime.block_on(print_compatibility()),
     }
@@ -95,15 +122,39 @@ fn configure(args: ServeArgs) -> anyhow::Result<Config> {
     if args.in_memory {
         config.database.in_memory = true;
     }
+    if let Some(format) = args.log_format {
+        config.log.format = format;
+    }
+    if let Some(seed) = args.seed {
+        config.seed.file = seed.display().to_string();
+    }
     Ok(config)
 }
 
-fn init_tracing(filter: &str) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(filter));
-    tracing_subscriber::fmt()
+fn init_tracing(log: &LogConfig, writer: BoxMakeWriter) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&log.filter));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .init();
+        .with_writer(writer);
+    match log.format.as_str() {
+        "text" => builder.init(),
+        // Fields at the top level beside `timestamp`, `level` and `message`; the request's span
+        // (its request id) as `span`.
+        "json" => builder.json().flatten_event(true).init(),
+        other => anyhow::bail!("unknown log.format {other:?} (use text or json)"),
+    }
+    Ok(())
+}
+
+async fn export(config: Config, output: Option<PathBuf>) -> anyhow::Result<()> {
+    let document = cognate_server::export(&config).await?;
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    match output {
+        Some(path) => std::fs::write(&path, text)?,
+        None => std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())?,
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -31,12 +31,16 @@ pub struct AppState {
     pub admin_auth: Option<Arc<AdminAuth>>,
     /// AWS's request-rate quotas (`[quotas] enabled = true`); `None` when off.
     pub quotas: Option<Arc<Quotas>>,
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Whether requests are measured and `GET /metrics` served (`metrics.enabled`).
+    pub metrics_enabled: bool,
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/", post(aws_json))
         .route("/health", get(health))
+        .route("/ready", get(crate::probes::ready))
         .route(
             "/cognito-identity/.well-known/jwks.json",
             get(identity_jwks),
@@ -62,9 +66,10 @@ pub fn router(state: AppState) -> Router {
             body_limits: state.body_limits,
         }))
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             crate::null_characters::refuse,
-        ))
+        ));
+    crate::probes::with_metrics(router, state)
 }
 
 /// The operator and test extensions under `/_cognate/`, behind the SigV4 guard in `sigv4` mode.

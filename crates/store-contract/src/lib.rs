@@ -87,6 +87,7 @@ macro_rules! store_contract_tests {
             pools::pool_list_pages_each_pool_once,
             pools::pool_delete_cascades,
             pools::count_users_counts_the_pools_users,
+            pools::health_reports_a_current_schema_and_the_pool,
             clients::client_crud,
             clients::client_for_missing_pool_is_not_found,
             clients::client_list_pages_each_client_once,

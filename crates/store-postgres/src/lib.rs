@@ -11,6 +11,7 @@ mod error;
 #[cfg(test)]
 mod explain_tests;
 mod groups;
+mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
@@ -41,6 +42,9 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// acquire time-outs in a row are waited out before giving up (30 s, sqlx's default wait).
 const STARTUP_ATTEMPTS: u32 = 10;
 
+/// This build's migrations, run at connect and compared by readiness.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
 /// A Postgres database (`postgres://user@host:port/database`).
 #[derive(Debug, Clone)]
 pub struct PgStore {
@@ -57,12 +61,9 @@ impl PgStore {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
         wait_for_database(&pool).await?;
-        sqlx::migrate!("../../migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(|err| {
-                StoreError::Backend(format!("migrating the Postgres database: {err}"))
-            })?;
+        MIGRATOR.run(&pool).await.map_err(|err| {
+            StoreError::Backend(format!("migrating the Postgres database: {err}"))
+        })?;
         Ok(Self { pool })
     }
 

@@ -10,6 +10,7 @@ mod error;
 #[cfg(test)]
 mod explain_tests;
 mod groups;
+mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
@@ -35,6 +36,9 @@ use crate::error::map_err;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections to a database file: one writes at a time, readers proceed in parallel (WAL).
 const FILE_POOL_SIZE: u32 = 8;
+
+/// This build's migrations, run at open and compared by readiness.
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 /// A SQLite database: a file (`sqlite://path`) or a private in-memory database.
 #[derive(Clone)]
@@ -126,7 +130,7 @@ impl SqliteStore {
         pool: SqlitePool,
         keeper: Option<Arc<Mutex<SqliteConnection>>>,
     ) -> Result<Self, StoreError> {
-        sqlx::migrate!("../../migrations/sqlite")
+        MIGRATOR
             .run(&pool)
             .await
             .map_err(|err| StoreError::Backend(format!("migrating the SQLite database: {err}")))?;

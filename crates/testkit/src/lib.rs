@@ -1,11 +1,13 @@
 //! Test support: the real application in-process on `127.0.0.1:0` with a fresh database,
 //! AWS SDK clients pointed at it, and fixtures.
 
+pub mod database;
 pub mod device_srp_client;
 mod errors;
 mod fixtures;
 pub mod lambda;
 mod outbox;
+pub mod smtp_sink;
 pub mod srp_client;
 pub mod totp_client;
 
@@ -44,6 +46,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub clock: Arc<TestClock>,
     scratch_database: Option<(String, String)>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl TestApp {
@@ -69,13 +72,26 @@ impl TestApp {
             }
         }
         adjust(&mut config);
+        let mut app = Self::start(config).await;
+        app.scratch_database = scratch_database;
+        Some(app)
+    }
+
+    /// Starts the app on `config` as it is (its database is the caller's to clean up).
+    pub async fn start(config: Config) -> Self {
+        Self::try_start(config)
+            .await
+            .expect("the application builds")
+    }
+
+    /// Starts the app on `config`, or says why it does not start. With the TLS listener on,
+    /// the SDK clients trust the app's certificate and talk https.
+    pub async fn try_start(config: Config) -> anyhow::Result<Self> {
         let certificate = match config.server.tls_files() {
-            Ok(Some((cert, _))) => Some(std::fs::read(cert).expect("the TLS certificate")),
+            Ok(Some((cert, _))) => Some(std::fs::read(cert)?),
             _ => None,
         };
-        let app = Application::build(config)
-            .await
-            .expect("the application builds");
+        let app = Application::build(config).await?;
         let scheme = if certificate.is_some() {
             "https"
         } else {
@@ -83,7 +99,7 @@ impl TestApp {
         };
         let endpoint = format!("{scheme}://{}", app.address());
         let clock = app.test_clock().expect("tests run with the test clock");
-        tokio::spawn(app.run());
+        let server = tokio::spawn(app.run());
         let (mut idp, mut identity) = (idp_client(&endpoint), identity_client(&endpoint));
         if let Some(pem) = certificate {
             let http = trusting(pem);
@@ -92,14 +108,20 @@ impl TestApp {
             let config = identity.config().to_builder().http_client(http).build();
             identity = identity::Client::from_conf(config);
         }
-        Some(Self {
+        Ok(Self {
             idp,
             identity,
             http: reqwest::Client::new(),
             endpoint,
             clock,
-            scratch_database,
+            scratch_database: None,
+            server,
         })
+    }
+
+    /// Stops serving (no new connections); the database stays, for a restart on it.
+    pub fn stop(self) {
+        self.server.abort();
     }
 
     /// Starts the app with `lambda.endpoint` at the stand-in Lambda service `lambda`.
@@ -129,18 +151,7 @@ impl TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some((admin_url, url)) = self.scratch_database.take() {
-            // Drop runs outside async: clean up on a thread of its own.
-            let _ = std::thread::spawn(move || {
-                if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    let _ = runtime.block_on(cognate_store_postgres::drop_scratch_database(
-                        &admin_url, &url,
-                    ));
-                }
-            })
-            .join();
+            database::drop_scratch(admin_url, url);
         }
     }
 }
@@ -302,3 +313,28 @@ macro_rules! backend_tests {
 
 /// The configuration adjustment that changes nothing.
 pub fn unchanged(_: &mut Config) {}
+
+/// Expands each named async test `fn name(backend: Backend)` into `name::sqlite` and
+/// `name::postgres`, for tests that set up their own apps (stand-ins in their configuration,
+/// restarts on a kept database). The Postgres run passes with a note when no Postgres is given.
+#[macro_export]
+macro_rules! each_backend {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::postgres_admin_url() {
+                        Some(_) => super::$name($crate::Backend::Postgres).await,
+                        None => eprintln!("TEST_DATABASE_URL unset: Postgres run skipped"),
+                    }
+                }
+            }
+        )+
+    };
+}

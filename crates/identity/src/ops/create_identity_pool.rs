@@ -10,6 +10,21 @@ pub async fn handle(
     ctx: RequestContext,
     input: CreateIdentityPoolInput,
 ) -> Result<IdentityPool> {
+    // The pool lives in the caller's region, and so do its identities.
+    let id = format!(
+        "{}:{}",
+        ctx.region(&identity.config.region),
+        uuid::Uuid::new_v4()
+    );
+    create(&identity, id, input).await
+}
+
+/// CreateIdentityPool under a given id (a seed file's fixed one).
+pub(crate) async fn create(
+    identity: &Identity,
+    id: String,
+    input: CreateIdentityPoolInput,
+) -> Result<IdentityPool> {
     let tags = input.identity_pool_tags.clone().unwrap_or_default();
     if tags.len() > MAX_TAGS {
         return Err(invalid_parameter(format!(
@@ -28,13 +43,7 @@ pub async fn handle(
         saml_provider_arns: input.saml_provider_arns,
         identity_pool_tags: None,
     };
-    validate::providers(&identity, &wire)?;
-    // The pool lives in the caller's region, and so do its identities.
-    let id = format!(
-        "{}:{}",
-        ctx.region(&identity.config.region),
-        uuid::Uuid::new_v4()
-    );
+    validate::providers(identity, &wire)?;
     let pool = pools::new_pool(id, &wire, tags, identity.clock.now())?;
     identity
         .store

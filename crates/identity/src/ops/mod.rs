@@ -1,7 +1,7 @@
 //! The registration list: one line per cognito-identity operation. An operation not built yet
 //! is registered as unsupported and answers `UnsupportedOperationException` naming it.
 
-mod create_identity_pool;
+pub(crate) mod create_identity_pool;
 mod delete_identities;
 mod delete_identity_pool;
 mod describe_identity;

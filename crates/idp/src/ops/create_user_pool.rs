@@ -12,15 +12,24 @@ pub async fn handle(
     ctx: RequestContext,
     input: CreateUserPoolRequest,
 ) -> Result<CreateUserPoolResponse> {
-    let now = idp.clock.now();
     // The pool lives in the caller's region: its id, ARN and token issuer all name it.
     let region = ctx.region(&idp.config.region);
     let id = UserPoolId::new(format!("{region}_{}", random_pool_suffix()));
-    let pool = pools::new_pool(id, &input, now)?;
+    create(&idp, id, &input).await
+}
+
+/// CreateUserPool under a given id (a seed file's fixed one).
+pub(crate) async fn create(
+    idp: &Idp,
+    id: UserPoolId,
+    input: &CreateUserPoolRequest,
+) -> Result<CreateUserPoolResponse> {
+    let now = idp.clock.now();
+    let pool = pools::new_pool(id, input, now)?;
     // Keys the buffer does not have now are generated on the pool's first use (JWKS, tokens):
     // generating them here, or queueing one background generation per pool, would make a burst
     // of creations cost minutes of CPU (and a slow shutdown) for pools that may never sign in.
-    let keys = signing::prefilled_keys(&idp, &pool.id, now);
+    let keys = signing::prefilled_keys(idp, &pool.id, now);
     idp.store
         .create_pool(&pool, &keys)
         .await

@@ -13,13 +13,21 @@ pub async fn handle(
     _ctx: RequestContext,
     input: CreateUserPoolClientRequest,
 ) -> Result<CreateUserPoolClientResponse> {
+    create(&idp, ClientId::new(random_client_id()), &input).await
+}
+
+/// CreateUserPoolClient under a given client id (a seed file's fixed one).
+pub(crate) async fn create(
+    idp: &Idp,
+    client_id: ClientId,
+    input: &CreateUserPoolClientRequest,
+) -> Result<CreateUserPoolClientResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
     let now = idp.clock.now();
-    let client_id = ClientId::new(random_client_id());
     let mut client = clients::new_client(
         pool.id.clone(),
         client_id.clone(),
-        &ClientSettings::from_create(&input),
+        &ClientSettings::from_create(input),
         now,
     )?;
     idp.check_oauth_settings(
@@ -37,7 +45,7 @@ pub async fn handle(
     if input.generate_secret == Some(true) {
         let plain = given_secret.unwrap_or_else(random_client_secret);
         client.secrets.push(clients::seal_secret(
-            &idp,
+            idp,
             &client_id,
             clients::new_secret_id(),
             &plain,
@@ -49,6 +57,6 @@ pub async fn handle(
         .await
         .or_not_found(|| pool_not_found(&input.user_pool_id))?;
     Ok(CreateUserPoolClientResponse {
-        user_pool_client: Some(clients::wire_client(&idp, &client)?),
+        user_pool_client: Some(clients::wire_client(idp, &client)?),
     })
 }

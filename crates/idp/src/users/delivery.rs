@@ -1,6 +1,8 @@
 //! Sending codes and temporary passwords: where they go (email or SMS, masked as AWS shows it),
-//! and into the outbox (tests and developers read codes there). Nothing secret is logged.
+//! into the outbox (tests and developers read codes there), then to the server's message sender
+//! (SMTP, an SMS webhook) with the pool's email envelope. Nothing secret is logged.
 
+use cognate_domain::delivery::{DEFAULT_FROM, Outgoing};
 use cognate_domain::pool::UserPool;
 use cognate_domain::tokens::OutboxMessage;
 use cognate_domain::user::User;
@@ -74,7 +76,9 @@ pub struct Message<'a> {
 }
 
 impl Idp {
-    /// Delivers `message` to `destination`: into the outbox, and a log line without its secret.
+    /// Delivers `message` to `destination`: into the outbox, a log line without its secret, then
+    /// to the message sender, which delivers it in the background (its failures never reach the
+    /// caller: the message is in the outbox).
     pub async fn send(
         &self,
         pool: &UserPool,
@@ -95,6 +99,12 @@ impl Idp {
             created_at: self.clock.now(),
         };
         let id = self.store.add_message(&outbox).await.map_err(internal)?;
+        let (from, reply_to) = email_envelope(pool);
+        self.sender.dispatch(Outgoing {
+            message: OutboxMessage { id, ..outbox },
+            from,
+            reply_to,
+        });
         tracing::info!(
             pool = %pool.id,
             kind = message.kind,
@@ -105,6 +115,31 @@ impl Idp {
         );
         Ok(())
     }
+}
+
+/// `From` and `Reply-To` of the pool's email, per its `EmailConfiguration`: `From` as given,
+/// else the address its SES `SourceArn` names (`arn:aws:ses:…:identity/sender@example.com`; a
+/// domain identity names no address), else AWS's own sender.
+pub fn email_envelope(pool: &UserPool) -> (String, Option<String>) {
+    let config = pool.settings.get("EmailConfiguration");
+    let field = |name: &str| {
+        config
+            .and_then(|c| c.get(name))
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+    };
+    let from = field("From")
+        .or_else(|| {
+            field("SourceArn")
+                .and_then(|arn| arn.rsplit_once(":identity/"))
+                .map(|(_, identity)| identity)
+                .filter(|identity| identity.contains('@'))
+        })
+        .unwrap_or(DEFAULT_FROM);
+    (
+        from.to_string(),
+        field("ReplyToEmailAddress").map(str::to_string),
+    )
 }
 
 /// A message before its code goes in: the pool's text, or what a custom message function made
@@ -159,6 +194,54 @@ pub fn verification_draft(pool: &UserPool, medium: DeliveryMediumType) -> Draft 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pool_with(email_configuration: serde_json::Value) -> UserPool {
+        let mut settings = serde_json::Map::new();
+        settings.insert("EmailConfiguration".into(), email_configuration);
+        UserPool {
+            id: cognate_domain::ids::UserPoolId::new("us-east-1_Test12345"),
+            name: "p".into(),
+            created_at: cognate_domain::Timestamp::from_secs(0),
+            last_modified_at: cognate_domain::Timestamp::from_secs(0),
+            deletion_protection: false,
+            password_policy: Default::default(),
+            schema: Vec::new(),
+            username_attributes: Vec::new(),
+            alias_attributes: Vec::new(),
+            auto_verified_attributes: Vec::new(),
+            username_case_sensitive: false,
+            mfa_configuration: Default::default(),
+            tags: Default::default(),
+            settings,
+        }
+    }
+
+    #[test]
+    fn email_envelope_follows_the_email_configuration() {
+        let default = pool_with(serde_json::json!({"EmailSendingAccount": "COGNITO_DEFAULT"}));
+        assert_eq!(email_envelope(&default), (DEFAULT_FROM.to_string(), None));
+        let ses = pool_with(serde_json::json!({
+            "EmailSendingAccount": "DEVELOPER",
+            "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/sender@example.com",
+            "ReplyToEmailAddress": "help@example.com",
+        }));
+        assert_eq!(
+            email_envelope(&ses),
+            (
+                "sender@example.com".to_string(),
+                Some("help@example.com".to_string())
+            )
+        );
+        let named = pool_with(serde_json::json!({
+            "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+            "From": "Example <no-reply@example.com>",
+        }));
+        assert_eq!(email_envelope(&named).0, "Example <no-reply@example.com>");
+        let domain_only = pool_with(serde_json::json!({
+            "SourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+        }));
+        assert_eq!(email_envelope(&domain_only).0, DEFAULT_FROM);
+    }
 
     #[test]
     fn masks_like_aws() {

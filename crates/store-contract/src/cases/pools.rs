@@ -228,3 +228,17 @@ pub async fn count_users_counts_the_pools_users(store: &dyn Store) {
     assert_eq!(store.count_users(&id).await, Ok(2));
     assert_eq!(store.count_users(&other).await, Ok(1));
 }
+
+pub async fn health_reports_a_current_schema_and_the_pool(store: &dyn Store) {
+    assert_eq!(
+        store
+            .pending_migrations()
+            .await
+            .expect("the database answers"),
+        0,
+        "a store just opened has applied every migration"
+    );
+    let connections = store.connections();
+    assert!(connections.max >= 1, "{connections:?}");
+    assert!(connections.idle <= connections.open, "{connections:?}");
+}
