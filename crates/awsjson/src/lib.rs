@@ -6,5 +6,5 @@ mod registry;
 mod transport;
 
 pub use error::ApiError;
-pub use registry::{Handler, Operation, Registry};
+pub use registry::{Handler, Operation, OperationVisitor, Registry};
 pub use transport::{RequestContext, dispatch, error_response, json_response};
