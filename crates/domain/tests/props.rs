@@ -15,8 +15,11 @@ fn filter_names() -> Vec<&'static str> {
 
 /// Blanks as `str::trim` and the grammar understand them, ASCII and not.
 fn blanks() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop::sample::select(vec![' ', '\t', '\n', '\u{a0}', '\u{3000}']), 0..3)
-        .prop_map(String::from_iter)
+    proptest::collection::vec(
+        prop::sample::select(vec![' ', '\t', '\n', '\u{a0}', '\u{3000}']),
+        0..3,
+    )
+    .prop_map(String::from_iter)
 }
 
 /// `value` in quotes, each `"` and `\` escaped, and now and then any other character too.
