@@ -33,6 +33,7 @@ mod new_password;
 mod oauth;
 mod oidc;
 mod pools;
+mod props;
 mod protocol;
 mod quotas;
 mod recovery;

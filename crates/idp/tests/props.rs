@@ -9,8 +9,8 @@ use cognate_domain::Timestamp;
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::pool::{MfaConfiguration, PasswordPolicy, UserPool};
 use cognate_idp::import::csv::{self, CsvError, Record};
-use cognate_idp::import::rows::Header;
 use cognate_idp::import::csv_header;
+use cognate_idp::import::rows::Header;
 use cognate_idp::paging;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -59,7 +59,10 @@ fn written_file() -> impl Strategy<Value = Written> {
                 text.push_str(end);
                 text.push_str(&end.repeat(blank_lines));
             }
-            records.push(Record { line, fields: fields.into_iter().map(|(f, _)| f).collect() });
+            records.push(Record {
+                line,
+                fields: fields.into_iter().map(|(f, _)| f).collect(),
+            });
         }
         Written { text, records }
     })
