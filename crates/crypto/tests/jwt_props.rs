@@ -4,6 +4,9 @@
 //! and it verifies to the claims that were signed.
 //! `PROPTEST_CASES=N` runs N cases of each.
 
+// Tests unwrap freely, helpers included (allow-unwrap-in-tests covers #[test] bodies only).
+#![allow(clippy::unwrap_used)]
+
 use std::sync::OnceLock;
 
 use base64::Engine as _;

@@ -4,6 +4,9 @@
 //! `RequestContext::signing_region`, which must agree with the parser on every header both read.
 //! `PROPTEST_CASES=N` runs N cases of each.
 
+// Tests unwrap freely, helpers included (allow-unwrap-in-tests covers #[test] bodies only).
+#![allow(clippy::unwrap_used)]
+
 use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
@@ -44,7 +47,7 @@ fn written_authorization() -> impl Strategy<Value = (Authorization, String)> {
     );
     (parts, layout).prop_map(
         |((key, date, region, service, signed, signature), (gap, upper, rotate))| {
-            let mut params = vec![
+            let mut params = [
                 format!("Credential={key}/{date}/{region}/{service}/aws4_request"),
                 format!("SignedHeaders={}", signed.join(";")),
                 format!(

@@ -4,6 +4,9 @@
 //! beyond the group's size; an A that is 0 mod N is always refused.
 //! `PROPTEST_CASES=N` runs N cases of the cheap properties and N/8 of the exponentiations.
 
+// Tests unwrap freely, helpers included (allow-unwrap-in-tests covers #[test] bodies only).
+#![allow(clippy::unwrap_used)]
+
 use cognate_crypto::CryptoError;
 use cognate_crypto::srp::{self, MAX_PUBLIC_HEX, N_HEX, ProofInput};
 use num_bigint::BigUint;
