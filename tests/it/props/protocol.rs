@@ -13,6 +13,7 @@ use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 
 use super::{no_outside_calls, run, typed, values};
+use crate::auth::{fixture, sign_in};
 
 backend_tests!(
     config = no_outside_calls;
@@ -169,15 +170,7 @@ async fn send(app: &TestApp, case: &Case, body: Vec<u8>) -> RawResponse {
     if let Some(authorization) = &case.authorization {
         request = request.header("authorization", authorization);
     }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap_or_default();
-    RawResponse {
-        status,
-        headers,
-        text,
-    }
+    RawResponse::read(request.send().await.expect("the server answers")).await
 }
 
 async fn check(app: &TestApp, real: &Real, case: Case) -> Result<(), TestCaseError> {
@@ -215,20 +208,8 @@ async fn check(app: &TestApp, real: &Real, case: Case) -> Result<(), TestCaseErr
 }
 
 async fn arbitrary_requests_get_typed_answers(app: TestApp) {
-    let (pool_id, client_id) = app.pool_with_client().await;
-    app.confirmed_user(&pool_id, "alice", PASSWORD).await;
-    let signed_in = app
-        .idp
-        .initiate_auth()
-        .client_id(&client_id)
-        .auth_flow(cognate_testkit::cognito_idp::types::AuthFlowType::UserPasswordAuth)
-        .auth_parameters("USERNAME", "alice")
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .unwrap()
-        .authentication_result
-        .unwrap();
+    let (pool_id, client_id) = fixture(&app).await;
+    let signed_in = sign_in(&app, &client_id, "alice", PASSWORD).await;
     let real = Real {
         pool_id,
         client_id,

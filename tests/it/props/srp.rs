@@ -15,6 +15,7 @@ use proptest::test_runner::TestCaseError;
 use serde_json::{Value, json};
 
 use super::{no_outside_calls, run, typed};
+use crate::auth::fixture;
 
 backend_tests!(
     config = no_outside_calls;
@@ -41,8 +42,7 @@ fn srp_a() -> impl Strategy<Value = (String, bool)> {
 }
 
 async fn any_srp_a_is_a_challenge_or_a_typed_refusal(app: TestApp) {
-    let (pool_id, client_id) = app.pool_with_client().await;
-    app.confirmed_user(&pool_id, "alice", PASSWORD).await;
+    let (_, client_id) = fixture(&app).await;
     run(srp_a(), |(a, degenerate)| {
         let (app, client_id) = (&app, client_id.clone());
         async move {

@@ -72,24 +72,17 @@ struct Model {
 }
 
 fn model() -> Model {
-    let mut idp_ops = Collect {
+    let mut all = Collect {
         inputs: idp::shapes::INPUTS,
         constraint_code: idp::op::CONSTRAINT_ERROR,
         ops: Vec::new(),
         registry: Registry::new(),
     };
-    idp::op::visit_all(&mut idp_ops);
-    let mut identity_ops = Collect {
-        inputs: identity::shapes::INPUTS,
-        constraint_code: identity::op::CONSTRAINT_ERROR,
-        ops: Vec::new(),
-        registry: Registry::new(),
-    };
-    identity::op::visit_all(&mut identity_ops);
-    let mut ops = idp_ops.ops;
-    ops.extend(identity_ops.ops);
-    let mut registry = idp_ops.registry;
-    registry.merge(identity_ops.registry);
+    idp::op::visit_all(&mut all);
+    all.inputs = identity::shapes::INPUTS;
+    all.constraint_code = identity::op::CONSTRAINT_ERROR;
+    identity::op::visit_all(&mut all);
+    let Collect { ops, registry, .. } = all;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -211,10 +204,7 @@ fn an_unknown_target_is_an_unknown_operation() {
 #[test]
 fn arbitrary_json_gets_the_validators_answer() {
     let model = model();
-    let strategy = any::<Index>().prop_flat_map(|op| {
-        let n = op.index(model_ops_len());
-        (Just(n), values::any_json(member_names(n)))
-    });
+    let strategy = per_operation(|n| values::any_json(member_names(n)));
     runner(256)
         .run(&strategy, |(n, body)| {
             check_body(&model, &model.ops[n], body)
@@ -227,10 +217,7 @@ fn arbitrary_json_gets_the_validators_answer() {
 #[test]
 fn model_bodies_validate_or_break_only_constraints() {
     let model = model();
-    let strategy = any::<Index>().prop_flat_map(|op| {
-        let n = op.index(model_ops_len());
-        (Just(n), values::model_value(ops_roots()[n], 0))
-    });
+    let strategy = per_operation(|n| values::model_value(ops_roots()[n], 0));
     runner(512)
         .run(&strategy, |(n, body)| {
             let op = &model.ops[n];
@@ -255,17 +242,13 @@ static VALID: AtomicUsize = AtomicUsize::new(0);
 #[test]
 fn a_wrong_typed_member_is_a_serialization_error() {
     let model = model();
-    let strategy = any::<Index>().prop_flat_map(|op| {
-        let n = op.index(model_ops_len());
-        (
-            Just(n),
-            values::model_value(ops_roots()[n], 0),
-            any::<Index>(),
-            any::<Index>(),
-        )
-    });
+    let strategy = (
+        per_operation(|n| values::model_value(ops_roots()[n], 0)),
+        any::<Index>(),
+        any::<Index>(),
+    );
     runner(512)
-        .run(&strategy, |(n, mut body, place, wrong)| {
+        .run(&strategy, |((n, mut body), place, wrong)| {
             let op = &model.ops[n];
             let mut places = Vec::new();
             mutable_places(op.root, &body, &mut Vec::new(), &mut places);
@@ -366,6 +349,14 @@ fn pointer_mut<'v>(value: &'v mut Value, path: &[Step]) -> &'v mut Value {
     path.iter().fold(value, |value, step| match step {
         Step::Key(key) => &mut value[key.as_str()],
         Step::Index(i) => &mut value[*i],
+    })
+}
+
+/// An operation (its index in the model) and a body for it, built once the operation is picked.
+fn per_operation<S: Strategy>(body: fn(usize) -> S) -> impl Strategy<Value = (usize, S::Value)> {
+    any::<Index>().prop_flat_map(move |op| {
+        let n = op.index(model_ops_len());
+        (Just(n), body(n))
     })
 }
 
