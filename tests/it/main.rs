@@ -36,6 +36,7 @@ mod oauth;
 mod observability;
 mod oidc;
 mod pools;
+mod props;
 mod protocol;
 mod quotas;
 mod recovery;

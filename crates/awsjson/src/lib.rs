@@ -8,5 +8,5 @@ mod transport;
 
 pub use body::{BodyLimits, is_form, read_body, timed_out};
 pub use error::ApiError;
-pub use registry::{Handler, Operation, Registry, decode_value};
+pub use registry::{Handler, Operation, OperationVisitor, Registry, decode_value};
 pub use transport::{RequestContext, dispatch, error_response, json_response};

@@ -26,6 +26,13 @@ pub trait Operation: Send + Sync + 'static {
     fn validate(body: &serde_json::Value) -> Result<(), ApiError>;
 }
 
+/// Something done once per operation type: the generated `op::visit_all` calls it with every
+/// operation of a service, so code that needs them all typed (a test driving every decoder)
+/// iterates over the model instead of a hand-kept list.
+pub trait OperationVisitor {
+    fn visit<O: Operation>(&mut self);
+}
+
 /// A plain async function handling one operation. It never sees HTTP.
 pub trait Handler<O: Operation, S>: Send + Sync + 'static {
     fn call(

@@ -41,9 +41,7 @@ impl RequestContext {
             .get(http::header::AUTHORIZATION)?
             .to_str()
             .ok()?;
-        let (_, credential) = authorization.split_once("Credential=")?;
-        let scope = credential.split([',', ' ']).next()?;
-        let region = scope.split('/').nth(2)?;
+        let region = credential_scope(authorization)?.split('/').nth(2)?;
         let usable = (1..=MAX_REGION_LEN).contains(&region.len())
             && region.starts_with(|c: char| c.is_ascii_lowercase())
             && region
@@ -57,6 +55,22 @@ impl RequestContext {
     pub fn region<'a>(&'a self, configured: &'a str) -> &'a str {
         self.signing_region().unwrap_or(configured)
     }
+}
+
+/// The `Credential` parameter of a SigV4 `Authorization` header, read as the verifier
+/// (`cognate_crypto::sigv4::Authorization::parse`) reads it, so that the region a request runs
+/// in is the one its signature was checked for: after the algorithm, comma-separated
+/// `name=value` parameters, `Credential` exactly once. (A property test in crates/crypto holds
+/// the two readers together.)
+fn credential_scope(authorization: &str) -> Option<&str> {
+    let parameters = authorization.trim().strip_prefix("AWS4-HMAC-SHA256")?;
+    let mut scopes = parameters
+        .split(',')
+        .filter_map(|parameter| parameter.trim().split_once('='))
+        .filter(|(name, _)| *name == "Credential")
+        .map(|(_, scope)| scope);
+    let scope = scopes.next()?;
+    scopes.next().is_none().then_some(scope)
 }
 
 /// The longest region that keeps an identity id (`<region>:<uuid>`) within the model's 55.
@@ -163,5 +177,26 @@ mod tests {
             assert_eq!(signed(scope).signing_region(), None, "{scope}");
         }
         assert_eq!(context(Some("Bearer token")).signing_region(), None);
+    }
+
+    /// Found by the SigV4 property test: the region was read from the first `Credential=`
+    /// anywhere in the header, while the signature is checked for the scope of the
+    /// `Credential` parameter, so a header with an extra one ran a request signed for one
+    /// region in another.
+    #[test]
+    fn the_region_is_the_one_the_signature_is_checked_for() {
+        let genuine = "Credential=AKID/20250101/us-west-2/cognito-idp/aws4_request, \
+                       SignedHeaders=host;x-amz-date, Signature=ab12";
+        let injected = "X-Note=Credential=AKID/20250101/eu-west-1/cognito-idp/aws4_request";
+        let region = |value: String| context(Some(&value)).signing_region().map(str::to_string);
+        assert_eq!(
+            region(format!("AWS4-HMAC-SHA256 {injected}, {genuine}")).as_deref(),
+            Some("us-west-2")
+        );
+        let twice = format!(
+            "AWS4-HMAC-SHA256 Credential=AKID/20250101/eu-west-1/cognito-idp/aws4_request, {genuine}"
+        );
+        assert_eq!(region(twice), None);
+        assert_eq!(region(format!("Bearer {genuine}")), None);
     }
 }

@@ -75,7 +75,10 @@ pub fn ops(svc: &Service<'_>) -> Result<String> {
             "//! One marker type per operation, implementing [`Operation`]."
         );
         out!(text, "");
-        out!(text, "use cognate_awsjson::{{ApiError, Operation}};");
+        out!(
+            text,
+            "use cognate_awsjson::{{ApiError, Operation, OperationVisitor}};"
+        );
         out!(text, "");
         out!(
             text,
@@ -106,6 +109,19 @@ pub fn ops(svc: &Service<'_>) -> Result<String> {
             "pub const CONSTRAINT_ERROR: &str = {:?};",
             svc.constraint_error
         );
+        out!(text, "");
+        out!(
+            text,
+            "/// Calls `visitor` with every operation's marker type, in `OPERATIONS` order."
+        );
+        out!(
+            text,
+            "pub fn visit_all(visitor: &mut impl OperationVisitor) {{"
+        );
+        for op in &ops {
+            out!(text, "    visitor.visit::<{}>();", op.name);
+        }
+        out!(text, "}}");
         for op in &ops {
             let input = op.input.as_ref().map(|t| t.shape.as_str());
             let output = op.output.as_ref().map(|t| t.shape.as_str());

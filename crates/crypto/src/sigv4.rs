@@ -26,6 +26,8 @@ pub struct Authorization {
 }
 
 impl Authorization {
+    /// `None` for anything else, a header naming one of the three parameters twice included
+    /// (which one would count is ambiguous, and the region a request runs in is read from it).
     pub fn parse(value: &str) -> Option<Self> {
         let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
         let mut credential = None;
@@ -33,11 +35,14 @@ impl Authorization {
         let mut signature = None;
         for part in rest.split(',') {
             let (name, value) = part.trim().split_once('=')?;
-            match name {
-                "Credential" => credential = Some(value),
-                "SignedHeaders" => signed = Some(value),
-                "Signature" => signature = Some(value),
-                _ => {}
+            let slot = match name {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed,
+                "Signature" => &mut signature,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return None;
             }
         }
         let mut scope = credential?.split('/');
@@ -166,6 +171,23 @@ mod tests {
             "20150830T123600Z"
         ));
         assert!(!verify("wrong", &request, &auth, "20150830T123600Z"));
+    }
+
+    /// Found by the SigV4 property test (with awsjson's region reader taking the first of two
+    /// `Credential` parameters and this parser the last): a repeated parameter is refused.
+    #[test]
+    fn a_repeated_parameter_is_refused() {
+        let credential = "Credential=AKID/20250101/us-east-1/cognito-idp/aws4_request";
+        let rest = "SignedHeaders=host;x-amz-date, Signature=ab12";
+        let once = format!("{ALGORITHM} {credential}, {rest}");
+        assert!(Authorization::parse(&once).is_some());
+        for twice in [
+            format!("{ALGORITHM} {credential}, {credential}, {rest}"),
+            format!("{ALGORITHM} {credential}, {rest}, Signature=cd34"),
+            format!("{ALGORITHM} {credential}, {rest}, SignedHeaders=host"),
+        ] {
+            assert_eq!(Authorization::parse(&twice), None, "{twice}");
+        }
     }
 
     #[test]

@@ -163,7 +163,8 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    async fn read(response: reqwest::Response) -> Self {
+    /// Status, headers and text of a response to a request built by hand.
+    pub async fn read(response: reqwest::Response) -> Self {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.unwrap_or_default();

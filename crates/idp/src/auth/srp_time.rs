@@ -42,7 +42,8 @@ pub fn parse(text: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
 }
 
-/// Cognito's rendering of `secs`: unpadded day, zero-padded time, `UTC`.
+/// Cognito's rendering of `secs`: unpadded day, zero-padded time, `UTC`, the year in four
+/// digits (Java's `yyyy`, and what `parse` reads).
 pub fn canonical(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rest = secs.rem_euclid(86_400);
@@ -50,7 +51,7 @@ pub fn canonical(secs: i64) -> String {
     // 1970-01-01 was a Thursday.
     let weekday = WEEKDAYS[(days + 4).rem_euclid(7) as usize];
     format!(
-        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year}",
+        "{weekday} {} {day} {:02}:{:02}:{:02} UTC {year:04}",
         MONTHS[(month - 1) as usize],
         rest / 3600,
         rest % 3600 / 60,
@@ -117,6 +118,15 @@ mod tests {
         assert_eq!(canonical(951_782_400), "Tue Feb 29 00:00:00 UTC 2000");
     }
 
+    /// Found by the property test: years below 1000 were rendered in fewer than four digits,
+    /// which `parse` (and Java's `yyyy`) do not read, so the rendering did not round-trip.
+    #[test]
+    fn early_years_render_in_four_digits() {
+        let secs = parse("Tue Dec 31 23:59:59 UTC 0999").unwrap();
+        assert_eq!(canonical(secs), "Tue Dec 31 23:59:59 UTC 0999");
+        assert_eq!(parse(&canonical(secs)), Some(secs));
+    }
+
     #[test]
     fn refuses_other_formats() {
         for bad in [
@@ -133,3 +143,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "srp_time_props.rs"]
+mod props;
