@@ -5,6 +5,7 @@ pub mod auth_event;
 pub mod bytes;
 pub mod client;
 pub mod clock;
+pub mod federation;
 pub mod group;
 pub mod hosted;
 pub mod identity;

@@ -179,6 +179,7 @@ pub trait Store:
     + crate::auth_event::AuthEventStore
     + crate::import_job::ImportJobStore
     + crate::hosted::HostedStore
+    + crate::federation::FederationStore
 {
 }
 
@@ -193,7 +194,8 @@ impl<
         + crate::group::GroupStore
         + crate::auth_event::AuthEventStore
         + crate::import_job::ImportJobStore
-        + crate::hosted::HostedStore,
+        + crate::hosted::HostedStore
+        + crate::federation::FederationStore,
 > Store for T
 {
 }
