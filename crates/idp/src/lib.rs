@@ -5,6 +5,7 @@ pub mod auth_events;
 mod clients;
 pub mod devices;
 mod errors;
+pub mod federation;
 pub mod groups;
 pub mod hosted;
 pub mod id_tokens;
@@ -42,6 +43,8 @@ pub struct IdpConfig {
     pub account_id: String,
     /// Base URL of this server: issuers are `<public_url>/<poolId>`.
     pub public_url: String,
+    /// External identity providers: request limits and the social providers' endpoints.
+    pub federation: federation::FederationSettings,
 }
 
 /// Everything an operation may use, passed in (no globals).
@@ -56,6 +59,9 @@ pub struct Services {
     pub token_cache: tokens::VerifiedTokenCache,
     /// Lambda triggers: the pool's functions are invoked through this.
     pub triggers: Arc<cognate_lambda::Triggers>,
+    /// Requests to external identity providers (discovery, keys, tokens), shared with the
+    /// hosted UI's relying party and identity pools' OIDC logins.
+    pub outbound: cognate_outbound::Outbound,
 }
 
 /// The cognito-idp service: cheap to clone, handed to every operation.
@@ -73,7 +79,9 @@ impl Idp {
         config: IdpConfig,
         triggers: Arc<cognate_lambda::Triggers>,
     ) -> Self {
+        let outbound = cognate_outbound::Outbound::new(config.federation.limits());
         Self(Arc::new(Services {
+            outbound,
             store,
             clock,
             seal,

@@ -69,6 +69,7 @@ impl Application {
                 region: config.aws.region.clone(),
                 account_id: config.aws.account_id.clone(),
                 public_url: public_url.clone(),
+                federation: config.federation.clone(),
             },
             Arc::new(triggers(&config, clock.clone())),
         );

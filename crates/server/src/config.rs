@@ -8,6 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use cognate_identity::OidcProviderConfig;
+pub use cognate_idp::federation::FederationSettings;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -21,6 +22,7 @@ pub struct Config {
     pub identity: IdentitySection,
     pub lambda: LambdaSection,
     pub quotas: QuotasSection,
+    pub federation: FederationSettings,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.

@@ -1,0 +1,1 @@
+//! Provider links (AdminLinkProviderForUser, AdminDisableProviderForUser).

@@ -1,0 +1,1 @@
+//! The users federated sign-ins make.
