@@ -122,6 +122,16 @@ impl Fetcher {
         self.send(request).await?.success_json()
     }
 
+    /// POST to `url` with a Bearer token and no body (userinfo by POST), JSON expected.
+    pub async fn post_bearer(&self, url: &str, bearer: &str) -> Result<Value, FetchError> {
+        let request = self
+            .http
+            .post(url)
+            .bearer_auth(bearer)
+            .header("accept", "application/json");
+        self.send(request).await?.success_json()
+    }
+
     /// POST a form to `url`, with HTTP Basic credentials when given.
     pub async fn post_form(
         &self,
