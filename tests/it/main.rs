@@ -11,6 +11,7 @@ mod clients;
 mod code_limits;
 mod control_characters;
 mod devices;
+mod federation;
 mod fidelity_booleans;
 mod fidelity_region;
 mod fidelity_schema;

@@ -128,11 +128,9 @@ impl Identity {
                 }
                 _ => invalid(),
             })?;
-        let audience = cognate_outbound::id_token::audience(
-            &claims,
-            Audience::AnyOf(&provider.client_ids),
-        )
-        .ok_or_else(invalid)?;
+        let audience =
+            cognate_outbound::id_token::audience(&claims, Audience::AnyOf(&provider.client_ids))
+                .ok_or_else(invalid)?;
         let subject = claims
             .get("sub")
             .and_then(Value::as_str)

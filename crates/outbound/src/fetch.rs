@@ -44,7 +44,8 @@ pub enum FetchError {
 
 /// Provider endpoints must be https; plain http only to a loopback host (a local IdP, tests).
 pub fn check_provider_url(url: &str) -> Result<(), FetchError> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| FetchError::Url(format!("{url} is not a URL")))?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|_| FetchError::Url(format!("{url} is not a URL")))?;
     let host = parsed
         .host_str()
         .ok_or_else(|| FetchError::Url(format!("{url} has no host")))?;

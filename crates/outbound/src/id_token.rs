@@ -2,8 +2,8 @@
 //! `iss`, `exp`/`nbf` with clock-skew leeway, the audience, a subject, and the `nonce` of the
 //! request when there was one.
 
-use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_crypto::CryptoError;
+use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_domain::Timestamp;
 use serde_json::{Map, Value};
 
@@ -63,10 +63,14 @@ pub async fn verify_id_token(
         .key(jwks_url, &kid, now)
         .await
         .ok_or(IdTokenError::Signature)?;
-    let claims = jwt::verify(raw, |candidate| (candidate == kid).then(|| key.clone()))
-        .map_err(|error| match error {
-            CryptoError::MalformedToken(_) | CryptoError::TokenTooLarge => IdTokenError::Malformed,
-            _ => IdTokenError::Signature,
+    let claims =
+        jwt::verify(raw, |candidate| (candidate == kid).then(|| key.clone())).map_err(|error| {
+            match error {
+                CryptoError::MalformedToken(_) | CryptoError::TokenTooLarge => {
+                    IdTokenError::Malformed
+                }
+                _ => IdTokenError::Signature,
+            }
         })?;
     let checks = ClaimChecks {
         issuer: Some(expected.issuer),
@@ -130,7 +134,9 @@ fn any_of(claims: &Map<String, Value>, client_ids: &[String]) -> Option<String> 
     if let Some(azp) = claims.get("azp") {
         return azp.as_str().filter(|azp| accepted(azp)).map(str::to_string);
     }
-    aud_values(claims).find(|aud| accepted(aud)).map(str::to_string)
+    aud_values(claims)
+        .find(|aud| accepted(aud))
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -82,8 +82,9 @@ impl JwksCache {
 
     /// The RS256 signing keys of a JWKS document, by kid; other keys are skipped.
     async fn fetch(&self, url: &str) -> Result<HashMap<String, PublicKey>, FetchError> {
-        let document: JwksDocument = serde_json::from_value(self.fetcher.get_json(url, None).await?)
-            .map_err(|error| FetchError::NotJson(error.to_string()))?;
+        let document: JwksDocument =
+            serde_json::from_value(self.fetcher.get_json(url, None).await?)
+                .map_err(|error| FetchError::NotJson(error.to_string()))?;
         Ok(document
             .keys
             .into_iter()

@@ -5,6 +5,7 @@ pub mod device_srp_client;
 mod errors;
 mod fixtures;
 pub mod lambda;
+pub mod oidc_provider;
 mod outbox;
 pub mod srp_client;
 pub mod totp_client;

@@ -172,10 +172,9 @@ pub fn check(kind: Kind, given: &Details) -> Result<()> {
             )));
         }
     }
-    if let Some(key) = given
-        .keys()
-        .find(|key| !kind.required().contains(&key.as_str()) && !kind.optional().contains(&key.as_str()))
-    {
+    if let Some(key) = given.keys().find(|key| {
+        !kind.required().contains(&key.as_str()) && !kind.optional().contains(&key.as_str())
+    }) {
         return Err(invalid_parameter(format!(
             "{key} is not a ProviderDetails key of a {} provider.",
             kind.as_str()
@@ -197,7 +196,10 @@ fn check_oidc(given: &Details) -> Result<()> {
             "attributes_request_method must be GET or POST.",
         ));
     }
-    let scopes = given.get("authorize_scopes").map(String::as_str).unwrap_or_default();
+    let scopes = given
+        .get("authorize_scopes")
+        .map(String::as_str)
+        .unwrap_or_default();
     if !scopes.split_whitespace().any(|scope| scope == "openid") {
         return Err(invalid_parameter(
             "authorize_scopes of an OIDC provider must include openid.",
@@ -217,10 +219,7 @@ impl Idp {
     /// lacks found by discovery of `oidc_issuer` (as AWS does on create and update).
     pub async fn discovered_details(&self, mut details: Details) -> Result<Details> {
         details.remove("attributes_url_add_attributes");
-        if OIDC_ENDPOINTS
-            .iter()
-            .all(|key| details.contains_key(*key))
-        {
+        if OIDC_ENDPOINTS.iter().all(|key| details.contains_key(*key)) {
             return Ok(details);
         }
         let issuer = details.get("oidc_issuer").cloned().unwrap_or_default();
@@ -278,7 +277,11 @@ pub fn echoed_settings(kind: Kind, stored: &Details, settings: &FederationSettin
     if !social.oidc_issuer.is_empty() {
         shown.insert("oidc_issuer".into(), social.oidc_issuer.clone());
     }
-    let token_method = if kind == Kind::Facebook { "GET" } else { "POST" };
+    let token_method = if kind == Kind::Facebook {
+        "GET"
+    } else {
+        "POST"
+    };
     shown.insert("token_request_method".into(), token_method.into());
     if kind == Kind::Facebook {
         shown.insert("api_version".into(), version.to_string());

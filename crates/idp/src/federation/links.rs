@@ -15,7 +15,9 @@ use cognate_domain::user::{Alias, User};
 use cognate_model::idp::{ErrorCode, ProviderUserIdentifierType};
 
 use super::details::Kind;
-use super::users::{SUBJECT_ATTRIBUTE, identities, identity_entry, is_provider_entry, set_identities};
+use super::users::{
+    SUBJECT_ATTRIBUTE, identities, identity_entry, is_provider_entry, set_identities,
+};
 use crate::Idp;
 use crate::errors::{Result, internal, invalid_parameter};
 use crate::users::{user_not_found, username_key};
@@ -71,7 +73,11 @@ impl Idp {
         } else {
             federated_username(provider, value)
         };
-        match self.store.get_user(&pool.id, &username_key(pool, &username)).await {
+        match self
+            .store
+            .get_user(&pool.id, &username_key(pool, &username))
+            .await
+        {
             Ok(user) => Ok(user),
             Err(StoreError::NotFound) => Err(user_not_found()),
             Err(other) => Err(internal(other)),
@@ -86,7 +92,10 @@ impl Idp {
         source: &ProviderUserIdentifierType,
     ) -> Result<()> {
         let provider = self
-            .source_provider(pool, member(&source.provider_name, "SourceUser.ProviderName")?)
+            .source_provider(
+                pool,
+                member(&source.provider_name, "SourceUser.ProviderName")?,
+            )
             .await?;
         let attribute = member(
             &source.provider_attribute_name,
@@ -117,7 +126,11 @@ impl Idp {
             name: link_alias(&provider.name, attribute),
             value_key: value.to_string(),
         };
-        match self.store.get_user_by_alias(&pool.id, &alias.name, value).await {
+        match self
+            .store
+            .get_user_by_alias(&pool.id, &alias.name, value)
+            .await
+        {
             Ok(holder) if holder.username_key == target.username_key => return Ok(()),
             Ok(_) => return Err(already_linked()),
             Err(StoreError::NotFound) => {}
@@ -125,7 +138,11 @@ impl Idp {
         }
         let now = self.clock.now();
         self.modify_user(pool, &target.username_key, |user| {
-            let links = user.aliases.iter().filter(|a| is_link_alias(&a.name)).count();
+            let links = user
+                .aliases
+                .iter()
+                .filter(|a| is_link_alias(&a.name))
+                .count();
             if links >= MAX_LINKS {
                 return Err(ErrorCode::LimitExceededException.msg(format!(
                     "A user can be linked to at most {MAX_LINKS} identities."

@@ -13,7 +13,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use cognate_awsjson::ApiError;
 use cognate_domain::StoreError;
-use cognate_domain::federation::{IDENTITY_PROVIDERS_KEY, IdentityProvider, PROVIDER_IDENTIFIERS_KEY};
+use cognate_domain::federation::{
+    IDENTITY_PROVIDERS_KEY, IdentityProvider, PROVIDER_IDENTIFIERS_KEY,
+};
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::pool::UserPool;
 use cognate_model::idp::{self as wire, ErrorCode};
@@ -50,7 +52,9 @@ pub fn write_error(error: StoreError, provider: &IdentityProvider) -> ApiError {
 }
 
 fn identifier_taken() -> ApiError {
-    invalid_parameter("An IdpIdentifier is already used by another identity provider of the user pool.")
+    invalid_parameter(
+        "An IdpIdentifier is already used by another identity provider of the user pool.",
+    )
 }
 
 /// AWS's rules for a name: a social provider is named after its type, and no other provider

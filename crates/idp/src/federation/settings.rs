@@ -36,7 +36,13 @@ pub struct FederationSettings {
     pub sign_in_with_apple: SocialEndpoints,
 }
 
-fn endpoints(authorize: &str, token: &str, attributes: &str, issuer: &str, jwks: &str) -> SocialEndpoints {
+fn endpoints(
+    authorize: &str,
+    token: &str,
+    attributes: &str,
+    issuer: &str,
+    jwks: &str,
+) -> SocialEndpoints {
     SocialEndpoints {
         authorize_url: authorize.into(),
         token_url: token.into(),

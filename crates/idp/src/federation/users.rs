@@ -42,7 +42,12 @@ fn claim_text(value: &Value) -> Option<String> {
 }
 
 /// An entry of the `identities` attribute.
-pub fn identity_entry(provider: &IdentityProvider, user_id: &str, primary: bool, at_ms: i64) -> Value {
+pub fn identity_entry(
+    provider: &IdentityProvider,
+    user_id: &str,
+    primary: bool,
+    at_ms: i64,
+) -> Value {
     json!({
         "userId": user_id,
         "providerName": provider.name,
@@ -93,7 +98,11 @@ impl FederatedIdentity {
     }
 
     /// The pool attributes the provider's mapping gives values, checked against the schema.
-    pub fn mapped(&self, pool: &UserPool, provider: &IdentityProvider) -> Result<Vec<(String, String)>> {
+    pub fn mapped(
+        &self,
+        pool: &UserPool,
+        provider: &IdentityProvider,
+    ) -> Result<Vec<(String, String)>> {
         let given: Vec<(String, String)> = provider
             .attribute_mapping
             .iter()
@@ -120,7 +129,9 @@ impl Idp {
         let subject = identity.subject(provider)?;
         let mapped = identity.mapped(pool, provider)?;
         if let Some(user) = self.linked_user(pool, provider, &subject, &mapped).await? {
-            return self.record_linked_identity(pool, provider, &subject, user).await;
+            return self
+                .record_linked_identity(pool, provider, &subject, user)
+                .await;
         }
         let username = federated_username(&provider.name, &subject);
         let key = username_key(pool, &username);
@@ -149,7 +160,9 @@ impl Idp {
         mapped: &[(String, String)],
     ) -> Result<Option<User>> {
         let by_subject = std::iter::once((SUBJECT_ATTRIBUTE, subject));
-        let by_attribute = mapped.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        let by_attribute = mapped
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()));
         for (attribute, value) in by_subject.chain(by_attribute) {
             let alias = link_alias(&provider.name, attribute);
             match self.store.get_user_by_alias(&pool.id, &alias, value).await {
@@ -253,10 +266,14 @@ impl Idp {
         self.pre_sign_up(pool, &mut user, source, None, None)
             .await?;
         user.aliases = aliases_of(pool, &user);
-        self.insert_user(pool, &mut user, false, Writer::Admin).await?;
+        self.insert_user(pool, &mut user, false, Writer::Admin)
+            .await?;
         let confirmed = "PostConfirmation_ConfirmSignUp";
         let client_id = Some(client.client_id.as_str());
-        if let Err(error) = self.post_confirmation(pool, &user, confirmed, client_id, None).await {
+        if let Err(error) = self
+            .post_confirmation(pool, &user, confirmed, client_id, None)
+            .await
+        {
             // As on AWS the user stands; the sign-in goes on.
             tracing::warn!(code = %error.code, "post confirmation failed for a federated user");
         }

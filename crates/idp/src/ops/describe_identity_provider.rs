@@ -10,7 +10,9 @@ pub async fn handle(
     input: DescribeIdentityProviderRequest,
 ) -> Result<DescribeIdentityProviderResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
-    let provider = idp.identity_provider(&pool.id, &input.provider_name).await?;
+    let provider = idp
+        .identity_provider(&pool.id, &input.provider_name)
+        .await?;
     Ok(DescribeIdentityProviderResponse {
         identity_provider: idp.wire_provider(&provider)?,
     })

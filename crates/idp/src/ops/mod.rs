@@ -183,7 +183,10 @@ pub fn registry(idp: &Idp) -> Registry {
     r.add::<op::GetCSVHeader, _>(idp, get_csv_header::handle);
     r.add::<op::GetDevice, _>(idp, get_device::handle);
     r.add::<op::GetGroup, _>(idp, get_group::handle);
-    r.add::<op::GetIdentityProviderByIdentifier, _>(idp, get_identity_provider_by_identifier::handle);
+    r.add::<op::GetIdentityProviderByIdentifier, _>(
+        idp,
+        get_identity_provider_by_identifier::handle,
+    );
     r.unsupported::<op::GetLogDeliveryConfiguration>();
     r.add::<op::GetSigningCertificate, _>(idp, get_signing_certificate::handle);
     r.add::<op::GetTokensFromRefreshToken, _>(idp, get_tokens_from_refresh_token::handle);

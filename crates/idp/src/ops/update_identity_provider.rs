@@ -19,7 +19,9 @@ pub async fn handle(
     input: UpdateIdentityProviderRequest,
 ) -> Result<UpdateIdentityProviderResponse> {
     let pool = idp.pool(&input.user_pool_id).await?;
-    let mut provider = idp.identity_provider(&pool.id, &input.provider_name).await?;
+    let mut provider = idp
+        .identity_provider(&pool.id, &input.provider_name)
+        .await?;
     let kind = Kind::named(&provider.provider_type).ok_or_else(saml_unsupported)?;
     if let Some(given) = input.provider_details {
         let mut details = idp.opened_details(&provider)?;

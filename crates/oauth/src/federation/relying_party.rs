@@ -60,7 +60,11 @@ impl Provider {
             .opened_details(provider)
             .map_err(|_| Failure::new("The identity provider is misconfigured"))?;
         if kind.is_social() {
-            details.extend(echoed_settings(kind, &provider.details, &idp.config.federation));
+            details.extend(echoed_settings(
+                kind,
+                &provider.details,
+                &idp.config.federation,
+            ));
         }
         Ok(Self { kind, details })
     }
@@ -86,7 +90,12 @@ impl Provider {
     }
 
     /// Where the browser goes to sign in at the provider.
-    pub fn authorize_url(&self, redirect_uri: &str, state: &str, nonce: &str) -> Result<String, Failure> {
+    pub fn authorize_url(
+        &self,
+        redirect_uri: &str,
+        state: &str,
+        nonce: &str,
+    ) -> Result<String, Failure> {
         let base = self.url("authorize_url")?;
         let scopes = self.get("authorize_scopes").unwrap_or("openid");
         // Facebook lists scopes with commas, as AWS stores them ("public_profile, email").
@@ -142,7 +151,12 @@ impl Provider {
     }
 
     /// The token endpoint's answer to the code.
-    async fn redeem(&self, idp: &Idp, code: &str, redirect_uri: &str) -> Result<Map<String, Value>, Failure> {
+    async fn redeem(
+        &self,
+        idp: &Idp,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<Map<String, Value>, Failure> {
         let url = self.url("token_url")?;
         let secret = self.get("client_secret");
         let fetcher = &idp.outbound.fetcher;
@@ -158,7 +172,9 @@ impl Provider {
                 ("redirect_uri", redirect_uri),
                 ("code", code),
             ];
-            let answer = fetcher.get_json(&with_params(url, &pairs, false), None).await;
+            let answer = fetcher
+                .get_json(&with_params(url, &pairs, false), None)
+                .await;
             return object(answer.map_err(failed)?);
         }
         let mut form = vec![
@@ -173,7 +189,9 @@ impl Provider {
         let mut answer = fetcher.post_form(url, &form, None).await.map_err(failed)?;
         // A provider that authenticates clients by HTTP Basic only refuses the form's secret
         // without using up the code: ask again that way.
-        if answer.status == 401 && let Some(secret) = secret {
+        if answer.status == 401
+            && let Some(secret) = secret
+        {
             form.retain(|(name, _)| *name != "client_secret" && *name != "client_id");
             let basic = Some((self.client_id(), secret));
             answer = fetcher.post_form(url, &form, basic).await.map_err(failed)?;
@@ -182,7 +200,12 @@ impl Provider {
     }
 
     /// The verified claims of the provider's ID token.
-    async fn verify(&self, idp: &Idp, id_token: &str, nonce: &str) -> Result<Map<String, Value>, Failure> {
+    async fn verify(
+        &self,
+        idp: &Idp,
+        id_token: &str,
+        nonce: &str,
+    ) -> Result<Map<String, Value>, Failure> {
         let jwks_uri = self.url("jwks_uri")?;
         let issuer = self
             .get("oidc_issuer")
@@ -194,14 +217,23 @@ impl Provider {
             leeway_secs: LEEWAY_SECS,
         };
         let now = idp.clock.now();
-        let claims =
-            cognate_outbound::verify_id_token(&idp.outbound.jwks, jwks_uri, id_token, &expected, now)
-                .await?;
+        let claims = cognate_outbound::verify_id_token(
+            &idp.outbound.jwks,
+            jwks_uri,
+            id_token,
+            &expected,
+            now,
+        )
+        .await?;
         Ok(claims)
     }
 
     /// The userinfo (or profile) endpoint's attributes.
-    async fn attributes(&self, idp: &Idp, access_token: &str) -> Result<Map<String, Value>, Failure> {
+    async fn attributes(
+        &self,
+        idp: &Idp,
+        access_token: &str,
+    ) -> Result<Map<String, Value>, Failure> {
         let url = self.url("attributes_url")?;
         let fetcher = &idp.outbound.fetcher;
         let failed = |error: FetchError| {
@@ -241,7 +273,9 @@ impl Provider {
 fn object(value: Value) -> Result<Map<String, Value>, Failure> {
     match value {
         Value::Object(map) => Ok(map),
-        _ => Err(Failure::new("The identity provider's answer is not a JSON object")),
+        _ => Err(Failure::new(
+            "The identity provider's answer is not a JSON object",
+        )),
     }
 }
 
@@ -264,8 +298,14 @@ mod tests {
 
     #[test]
     fn userinfo_about_another_subject_is_refused() {
-        let mut claims = json!({"sub": "a", "email": "a@x"}).as_object().cloned().unwrap_or_default();
-        let same = json!({"sub": "a", "name": "A"}).as_object().cloned().unwrap_or_default();
+        let mut claims = json!({"sub": "a", "email": "a@x"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        let same = json!({"sub": "a", "name": "A"})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         assert!(merge(&mut claims, same).is_ok());
         assert_eq!(claims["name"], "A");
         let other = json!({"sub": "b"}).as_object().cloned().unwrap_or_default();

@@ -19,7 +19,10 @@ fn provider(pool: &UserPoolId, name: &str, identifiers: &[&str]) -> IdentityProv
         provider_type: "OIDC".into(),
         details: BTreeMap::from([
             ("client_id".to_string(), "corp-client".to_string()),
-            ("oidc_issuer".to_string(), "https://idp.example.com".to_string()),
+            (
+                "oidc_issuer".to_string(),
+                "https://idp.example.com".to_string(),
+            ),
         ]),
         sealed_details: BTreeMap::from([("client_secret".to_string(), "c2VhbGVk".to_string())]),
         attribute_mapping: BTreeMap::from([("email".to_string(), "email".to_string())]),
@@ -47,7 +50,10 @@ pub async fn identity_providers_unique_names_and_identifiers(store: &dyn Store) 
         .create_identity_provider(&corp)
         .await
         .expect("create provider");
-    assert_eq!(store.get_identity_provider(&a, "Corp").await, Ok(corp.clone()));
+    assert_eq!(
+        store.get_identity_provider(&a, "Corp").await,
+        Ok(corp.clone())
+    );
     assert_eq!(
         store.get_identity_provider(&a, "corp").await,
         Err(StoreError::NotFound),
@@ -118,7 +124,10 @@ pub async fn identity_providers_update_delete_and_paging(store: &dyn Store) {
         .update_identity_provider(&changed)
         .await
         .expect("update");
-    assert_eq!(store.get_identity_provider(&a, "Corp").await, Ok(changed.clone()));
+    assert_eq!(
+        store.get_identity_provider(&a, "Corp").await,
+        Ok(changed.clone())
+    );
     assert_eq!(
         store.identity_provider_by_identifier(&a, "corp").await,
         Err(StoreError::NotFound),
