@@ -94,11 +94,8 @@ pub async fn verify_id_token(
     {
         return Err(IdTokenError::Nonce);
     }
-    if !claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .is_some_and(|sub| !sub.is_empty())
-    {
+    let subject = claims.get("sub").and_then(Value::as_str);
+    if subject.is_none_or(str::is_empty) {
         return Err(IdTokenError::Subject);
     }
     Ok(claims)

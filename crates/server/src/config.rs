@@ -8,7 +8,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 pub use cognate_identity::OidcProviderConfig;
-pub use cognate_idp::federation::FederationSettings;
+pub use cognate_idp::federation::{FederationSettings, SocialEndpoints};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]

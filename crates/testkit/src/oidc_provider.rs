@@ -117,7 +117,7 @@ impl StandInIdp {
         let router = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
             .route("/authorize", get(authorize))
-            .route("/token", axum::routing::post(token))
+            .route("/token", get(token_by_query).post(token))
             .route("/userinfo", get(userinfo).post(userinfo))
             .route("/jwks.json", get(jwks))
             .with_state(inner.clone());
@@ -351,10 +351,30 @@ async fn authorize(State(inner): State<Arc<Inner>>, RawQuery(query): RawQuery) -
     redirect(url.as_str())
 }
 
+/// Facebook's token endpoint: a GET with the credentials and code in the query.
+async fn token_by_query(
+    State(inner): State<Arc<Inner>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let index = inner.record("GET", "/token", &query, b"");
+    issue(&inner, &headers, pairs(query.as_bytes()), index)
+}
+
 async fn token(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -> Response {
     let index = inner.record("POST", "/token", "", &body);
-    let form = pairs(&body);
-    let auth = inner.client_auth(&headers, &form);
+    issue(&inner, &headers, pairs(&body), index)
+}
+
+/// A token request's answer: tokens for a valid code, else an OAuth error.
+fn issue(
+    inner: &Inner,
+    headers: &HeaderMap,
+    form: BTreeMap<String, String>,
+    index: usize,
+) -> Response {
+    let auth = inner.client_auth(headers, &form);
     lock(&inner.requests)[index].client_auth = auth.map(str::to_string);
     if auth.is_none() {
         return json_response(StatusCode::UNAUTHORIZED, json!({"error": "invalid_client"}));
@@ -378,14 +398,22 @@ async fn token(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes)
     )
 }
 
-async fn userinfo(State(inner): State<Arc<Inner>>, headers: HeaderMap) -> Response {
-    inner.record("GET", "/userinfo", "", b"");
+async fn userinfo(
+    State(inner): State<Arc<Inner>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    inner.record("GET", "/userinfo", &query, b"");
+    // Bearer, or (Facebook's Graph API) `access_token` in the query.
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or_else(|| pairs(query.as_bytes()).remove("access_token"))
         .unwrap_or_default();
-    let claims = lock(&inner.tokens).get(token).cloned();
+    let claims = lock(&inner.tokens).get(&token).cloned();
     match claims {
         Some(mut claims) => {
             claims.extend(lock(&inner.userinfo_extra).clone());

@@ -5,6 +5,7 @@
 mod links;
 mod providers;
 mod sign_in;
+mod social;
 
 use std::collections::HashMap;
 

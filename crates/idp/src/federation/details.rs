@@ -143,7 +143,7 @@ impl Kind {
     }
 
     /// The configured endpoints of a social provider.
-    pub fn social<'s>(self, settings: &'s FederationSettings) -> Option<&'s SocialEndpoints> {
+    pub fn social(self, settings: &FederationSettings) -> Option<&SocialEndpoints> {
         match self {
             Self::Oidc => None,
             Self::Google => Some(&settings.google),

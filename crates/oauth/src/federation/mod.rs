@@ -66,7 +66,7 @@ async fn asked_provider(
         }
     };
     let supported = OAuthSettings::of(&request.client).identity_providers;
-    if !supported.iter().any(|name| *name == provider.name) {
+    if !supported.contains(&provider.name) {
         return Err(request.error_redirect("invalid_request", UNSUPPORTED));
     }
     Ok(Some(provider))

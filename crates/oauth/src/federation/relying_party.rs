@@ -59,12 +59,11 @@ impl Provider {
         let mut details = idp
             .opened_details(provider)
             .map_err(|_| Failure::new("The identity provider is misconfigured"))?;
-        if kind.is_social() {
-            details.extend(echoed_settings(
-                kind,
-                &provider.details,
-                &idp.config.federation,
-            ));
+        if let Some(social) = kind.social(&idp.config.federation) {
+            let settings = &idp.config.federation;
+            details.extend(echoed_settings(kind, &provider.details, settings));
+            // Not shown by Describe, but where the social provider's ID-token keys are.
+            details.insert("jwks_uri".into(), social.jwks_uri.clone());
         }
         Ok(Self { kind, details })
     }
