@@ -171,3 +171,19 @@ pub async fn identities(app: &TestApp, pool_id: &str, username: &str) -> Vec<ser
         .to_string();
     serde_json::from_str(&text).expect("identities is a JSON array")
 }
+
+/// The provider's user was never made.
+pub async fn assert_no_federated_user(app: &TestApp, fed: &Fed) {
+    let found = app
+        .idp
+        .admin_get_user()
+        .user_pool_id(&fed.pool_id)
+        .username(fed.username())
+        .send()
+        .await;
+    assert_eq!(
+        cognate_testkit::failure(found).0,
+        "UserNotFoundException",
+        "no user was made"
+    );
+}

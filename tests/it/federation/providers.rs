@@ -357,24 +357,39 @@ async fn provider_refusals(app: TestApp) {
     assert_eq!(code, "ResourceNotFoundException");
 }
 
-async fn social_providers_echo_aws_settings(app: TestApp) {
-    let pool_id = pool(&app).await;
-    let google = app
-        .idp
+/// Creates the social provider `kind` (named after it) with `pairs` as details.
+async fn social(
+    app: &TestApp,
+    pool_id: &str,
+    kind: Type,
+    pairs: &[(&str, &str)],
+) -> aws_sdk_cognitoidentityprovider::types::IdentityProviderType {
+    app.idp
         .create_identity_provider()
-        .user_pool_id(&pool_id)
-        .provider_name("Google")
-        .provider_type(Type::Google)
-        .set_provider_details(Some(details(&[
-            ("client_id", "123.apps.googleusercontent.com"),
-            ("client_secret", "g-secret"),
-            ("authorize_scopes", "email profile openid"),
-        ])))
+        .user_pool_id(pool_id)
+        .provider_name(kind.as_str())
+        .provider_type(kind)
+        .set_provider_details(Some(details(pairs)))
         .send()
         .await
         .unwrap()
         .identity_provider
-        .unwrap();
+        .unwrap()
+}
+
+async fn social_providers_echo_aws_settings(app: TestApp) {
+    let pool_id = pool(&app).await;
+    let google = social(
+        &app,
+        &pool_id,
+        Type::Google,
+        &[
+            ("client_id", "123.apps.googleusercontent.com"),
+            ("client_secret", "g-secret"),
+            ("authorize_scopes", "email profile openid"),
+        ],
+    )
+    .await;
     let shown = google.provider_details().unwrap();
     assert_eq!(
         shown["authorize_url"],
@@ -390,23 +405,18 @@ async fn social_providers_echo_aws_settings(app: TestApp) {
     assert_eq!(shown["client_secret"], "g-secret");
     assert_eq!(google.attribute_mapping().unwrap()["username"], "sub");
 
-    let facebook = app
-        .idp
-        .create_identity_provider()
-        .user_pool_id(&pool_id)
-        .provider_name("Facebook")
-        .provider_type(Type::Facebook)
-        .set_provider_details(Some(details(&[
+    let facebook = social(
+        &app,
+        &pool_id,
+        Type::Facebook,
+        &[
             ("client_id", "fb"),
             ("client_secret", "fb-secret"),
             ("authorize_scopes", "public_profile, email"),
             ("api_version", "v18.0"),
-        ])))
-        .send()
-        .await
-        .unwrap()
-        .identity_provider
-        .unwrap();
+        ],
+    )
+    .await;
     let shown = facebook.provider_details().unwrap();
     assert_eq!(
         shown["authorize_url"],
@@ -415,24 +425,19 @@ async fn social_providers_echo_aws_settings(app: TestApp) {
     assert_eq!(shown["token_request_method"], "GET");
     assert_eq!(facebook.attribute_mapping().unwrap()["username"], "id");
 
-    let apple = app
-        .idp
-        .create_identity_provider()
-        .user_pool_id(&pool_id)
-        .provider_name("SignInWithApple")
-        .provider_type(Type::SignInWithApple)
-        .set_provider_details(Some(details(&[
+    let apple = social(
+        &app,
+        &pool_id,
+        Type::SignInWithApple,
+        &[
             ("client_id", "com.example.app"),
             ("team_id", "TEAM"),
             ("key_id", "KEY"),
             ("private_key", "-----BEGIN PRIVATE KEY-----x"),
             ("authorize_scopes", "email name"),
-        ])))
-        .send()
-        .await
-        .unwrap()
-        .identity_provider
-        .unwrap();
+        ],
+    )
+    .await;
     let shown = apple.provider_details().unwrap();
     assert_eq!(shown.get("private_key"), None, "Apple's key is never shown");
     assert_eq!(shown["team_id"], "TEAM");

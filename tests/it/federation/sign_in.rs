@@ -6,12 +6,12 @@
 
 use cognate_testkit::lambda::{Reply, StandInLambda, arn};
 use cognate_testkit::oidc_provider::Tamper;
-use cognate_testkit::{Backend, TestApp, backend_tests, failure};
+use cognate_testkit::{Backend, TestApp, backend_tests};
 use serde_json::json;
 
 use super::{
-    Fed, IDENTIFIER, PROVIDER, SUB, callback_error, client_with, federate, federated_tokens,
-    identities,
+    Fed, IDENTIFIER, PROVIDER, SUB, assert_no_federated_user, callback_error, client_with,
+    federate, federated_tokens, identities,
 };
 use crate::auth::claims;
 use crate::hosted::{Authorize, Browser, CALLBACK};
@@ -183,15 +183,7 @@ async fn spoiled_id_tokens_are_refused(app: TestApp) {
         );
         assert_eq!(page.param("state").as_deref(), Some(crate::hosted::STATE));
     }
-    let (code, _) = failure(
-        app.idp
-            .admin_get_user()
-            .user_pool_id(&fed.pool_id)
-            .username(fed.username())
-            .send()
-            .await,
-    );
-    assert_eq!(code, "UserNotFoundException", "no user was made");
+    assert_no_federated_user(&app, &fed).await;
 }
 
 async fn unknown_or_foreign_states_are_refused(app: TestApp) {
@@ -283,15 +275,7 @@ async fn pre_sign_up_runs_for_external_providers() {
     let page = federate(&fed, &Browser::new(&app), &fed.authorize()).await;
     let (_, said) = callback_error(&page);
     assert!(said.contains("no strangers"), "{said}");
-    let (code, _) = failure(
-        app.idp
-            .admin_get_user()
-            .user_pool_id(&fed.pool_id)
-            .username(fed.username())
-            .send()
-            .await,
-    );
-    assert_eq!(code, "UserNotFoundException");
+    assert_no_federated_user(&app, &fed).await;
 
     lambda.register(&function, Reply::echo());
     federated_tokens(&app, &fed).await;
