@@ -73,6 +73,7 @@ pub async fn login_page(
         notice: said.notice,
         forgot: format!("/forgotPassword?{query}"),
         signup: crate::account::self_sign_up(&request.pool).then(|| format!("/signup?{query}")),
+        providers: crate::federation::links(request),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }

@@ -67,6 +67,8 @@ pub struct LoginPage<'a> {
     pub forgot: String,
     /// The sign-up page, when the pool lets users sign themselves up.
     pub signup: Option<String>,
+    /// "Sign in with …" links to the client's external identity providers.
+    pub providers: Vec<crate::federation::ProviderLink>,
 }
 
 /// An input of a `FormPage`.

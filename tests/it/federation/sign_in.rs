@@ -26,6 +26,7 @@ backend_tests!(
     unknown_or_foreign_states_are_refused,
     providers_must_be_registered_and_supported,
     a_provider_error_reaches_the_app,
+    the_login_page_offers_the_providers,
 );
 
 async fn a_first_sign_in_makes_the_federated_user(app: TestApp) {
@@ -248,6 +249,24 @@ async fn a_provider_error_reaches_the_app(app: TestApp) {
     let page = federate(&fed, &Browser::new(&app), &fed.authorize()).await;
     assert_eq!(callback_error(&page).0, "access_denied");
     assert!(fed.idp.calls("/token").is_empty());
+}
+
+async fn the_login_page_offers_the_providers(app: TestApp) {
+    let fed = Fed::new(&app).await;
+    let browser = Browser::new(&app);
+    let (_, page) = browser.login_page(&Authorize::code(&fed.client_id)).await;
+    let marker = "class=\"idpButton-customizable\" href=\"";
+    let start = page.body.find(marker).expect("a provider link") + marker.len();
+    let end = page.body[start..].find('"').unwrap() + start;
+    let href = page.body[start..end].replace("&#38;", "&");
+    assert!(page.body.contains(&format!("Sign in with {PROVIDER}")));
+    let to_idp = browser.get(&href).await;
+    assert!(
+        to_idp
+            .location
+            .unwrap()
+            .starts_with(&fed.idp.authorize_url())
+    );
 }
 
 /// The pre sign-up function sees `PreSignUp_ExternalProvider` on a first sign-in; its refusal

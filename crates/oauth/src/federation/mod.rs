@@ -72,6 +72,31 @@ async fn asked_provider(
     Ok(Some(provider))
 }
 
+/// A "Sign in with …" link of the login page.
+pub struct ProviderLink {
+    pub name: String,
+    pub href: String,
+}
+
+/// Links to the external providers the request's client supports: the same authorization
+/// request, naming the provider.
+pub fn links(request: &AuthorizeRequest) -> Vec<ProviderLink> {
+    OAuthSettings::of(&request.client)
+        .identity_providers
+        .into_iter()
+        .filter(|name| !name.eq_ignore_ascii_case(COGNITO_PROVIDER))
+        .map(|name| {
+            let mut query = request.query.clone();
+            query
+                .0
+                .retain(|(key, _)| key != "identity_provider" && key != "idp_identifier");
+            query.0.push(("identity_provider".into(), name.clone()));
+            let href = format!("/oauth2/authorize?{}", query.encode());
+            ProviderLink { name, href }
+        })
+        .collect()
+}
+
 /// For an authorization request naming a provider: the redirect to it (or the refusal).
 /// None when the request is for the pool's own sign-in.
 pub async fn start(state: &OAuthState, request: &AuthorizeRequest) -> Option<Response> {

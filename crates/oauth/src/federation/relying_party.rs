@@ -56,6 +56,12 @@ impl Provider {
     pub fn load(idp: &Idp, provider: &IdentityProvider) -> Result<Self, Failure> {
         let kind = Kind::named(&provider.provider_type)
             .ok_or_else(|| Failure::new("Unsupported identity provider"))?;
+        if kind == Kind::SignInWithApple {
+            // Apple wants a client secret signed with the team's ES256 key: not built yet.
+            return Err(Failure::new(
+                "Cognate does not sign in through Sign in with Apple yet",
+            ));
+        }
         let mut details = idp
             .opened_details(provider)
             .map_err(|_| Failure::new("The identity provider is misconfigured"))?;
