@@ -32,19 +32,8 @@ fn provider(pool: &UserPoolId, name: &str, identifiers: &[&str]) -> IdentityProv
     }
 }
 
-async fn pools(store: &dyn Store) -> (UserPoolId, UserPoolId) {
-    let (a, b) = (pool_id(1), pool_id(2));
-    for id in [&a, &b] {
-        store
-            .create_pool(&pool(id), &[])
-            .await
-            .expect("create pool");
-    }
-    (a, b)
-}
-
 pub async fn identity_providers_unique_names_and_identifiers(store: &dyn Store) {
-    let (a, b) = pools(store).await;
+    let (a, b) = two_pools(store).await;
     let corp = provider(&a, "Corp", &["corp.example.com", "corp"]);
     store
         .create_identity_provider(&corp)
@@ -97,7 +86,7 @@ pub async fn identity_providers_unique_names_and_identifiers(store: &dyn Store) 
 }
 
 pub async fn identity_providers_update_delete_and_paging(store: &dyn Store) {
-    let (a, _) = pools(store).await;
+    let (a, _) = two_pools(store).await;
     for name in ["Zed", "Corp", "Acme"] {
         let identifier = name.to_lowercase();
         store
@@ -181,7 +170,7 @@ pub async fn identity_providers_update_delete_and_paging(store: &dyn Store) {
 }
 
 pub async fn provider_links_are_unique_aliases_of_their_user(store: &dyn Store) {
-    let (a, _) = pools(store).await;
+    let (a, _) = two_pools(store).await;
     let link = alias(&link_alias("Corp", "Cognito_Subject"), "sub-123");
     let mut alice = user(&a, "alice");
     alice.aliases.push(link.clone());
