@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use cognate_crypto::jwt::{self, ClaimChecks};
+use cognate_crypto::jwt::{ClaimChecks, Unverified};
 use cognate_crypto::{CryptoError, Jwk, PublicKey};
 use cognate_domain::Timestamp;
 use cognate_domain::identity::IdentityPool;
@@ -210,8 +210,8 @@ impl Identity {
             .get(name)
             .ok_or_else(|| not_authorized(UNSUPPORTED_PROVIDER))?;
         let invalid = || not_authorized(INVALID_TOKEN);
-        let (header, _) = jwt::decode_unverified(raw).map_err(|_| invalid())?;
-        let kid = header.kid.ok_or_else(invalid)?;
+        let unverified = Unverified::parse(raw).map_err(|_| invalid())?;
+        let kid = unverified.header().kid.clone().ok_or_else(invalid)?;
         let now = self.clock.now();
         let key = self
             .oidc
@@ -224,15 +224,14 @@ impl Identity {
             ..ClaimChecks::default()
         };
         let lookup = |candidate: &str| (candidate == kid).then(|| key.clone());
-        let claims: serde_json::Map<String, Value> =
-            jwt::verify_claims(raw, lookup, now.unsigned_secs(), &checks).map_err(|error| {
-                match error {
-                    CryptoError::Expired => not_authorized("Invalid login token. Token expired."),
-                    CryptoError::InvalidClaim("iss") => {
-                        not_authorized("Invalid login token. Issuer doesn't match providerName")
-                    }
-                    _ => invalid(),
+        let claims: serde_json::Map<String, Value> = unverified
+            .verify(lookup, now.unsigned_secs(), &checks)
+            .map_err(|error| match error {
+                CryptoError::Expired => not_authorized("Invalid login token. Token expired."),
+                CryptoError::InvalidClaim("iss") => {
+                    not_authorized("Invalid login token. Issuer doesn't match providerName")
                 }
+                _ => invalid(),
             })?;
         let audience = audience(&claims, &provider.config.client_ids)
             .ok_or_else(|| not_authorized("Invalid login token. Incorrect token audience."))?;
