@@ -13,6 +13,7 @@ mod code_limits;
 mod control_characters;
 mod delivery;
 mod devices;
+mod federation;
 mod fidelity_booleans;
 mod fidelity_region;
 mod fidelity_schema;

@@ -6,6 +6,7 @@ pub mod bytes;
 pub mod client;
 pub mod clock;
 pub mod delivery;
+pub mod federation;
 pub mod group;
 pub mod hosted;
 pub mod identity;

@@ -199,6 +199,7 @@ pub trait Store:
     + crate::import_job::ImportJobStore
     + crate::hosted::HostedStore
     + HealthStore
+    + crate::federation::FederationStore
 {
 }
 
@@ -214,7 +215,8 @@ impl<
         + crate::auth_event::AuthEventStore
         + crate::import_job::ImportJobStore
         + crate::hosted::HostedStore
-        + HealthStore,
+        + HealthStore
+        + crate::federation::FederationStore,
 > Store for T
 {
 }

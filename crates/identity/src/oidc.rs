@@ -8,33 +8,21 @@
 //! and the audience (`azp` when present, else `aud`) one of the provider's client ids when any
 //! are configured (IAM's ClientIDList). With no client ids configured any audience is accepted.
 
-use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
+use std::collections::BTreeMap;
 
-use cognate_crypto::jwt::{self, ClaimChecks};
-use cognate_crypto::{CryptoError, Jwk, PublicKey};
-use cognate_domain::Timestamp;
 use cognate_domain::identity::IdentityPool;
 use cognate_domain::ids::UserPoolId;
 use cognate_idp::id_tokens::VerifiedIdToken;
+use cognate_outbound::{Audience, Expected, IdTokenError, verify_id_token};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use crate::errors::{Result, not_authorized};
 use crate::logins::{INVALID_TOKEN, UNSUPPORTED_PROVIDER, VerifiedLogin};
 use crate::{Identity, pools};
 
-/// Keys are trusted this long after a fetch.
-const JWKS_TTL_SECS: i64 = 3600;
-/// An unknown `kid` refetches the JWKS at most this often, so made-up kids cannot make us
-/// hammer the provider.
-const MIN_REFETCH_SECS: i64 = 60;
 /// AWS's grace period for clock skew on `exp` and `nbf`.
 const LEEWAY_SECS: u64 = 300;
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-/// A JWKS larger than this is refused (real ones are a few KiB).
-const MAX_JWKS_BYTES: usize = 256 * 1024;
 
 /// One provider as configured (`[[identity.oidc_providers]]`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -57,23 +45,9 @@ pub fn provider_name(issuer: &str) -> &str {
         .trim_end_matches('/')
 }
 
-/// The keys last fetched from a provider's JWKS.
-#[derive(Default)]
-struct KeyCache {
-    keys: HashMap<String, PublicKey>,
-    fetched_at: Option<Timestamp>,
-    attempted_at: Option<Timestamp>,
-}
-
-struct Provider {
-    config: OidcProviderConfig,
-    cache: Mutex<KeyCache>,
-}
-
-/// The configured providers by name, with their key caches.
+/// The configured providers by name.
 pub struct OidcProviders {
-    providers: BTreeMap<String, Provider>,
-    http: reqwest::Client,
+    providers: BTreeMap<String, OidcProviderConfig>,
 }
 
 impl OidcProviders {
@@ -87,91 +61,15 @@ impl OidcProviders {
                 if config.client_ids.is_empty() {
                     tracing::warn!(issuer = %config.issuer, "OIDC provider without client_ids: any audience is accepted");
                 }
-                let provider = Provider {
-                    config: config.clone(),
-                    cache: Mutex::default(),
-                };
-                (provider_name(&config.issuer).to_string(), provider)
+                (provider_name(&config.issuer).to_string(), config.clone())
             })
             .collect();
-        // reqwest's rustls takes the process-wide crypto provider; install aws-lc-rs unless
-        // something else already did (an error then only means one is in place).
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .build()
-            .unwrap_or_default();
-        Self { providers, http }
+        Self { providers }
     }
 
     pub fn is_configured(&self, name: &str) -> bool {
         self.providers.contains_key(provider_name(name))
     }
-
-    /// The key `kid` of provider `name`, fetching the JWKS when the cache is stale or lacks it
-    /// (at most once a minute for an unknown kid).
-    async fn key(&self, provider: &Provider, kid: &str, now: Timestamp) -> Option<PublicKey> {
-        let mut cache = provider.cache.lock().await;
-        let fresh = cache
-            .fetched_at
-            .is_some_and(|at| now < at.plus_secs(JWKS_TTL_SECS));
-        if fresh && let Some(key) = cache.keys.get(kid) {
-            return Some(key.clone());
-        }
-        let recently_tried = cache
-            .attempted_at
-            .is_some_and(|at| now < at.plus_secs(MIN_REFETCH_SECS));
-        if !recently_tried {
-            cache.attempted_at = Some(now);
-            match self.fetch(&provider.config.jwks_url).await {
-                Ok(keys) => {
-                    cache.keys = keys;
-                    cache.fetched_at = Some(now);
-                }
-                // Keys already known stay usable while the provider is unreachable.
-                Err(error) => {
-                    tracing::warn!(jwks_url = %provider.config.jwks_url, %error, "JWKS fetch failed")
-                }
-            }
-        }
-        cache.keys.get(kid).cloned()
-    }
-
-    /// The RS256 signing keys of a JWKS document, by kid; other keys are skipped.
-    async fn fetch(&self, url: &str) -> std::result::Result<HashMap<String, PublicKey>, String> {
-        let mut response = self
-            .http
-            .get(url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|error| error.to_string())?;
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|error| error.to_string())? {
-            if body.len() + chunk.len() > MAX_JWKS_BYTES {
-                return Err(format!("JWKS larger than {MAX_JWKS_BYTES} bytes"));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        let document: JwksDocument =
-            serde_json::from_slice(&body).map_err(|error| error.to_string())?;
-        Ok(document
-            .keys
-            .into_iter()
-            .filter_map(|jwk| {
-                // One key jsonwebtoken cannot read (an unknown `alg`, say) spoils only itself.
-                let jwk: Jwk = serde_json::from_value(jwk).ok()?;
-                let key = PublicKey::from_jwk(&jwk).ok()?;
-                Some((jwk.common.key_id?, key))
-            })
-            .collect())
-    }
-}
-
-#[derive(Deserialize)]
-struct JwksDocument {
-    #[serde(default)]
-    keys: Vec<Value>,
 }
 
 impl Identity {
@@ -210,32 +108,29 @@ impl Identity {
             .get(name)
             .ok_or_else(|| not_authorized(UNSUPPORTED_PROVIDER))?;
         let invalid = || not_authorized(INVALID_TOKEN);
-        let (header, _) = jwt::decode_unverified(raw).map_err(|_| invalid())?;
-        let kid = header.kid.ok_or_else(invalid)?;
-        let now = self.clock.now();
-        let key = self
-            .oidc
-            .key(provider, &kid, now)
-            .await
-            .ok_or_else(invalid)?;
-        let checks = ClaimChecks {
-            issuer: Some(&provider.config.issuer),
+        let expected = Expected {
+            issuer: &provider.issuer,
+            audience: Audience::AnyOf(&provider.client_ids),
+            nonce: None,
             leeway_secs: LEEWAY_SECS,
-            ..ClaimChecks::default()
         };
-        let lookup = |candidate: &str| (candidate == kid).then(|| key.clone());
-        let claims: serde_json::Map<String, Value> =
-            jwt::verify_claims(raw, lookup, now.unsigned_secs(), &checks).map_err(|error| {
-                match error {
-                    CryptoError::Expired => not_authorized("Invalid login token. Token expired."),
-                    CryptoError::InvalidClaim("iss") => {
-                        not_authorized("Invalid login token. Issuer doesn't match providerName")
-                    }
-                    _ => invalid(),
+        let keys = &self.idp.outbound.jwks;
+        let now = self.clock.now();
+        let claims = verify_id_token(keys, &provider.jwks_url, raw, &expected, now)
+            .await
+            .map_err(|error| match error {
+                IdTokenError::Expired => not_authorized("Invalid login token. Token expired."),
+                IdTokenError::Issuer => {
+                    not_authorized("Invalid login token. Issuer doesn't match providerName")
                 }
+                IdTokenError::Audience => {
+                    not_authorized("Invalid login token. Incorrect token audience.")
+                }
+                _ => invalid(),
             })?;
-        let audience = audience(&claims, &provider.config.client_ids)
-            .ok_or_else(|| not_authorized("Invalid login token. Incorrect token audience."))?;
+        let audience =
+            cognate_outbound::id_token::audience(&claims, Audience::AnyOf(&provider.client_ids))
+                .ok_or_else(invalid)?;
         let subject = claims
             .get("sub")
             .and_then(Value::as_str)
@@ -254,32 +149,9 @@ impl Identity {
     }
 }
 
-/// The token's audience if acceptable: `azp` when present (AWS checks it first), else `aud`
-/// (a string, or an array of which one must match).
-fn audience(claims: &serde_json::Map<String, Value>, client_ids: &[String]) -> Option<String> {
-    let accepted = |aud: &str| client_ids.is_empty() || client_ids.iter().any(|id| id == aud);
-    if let Some(azp) = claims.get("azp") {
-        return azp.as_str().filter(|azp| accepted(azp)).map(str::to_string);
-    }
-    match claims.get("aud")? {
-        Value::String(aud) => accepted(aud).then(|| aud.clone()),
-        Value::Array(auds) => auds
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|aud| accepted(aud))
-            .map(str::to_string),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn claims(value: Value) -> serde_json::Map<String, Value> {
-        value.as_object().cloned().unwrap_or_default()
-    }
 
     #[test]
     fn provider_names_drop_scheme_and_trailing_slash() {
@@ -289,32 +161,5 @@ mod tests {
         );
         assert_eq!(provider_name("http://127.0.0.1:9/x"), "127.0.0.1:9/x");
         assert_eq!(provider_name("accounts.example"), "accounts.example");
-    }
-
-    #[test]
-    fn audience_prefers_azp_then_aud() {
-        let ids = vec!["app".to_string()];
-        assert_eq!(
-            audience(&claims(json!({"aud": "app"})), &ids).as_deref(),
-            Some("app")
-        );
-        assert_eq!(audience(&claims(json!({"aud": "other"})), &ids), None);
-        assert_eq!(
-            audience(&claims(json!({"aud": ["x", "app"]})), &ids).as_deref(),
-            Some("app")
-        );
-        assert_eq!(
-            audience(&claims(json!({"aud": "app", "azp": "other"})), &ids),
-            None
-        );
-        assert_eq!(
-            audience(&claims(json!({"aud": "x", "azp": "app"})), &ids).as_deref(),
-            Some("app")
-        );
-        assert_eq!(
-            audience(&claims(json!({"aud": "anything"})), &[]).as_deref(),
-            Some("anything")
-        );
-        assert_eq!(audience(&claims(json!({})), &[]), None);
     }
 }

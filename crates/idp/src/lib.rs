@@ -5,6 +5,7 @@ pub mod auth_events;
 mod clients;
 pub mod devices;
 mod errors;
+pub mod federation;
 pub mod groups;
 pub mod hosted;
 pub mod id_tokens;
@@ -44,6 +45,8 @@ pub struct IdpConfig {
     pub account_id: String,
     /// Base URL of this server: issuers are `<public_url>/<poolId>`.
     pub public_url: String,
+    /// External identity providers: request limits and the social providers' endpoints.
+    pub federation: federation::FederationSettings,
 }
 
 /// Everything an operation may use, passed in (no globals).
@@ -60,6 +63,9 @@ pub struct Services {
     pub triggers: Arc<cognate_lambda::Triggers>,
     /// Delivery beyond the outbox (SMTP, an SMS webhook): every sent message is handed to it.
     pub sender: Arc<dyn MessageSender>,
+    /// Requests to external identity providers (discovery, keys, tokens), shared with the
+    /// hosted UI's relying party and identity pools' OIDC logins.
+    pub outbound: cognate_outbound::Outbound,
 }
 
 /// The cognito-idp service: cheap to clone, handed to every operation.
@@ -78,7 +84,9 @@ impl Idp {
         triggers: Arc<cognate_lambda::Triggers>,
         sender: Arc<dyn MessageSender>,
     ) -> Self {
+        let outbound = cognate_outbound::Outbound::new(config.federation.limits());
         Self(Arc::new(Services {
+            outbound,
             store,
             clock,
             seal,

@@ -381,8 +381,32 @@ fn attribute_claim(name: &str, value: &str) -> Value {
     match (name, value) {
         ("email_verified" | "phone_number_verified", "true") => Value::Bool(true),
         ("email_verified" | "phone_number_verified", "false") => Value::Bool(false),
+        ("identities", _) => identities_claim(value),
         _ => Value::String(value.to_string()),
     }
+}
+
+/// The `identities` claim: the attribute's entries as a JSON array, with `primary` and
+/// `dateCreated` as strings, as AWS's ID tokens carry them.
+fn identities_claim(value: &str) -> Value {
+    let Ok(Value::Array(entries)) = serde_json::from_str::<Value>(value) else {
+        return Value::String(value.to_string());
+    };
+    let spelled = entries
+        .into_iter()
+        .map(|mut entry| {
+            for key in ["primary", "dateCreated"] {
+                if let Some(field) = entry.get_mut(key)
+                    && !field.is_string()
+                    && !field.is_null()
+                {
+                    *field = Value::String(field.to_string());
+                }
+            }
+            entry
+        })
+        .collect();
+    Value::Array(spelled)
 }
 
 /// Whether a sign-in's tokens come with a refresh token, and until when it lasts.

@@ -8,7 +8,7 @@ use axum::response::Response;
 use cognate_domain::client::AppClient;
 use cognate_domain::pool::UserPool;
 use cognate_idp::Idp;
-use cognate_idp::hosted::oauth_settings::{COGNITO_PROVIDER, OAuthSettings};
+use cognate_idp::hosted::oauth_settings::OAuthSettings;
 
 use crate::OAuthState;
 use crate::i18n::{self, LANG_COOKIE, Messages};
@@ -150,15 +150,6 @@ pub async fn check(idp: &Idp, query: Pairs) -> Result<AuthorizeRequest, Refusal>
             "code_challenge_method is required",
         ));
     }
-    if let Some(provider) = query.get("identity_provider")
-        && !provider.eq_ignore_ascii_case(COGNITO_PROVIDER)
-    {
-        return Err(refuse(
-            &request,
-            "invalid_request",
-            "Unsupported identity provider",
-        ));
-    }
     request.scopes = match query.get("scope") {
         None => settings.scopes.clone(),
         Some(asked) => {
@@ -185,6 +176,10 @@ pub async fn handle(
         Err(refusal) => return refusal.response(),
     };
     let lang_cookie = remember_language(&state, &headers, &mut request);
+    // Federation (identity_provider / idp_identifier naming an external provider).
+    if let Some(response) = crate::federation::start(&state, &request).await {
+        return response;
+    }
     let prompt_login = request.query.get("prompt") == Some("login");
     let response = match cookies::session(&state.idp, &headers, request.pool.id.as_str()) {
         Some(session) if !prompt_login => {

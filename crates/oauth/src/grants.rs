@@ -42,7 +42,11 @@ async fn session_user(
 ) -> Option<User> {
     let key = username_key(&request.pool, &session.username);
     let user = idp.store.get_user(&request.pool.id, &key).await.ok()?;
-    (user.enabled && user.status == UserStatus::Confirmed).then_some(user)
+    let may_sign_in = matches!(
+        user.status,
+        UserStatus::Confirmed | UserStatus::ExternalProvider
+    );
+    (user.enabled && may_sign_in).then_some(user)
 }
 
 /// Ends a signed-in authorization request: a code (or implicit tokens) sent to the callback.

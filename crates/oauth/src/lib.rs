@@ -8,6 +8,7 @@ mod authorize;
 mod choice;
 mod cookies;
 mod endpoints;
+mod federation;
 mod grants;
 mod i18n;
 mod login;
@@ -38,6 +39,10 @@ pub fn router(state: OAuthState) -> Router {
         .route("/oauth2/token", axum::routing::post(endpoints::token))
         .route("/oauth2/revoke", axum::routing::post(endpoints::revoke))
         .route("/oauth2/authorize", get(authorize::handle))
+        .route(
+            "/oauth2/idpresponse",
+            get(federation::response).post(federation::response_form),
+        )
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", get(logout::handle))
         .route("/signup", get(account::sign_up_page).post(account::sign_up))

@@ -72,6 +72,7 @@ pub async fn login_page(
         forgot: format!("/forgotPassword?{query}"),
         signup: crate::account::self_sign_up(&request.pool).then(|| format!("/signup?{query}")),
         choice: choice::is_choice_based(request),
+        providers: crate::federation::links(request),
     };
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }

@@ -79,6 +79,8 @@ pub struct LoginPage<'a> {
     pub signup: Option<String>,
     /// Choice-based sign-in: the name first, then the factor (no password field here).
     pub choice: bool,
+    /// "Sign in with …" links to the client's external identity providers.
+    pub providers: Vec<crate::federation::ProviderLink>,
 }
 
 /// Choice-based sign-in's password step: the choice's (or PASSWORD's) session, and the name.

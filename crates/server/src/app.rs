@@ -172,6 +172,7 @@ impl Core {
                 region: config.aws.region.clone(),
                 account_id: config.aws.account_id.clone(),
                 public_url: public_url.clone(),
+                federation: config.federation.clone(),
             },
             Arc::new(triggers),
             Arc::new(delivery),

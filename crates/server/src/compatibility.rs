@@ -28,6 +28,10 @@ const NOTES: &[(&str, &str)] = &[
         "Prefix and custom domains are stored and described; every pool's hosted pages are served on Cognate's own port.",
     ),
     (
+        "CreateIdentityProvider",
+        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML is refused with UnsupportedOperationException. Sign-in is built for OIDC providers, Google, Facebook and Login with Amazon (Sign in with Apple's signed client secret is not).",
+    ),
+    (
         "GetCredentialsForIdentity",
         "Credentials are minted by Cognate and valid against Cognate's STS only; no real AWS access.",
     ),

@@ -11,6 +11,7 @@ pub use crate::delivery::{DeliverySection, EmailSection, SmsSection};
 pub use crate::metrics::MetricsSection;
 pub use crate::seed::SeedSection;
 pub use cognate_identity::OidcProviderConfig;
+pub use cognate_idp::federation::{FederationSettings, SocialEndpoints};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -29,6 +30,7 @@ pub struct Config {
     pub delivery: DeliverySection,
     pub seed: SeedSection,
     pub metrics: MetricsSection,
+    pub federation: FederationSettings,
 }
 
 /// AWS's request-rate quotas by category (`crate::quotas`), per process.

@@ -75,6 +75,18 @@ pub fn pool(id: &UserPoolId) -> UserPool {
 }
 
 /// A client id of AWS's shape (26 lowercase alphanumerics), distinct per `n`.
+/// Pools 1 and 2, created empty.
+pub async fn two_pools(store: &dyn cognate_domain::Store) -> (UserPoolId, UserPoolId) {
+    let (a, b) = (pool_id(1), pool_id(2));
+    for id in [&a, &b] {
+        store
+            .create_pool(&pool(id), &[])
+            .await
+            .expect("create pool");
+    }
+    (a, b)
+}
+
 pub fn client_id(n: u32) -> ClientId {
     ClientId::new(format!("client{n:020}"))
 }

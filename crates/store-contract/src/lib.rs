@@ -140,6 +140,9 @@ macro_rules! store_contract_tests {
             hosted::resource_servers_crud_and_paging,
             hosted::ui_customization_per_pool_and_client,
             hosted::authorization_codes_are_taken_once,
+            federation::identity_providers_unique_names_and_identifiers,
+            federation::identity_providers_update_delete_and_paging,
+            federation::provider_links_are_unique_aliases_of_their_user,
         );
     };
     (@cases ($make:expr) $($module:ident :: $case:ident),* $(,)?) => {

@@ -10,6 +10,7 @@ mod clients;
 mod error;
 #[cfg(test)]
 mod explain_tests;
+mod federation;
 mod groups;
 mod health;
 mod hosted;

@@ -42,6 +42,10 @@ fn map_database_error(kind: ErrorKind, message: &str) -> Option<StoreError> {
                     "user_pool_domains_pool_kind_key"
                 }
                 "resource_servers.pool_id, resource_servers.identifier" => "resource_servers_pkey",
+                "identity_providers.pool_id, identity_providers.name" => "identity_providers_pkey",
+                "identity_provider_identifiers.pool_id, identity_provider_identifiers.identifier" => {
+                    "identity_provider_identifiers_pkey"
+                }
                 other => other,
             };
             Some(StoreError::Conflict {

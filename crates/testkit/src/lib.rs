@@ -6,6 +6,7 @@ pub mod device_srp_client;
 mod errors;
 mod fixtures;
 pub mod lambda;
+pub mod oidc_provider;
 mod outbox;
 pub mod smtp_sink;
 pub mod srp_client;

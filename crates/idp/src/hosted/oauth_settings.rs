@@ -159,10 +159,17 @@ impl Idp {
         self.check_scopes_exist(pool_id, &settings.scopes, has("client_credentials"))
             .await?;
         for provider in &settings.identity_providers {
-            if provider != COGNITO_PROVIDER {
-                return Err(invalid_parameter(format!(
-                    "The provider {provider} does not exist for User Pool {pool_id}"
-                )));
+            if provider == COGNITO_PROVIDER {
+                continue;
+            }
+            match self.store.get_identity_provider(pool_id, provider).await {
+                Ok(_) => {}
+                Err(cognate_domain::StoreError::NotFound) => {
+                    return Err(invalid_parameter(format!(
+                        "The provider {provider} does not exist for User Pool {pool_id}"
+                    )));
+                }
+                Err(other) => return Err(crate::errors::internal(other)),
             }
         }
         Ok(())

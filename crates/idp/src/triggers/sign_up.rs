@@ -1,4 +1,4 @@
-//! Pre sign-up (`PreSignUp_SignUp`, `PreSignUp_AdminCreateUser`) and post confirmation
+//! Pre sign-up (`PreSignUp_SignUp`, `PreSignUp_AdminCreateUser`, `PreSignUp_ExternalProvider`) and post confirmation
 //! (`PostConfirmation_ConfirmSignUp`, `PostConfirmation_ConfirmForgotPassword`).
 
 use cognate_domain::pool::UserPool;
@@ -19,6 +19,8 @@ pub enum SignUpSource<'a> {
     Client(&'a str),
     /// AdminCreateUser.
     Admin,
+    /// A federated user's first sign-in through the app client.
+    ExternalProvider(&'a str),
 }
 
 /// What the pre sign-up function decided.
@@ -48,6 +50,9 @@ impl Idp {
         let (trigger_source, client_id) = match source {
             SignUpSource::Client(client_id) => ("PreSignUp_SignUp", Some(client_id)),
             SignUpSource::Admin => ("PreSignUp_AdminCreateUser", None),
+            SignUpSource::ExternalProvider(client_id) => {
+                ("PreSignUp_ExternalProvider", Some(client_id))
+            }
         };
         let call = TriggerCall {
             function: &arn,

@@ -54,9 +54,15 @@ pub fn sign_in_aliases(pool: &UserPool) -> Vec<String> {
 }
 
 /// The aliases a user holds given its attributes. Email and phone aliases count once verified
-/// (or always, when they are the username attribute); `preferred_username` always.
+/// (or always, when they are the username attribute); `preferred_username` always. The user's
+/// provider links (also kept as aliases) stay as they are.
 pub fn aliases_of(pool: &UserPool, user: &User) -> Vec<cognate_domain::user::Alias> {
-    let mut aliases = Vec::new();
+    let mut aliases: Vec<_> = user
+        .aliases
+        .iter()
+        .filter(|alias| cognate_domain::federation::is_link_alias(&alias.name))
+        .cloned()
+        .collect();
     for name in sign_in_aliases(pool) {
         let Some(value) = user.attributes.get(&name) else {
             continue;

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "de",
     sign_in: "Anmelden",
     sign_in_hint: "Melden Sie sich mit Ihrem Benutzernamen und Passwort an",
+    sign_in_with: "Anmelden mit {name}",
+    or: "oder",
     username: "Benutzername",
     password: "Passwort",
     sign_in_button: "Anmelden",

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "en",
     sign_in: "Sign in",
     sign_in_hint: "Sign in with your username and password",
+    sign_in_with: "Sign in with {name}",
+    or: "or",
     username: "Username",
     password: "Password",
     sign_in_button: "Sign in",

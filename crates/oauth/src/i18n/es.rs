@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "es",
     sign_in: "Iniciar sesión",
     sign_in_hint: "Inicie sesión con su nombre de usuario y contraseña",
+    sign_in_with: "Iniciar sesión con {name}",
+    or: "o",
     username: "Nombre de usuario",
     password: "Contraseña",
     sign_in_button: "Iniciar sesión",

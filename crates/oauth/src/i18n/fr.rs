@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "fr",
     sign_in: "Se connecter",
     sign_in_hint: "Connectez-vous avec votre nom d'utilisateur et votre mot de passe",
+    sign_in_with: "Se connecter avec {name}",
+    or: "ou",
     username: "Nom d'utilisateur",
     password: "Mot de passe",
     sign_in_button: "Se connecter",

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "id",
     sign_in: "Masuk",
     sign_in_hint: "Masuk dengan nama pengguna dan kata sandi Anda",
+    sign_in_with: "Masuk dengan {name}",
+    or: "atau",
     username: "Nama pengguna",
     password: "Kata sandi",
     sign_in_button: "Masuk",

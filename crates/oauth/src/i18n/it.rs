@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "it",
     sign_in: "Accedi",
     sign_in_hint: "Accedi con il tuo nome utente e la tua password",
+    sign_in_with: "Accedi con {name}",
+    or: "oppure",
     username: "Nome utente",
     password: "Password",
     sign_in_button: "Accedi",

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "ja",
     sign_in: "サインイン",
     sign_in_hint: "ユーザー名とパスワードでサインインしてください",
+    sign_in_with: "{name} でサインイン",
+    or: "または",
     username: "ユーザー名",
     password: "パスワード",
     sign_in_button: "サインイン",

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "ko",
     sign_in: "로그인",
     sign_in_hint: "사용자 이름과 암호로 로그인하세요",
+    sign_in_with: "{name}(으)로 로그인",
+    or: "또는",
     username: "사용자 이름",
     password: "암호",
     sign_in_button: "로그인",

@@ -32,6 +32,10 @@ pub struct Messages {
     // Sign-in.
     pub sign_in: &'static str,
     pub sign_in_hint: &'static str,
+    /// A button to an external identity provider (`{name}`: its name).
+    pub sign_in_with: &'static str,
+    /// Between the providers' buttons and the password form.
+    pub or: &'static str,
     pub username: &'static str,
     pub password: &'static str,
     pub sign_in_button: &'static str,

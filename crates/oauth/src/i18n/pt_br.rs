@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "pt-BR",
     sign_in: "Entrar",
     sign_in_hint: "Entre com seu nome de usuário e senha",
+    sign_in_with: "Entrar com {name}",
+    or: "ou",
     username: "Nome de usuário",
     password: "Senha",
     sign_in_button: "Entrar",

@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "zh-CN",
     sign_in: "登录",
     sign_in_hint: "使用您的用户名和密码登录",
+    sign_in_with: "使用 {name} 登录",
+    or: "或",
     username: "用户名",
     password: "密码",
     sign_in_button: "登录",

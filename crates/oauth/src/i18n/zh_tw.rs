@@ -6,6 +6,8 @@ pub const MESSAGES: Messages = Messages {
     lang: "zh-TW",
     sign_in: "登入",
     sign_in_hint: "使用您的使用者名稱和密碼登入",
+    sign_in_with: "使用 {name} 登入",
+    or: "或",
     username: "使用者名稱",
     password: "密碼",
     sign_in_button: "登入",

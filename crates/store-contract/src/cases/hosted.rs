@@ -51,19 +51,8 @@ fn code(pool: &UserPoolId, hash: &str) -> AuthorizationCode {
     }
 }
 
-async fn pools(store: &dyn Store) -> (UserPoolId, UserPoolId) {
-    let (a, b) = (pool_id(1), pool_id(2));
-    for id in [&a, &b] {
-        store
-            .create_pool(&pool(id), &[])
-            .await
-            .expect("create pool");
-    }
-    (a, b)
-}
-
 pub async fn domains_unique_across_pools(store: &dyn Store) {
-    let (a, b) = pools(store).await;
+    let (a, b) = two_pools(store).await;
     let prefix = domain(&a, "my-app", None);
     store.create_domain(&prefix).await.expect("create domain");
     assert_eq!(store.get_domain("my-app").await, Ok(prefix.clone()));
@@ -109,7 +98,7 @@ pub async fn domains_unique_across_pools(store: &dyn Store) {
 }
 
 pub async fn resource_servers_crud_and_paging(store: &dyn Store) {
-    let (a, b) = pools(store).await;
+    let (a, b) = two_pools(store).await;
     for identifier in ["https://c.example", "a", "b"] {
         store
             .create_resource_server(&server(&a, identifier, &["read"]))
@@ -165,7 +154,7 @@ pub async fn resource_servers_crud_and_paging(store: &dyn Store) {
 }
 
 pub async fn ui_customization_per_pool_and_client(store: &dyn Store) {
-    let (a, _) = pools(store).await;
+    let (a, _) = two_pools(store).await;
     let client = client_id(1);
     let all = UiCustomization {
         pool_id: a.clone(),
@@ -204,7 +193,7 @@ pub async fn ui_customization_per_pool_and_client(store: &dyn Store) {
 }
 
 pub async fn authorization_codes_are_taken_once(store: &dyn Store) {
-    let (a, _) = pools(store).await;
+    let (a, _) = two_pools(store).await;
     let stored = code(&a, "hash-1");
     store
         .insert_authorization_code(&stored)

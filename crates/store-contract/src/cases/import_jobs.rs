@@ -6,19 +6,8 @@ use cognate_domain::{Store, StoreError};
 
 use crate::fixtures::*;
 
-async fn pools(store: &dyn Store) -> (UserPoolId, UserPoolId) {
-    let (id, other) = (pool_id(1), pool_id(2));
-    for pool_id in [&id, &other] {
-        store
-            .create_pool(&pool(pool_id), &[])
-            .await
-            .expect("create pool");
-    }
-    (id, other)
-}
-
 pub async fn bulk_users_conflicting_rows_fail_alone(store: &dyn Store) {
-    let (id, _) = pools(store).await;
+    let (id, _) = two_pools(store).await;
     let mut holder = user(&id, "holder");
     holder.aliases = vec![alias("email", "taken@example.com")];
     store.create_user(&holder).await.expect("create holder");
@@ -108,7 +97,7 @@ fn job(pool: &UserPoolId, n: u32) -> ImportJob {
 }
 
 pub async fn import_jobs_crud_status_checks_and_paging(store: &dyn Store) {
-    let (id, other) = pools(store).await;
+    let (id, other) = two_pools(store).await;
     for n in 0..5 {
         store.create_import_job(&job(&id, n)).await.expect("create");
     }
@@ -172,7 +161,7 @@ pub async fn import_jobs_crud_status_checks_and_paging(store: &dyn Store) {
 }
 
 pub async fn import_csv_round_trip_and_cascade(store: &dyn Store) {
-    let (id, other) = pools(store).await;
+    let (id, other) = two_pools(store).await;
     store.create_import_job(&job(&id, 1)).await.expect("create");
     assert_eq!(store.get_import_csv(&id, "import-0001").await, Ok(None));
     let csv = b"cognito:username,email\nalice,a@example.com\n".to_vec();

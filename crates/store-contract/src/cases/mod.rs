@@ -2,6 +2,7 @@
 
 pub mod auth_events;
 pub mod clients;
+pub mod federation;
 pub mod groups;
 pub mod hosted;
 pub mod identity;

@@ -1,0 +1,37 @@
+//! Cognate's requests to external identity providers: bounded HTTP fetches (time and size),
+//! the rule for which provider URLs may be fetched at all, OpenID Connect discovery, a JWKS
+//! cache with bounded refetch, and RS256 ID-token verification. User pools' federation (the
+//! hosted UI's relying party) and identity pools' OIDC logins both go through here.
+
+pub mod discovery;
+pub mod fetch;
+pub mod id_token;
+pub mod jwks;
+
+pub use discovery::{Discovery, discover};
+pub use fetch::{FetchError, Fetcher, Limits, check_provider_url};
+pub use id_token::{Audience, Expected, IdTokenError, verify_id_token};
+pub use jwks::JwksCache;
+
+/// What the services share: one HTTP client and one key cache for every provider.
+#[derive(Clone)]
+pub struct Outbound {
+    pub fetcher: Fetcher,
+    pub jwks: std::sync::Arc<JwksCache>,
+}
+
+impl Outbound {
+    pub fn new(limits: Limits) -> Self {
+        let fetcher = Fetcher::new(limits);
+        Self {
+            jwks: std::sync::Arc::new(JwksCache::new(fetcher.clone())),
+            fetcher,
+        }
+    }
+}
+
+impl Default for Outbound {
+    fn default() -> Self {
+        Self::new(Limits::default())
+    }
+}
