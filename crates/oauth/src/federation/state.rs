@@ -87,11 +87,7 @@ impl FederationState {
 /// state to this browser, which a cross-site request cannot forge either way.
 fn cookie(idp: &Idp, value: &str, max_age: i64, cross_site: bool) -> Option<HeaderValue> {
     let https = idp.config.public_url.starts_with("https://");
-    let attributes = match (https, cross_site) {
-        (true, true) => "SameSite=None; Secure",
-        (true, false) => "SameSite=Lax; Secure",
-        (false, _) => "SameSite=Lax",
-    };
+    let attributes = site_attributes(https, cross_site);
     let text = format!(
         "{BINDING_COOKIE}={value}; Path={BINDING_PATH}; Max-Age={max_age}; HttpOnly; {attributes}"
     );
@@ -101,4 +97,25 @@ fn cookie(idp: &Idp, value: &str, max_age: i64, cross_site: bool) -> Option<Head
 /// The `Set-Cookie` that ends the binding once the provider has answered.
 pub fn clear_binding(idp: &Idp) -> Option<HeaderValue> {
     cookie(idp, "", 0, false)
+}
+
+fn site_attributes(https: bool, cross_site: bool) -> &'static str {
+    match (https, cross_site) {
+        (true, true) => "SameSite=None; Secure",
+        (true, false) => "SameSite=Lax; Secure",
+        (false, _) => "SameSite=Lax",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_attributes;
+
+    #[test]
+    fn only_a_posting_provider_over_https_gets_a_cross_site_cookie() {
+        assert_eq!(site_attributes(true, true), "SameSite=None; Secure");
+        assert_eq!(site_attributes(true, false), "SameSite=Lax; Secure");
+        // Browsers drop SameSite=None without Secure: plain http stays Lax.
+        assert_eq!(site_attributes(false, true), "SameSite=Lax");
+    }
 }
