@@ -6,6 +6,7 @@
 //! RustCrypto's argon2 and AES-GCM.
 
 pub mod certs;
+pub mod client_secret;
 pub mod error;
 pub mod jwt;
 pub mod keys;

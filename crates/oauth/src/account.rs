@@ -121,7 +121,7 @@ async fn form_page(
         error,
         back: Some(format!("/login?{query}")),
     };
-    // The confirmation may end at the app's callback (a redirect CSP's form-action must allow).
+    // The confirmation may end at the app's callback (so the page sets no CSP form-action).
     pages::render(&template, &nonce, status, Some(&request.redirect_uri))
 }
 

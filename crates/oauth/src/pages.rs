@@ -187,7 +187,11 @@ struct ErrorPage<'a> {
 }
 
 /// Renders a page with its security headers; `form_target` is where its form's submission may
-/// end up (the callback the sign-in redirects to), added to CSP's form-action.
+/// end up (the callback the sign-in redirects to). Chromium checks CSP's form-action against
+/// every redirect that follows a submission, and the callback may redirect again where Cognate
+/// cannot know (an app to its home page; a federating server's `/oauth2/idpresponse`, another
+/// Cognate or Cognito among them, to its own app's callback), so a page whose form ends at a
+/// callback sets no form-action; the others keep `form-action 'self'`.
 pub fn render(
     template: &impl Template,
     nonce: &str,
@@ -201,10 +205,13 @@ pub fn render(
             return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
         }
     };
-    let form_action = form_target.map(origin_of).unwrap_or_default();
+    let form_action = match form_target {
+        Some(_) => "",
+        None => " form-action 'self';",
+    };
     let csp = format!(
-        "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; \
-         form-action 'self' {form_action}; frame-ancestors 'none'; base-uri 'none'"
+        "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:;{form_action} \
+         frame-ancestors 'none'; base-uri 'none'"
     );
     let mut response = (
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
@@ -227,18 +234,6 @@ pub fn render(
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-/// `scheme://host[:port]` of a URL (or `scheme:` for an app scheme), as CSP sources name it.
-fn origin_of(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) if scheme == "http" || scheme == "https" => {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            format!("{scheme}://{host}")
-        }
-        Some((scheme, _)) => format!("{scheme}:"),
-        None => String::new(),
-    }
 }
 
 pub fn error_page(status: u16, message: &str) -> Response {

@@ -29,7 +29,7 @@ const NOTES: &[(&str, &str)] = &[
     ),
     (
         "CreateIdentityProvider",
-        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML is refused with UnsupportedOperationException. Sign-in is built for OIDC providers, Google, Facebook and Login with Amazon (Sign in with Apple's signed client secret is not).",
+        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML is refused with UnsupportedOperationException. Sign-in is built for all of them; for Sign in with Apple, Cognate signs the ES256 client secret with the provider's private_key and takes Apple's form_post answer.",
     ),
     (
         "GetCredentialsForIdentity",

@@ -2,7 +2,10 @@
 //! `/authorize` (auto-approves the configured user and redirects back with a code), `/token`
 //! (client_secret_post or client_secret_basic; issues RS256 ID tokens with the request's
 //! `nonce`), `/jwks.json` and `/userinfo`. Every request is recorded, and the ID token can be
-//! spoiled on purpose (`Tamper`) to test a relying party's refusals.
+//! spoiled on purpose (`Tamper`) to test a relying party's refusals. It also plays Sign in
+//! with Apple (`sign_in_with_apple`): ES256 client secrets checked, answers by form post.
+
+mod apple;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,6 +70,10 @@ struct Inner {
     codes: Mutex<HashMap<String, Grant>>,
     tokens: Mutex<HashMap<String, Map<String, Value>>>,
     requests: Mutex<Vec<Recorded>>,
+    /// Set when the stand-in plays Sign in with Apple.
+    apple: Mutex<Option<apple::AppleAccount>>,
+    /// Apple's `user` field, posted back once (on the "first sign-in").
+    apple_user: Mutex<Option<Value>>,
 }
 
 pub struct StandInIdp {
@@ -113,6 +120,8 @@ impl StandInIdp {
             codes: Mutex::default(),
             tokens: Mutex::default(),
             requests: Mutex::default(),
+            apple: Mutex::default(),
+            apple_user: Mutex::default(),
         });
         let router = Router::new()
             .route("/.well-known/openid-configuration", get(discovery))
@@ -154,6 +163,33 @@ impl StandInIdp {
     /// Refuse client_secret_post (401 invalid_client), as providers that take Basic only do.
     pub fn basic_only(&self, on: bool) {
         self.inner.basic_only.store(on, Ordering::SeqCst);
+    }
+
+    /// Plays Sign in with Apple from now on: token requests must carry an ES256 client secret
+    /// signed by a new P-256 key. The ProviderDetails of a `SignInWithApple` provider with
+    /// that key (`private_key` its PKCS#8 PEM).
+    pub fn sign_in_with_apple(&self, scopes: &str) -> HashMap<String, String> {
+        let (pem, public_key) = apple::new_key();
+        let account = apple::AppleAccount {
+            team_id: "STANDINTEAM".into(),
+            key_id: "STANDINKEY1".into(),
+            public_key,
+        };
+        let details = HashMap::from([
+            ("client_id".to_string(), self.client_id.clone()),
+            ("team_id".to_string(), account.team_id.clone()),
+            ("key_id".to_string(), account.key_id.clone()),
+            ("private_key".to_string(), pem),
+            ("authorize_scopes".to_string(), scopes.to_string()),
+        ]);
+        *lock(&self.inner.apple) = Some(account);
+        details
+    }
+
+    /// Apple's `user` field (`{"name":{"firstName":…,"lastName":…},"email":…}`), posted back
+    /// with the next form-post answer only, as Apple sends it on a first sign-in.
+    pub fn set_apple_user(&self, user: Value) {
+        *lock(&self.inner.apple_user) = Some(user);
     }
 
     pub fn authorize_url(&self) -> String {
@@ -218,6 +254,20 @@ impl Inner {
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Basic "));
+        if let Some(account) = &*lock(&self.apple) {
+            let secret = form.get("client_secret").map(String::as_str);
+            let checked = apple::check_client_secret(
+                account,
+                &self.client_id,
+                &self.issuer,
+                secret.unwrap_or_default(),
+            );
+            if let Err(why) = &checked {
+                eprintln!("stand-in Apple refuses the client secret: {why}");
+            }
+            let ok = checked.is_ok() && form.get("client_id") == Some(&self.client_id);
+            return ok.then_some("es256_client_secret");
+        }
         if let Some(encoded) = basic {
             let decoded = base64::engine::general_purpose::STANDARD
                 .decode(encoded.trim())
@@ -340,6 +390,12 @@ async fn authorize(State(inner): State<Arc<Inner>>, RawQuery(query): RawQuery) -
     }
     if let Some(state) = q.get("state") {
         back.push(("state".into(), state.clone()));
+    }
+    if q.get("response_mode").map(String::as_str) == Some("form_post") {
+        if let Some(user) = lock(&inner.apple_user).take() {
+            back.push(("user".into(), user.to_string()));
+        }
+        return apple::form_post(&redirect_uri, &back);
     }
     let mut url = reqwest::Url::parse(&redirect_uri).expect("an absolute redirect_uri");
     url.query_pairs_mut().extend_pairs(back);

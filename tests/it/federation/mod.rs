@@ -2,6 +2,7 @@
 //! through a stand-in OIDC provider (`cognate_testkit::oidc_provider`) with the hosted UI, every
 //! refusal of the relying party, and provider links. Both backends.
 
+mod apple;
 mod cognate_to_cognate;
 mod links;
 mod providers;

@@ -1,6 +1,7 @@
 //! Social providers with their endpoints pointed at the stand-in (`[federation.<provider>]`):
 //! Google verified as OpenID Connect, Login with Amazon and Facebook identified by their
-//! profile endpoints (Facebook's token request a GET, its Graph fields in the query).
+//! profile endpoints (Facebook's token request a GET, its Graph fields in the query). Sign in
+//! with Apple, pointed at the stand-in the same way, is in `apple`.
 
 use std::collections::HashMap;
 
@@ -39,6 +40,7 @@ macro_rules! social_tests {
         )+
     };
 }
+pub(super) use social_tests;
 
 social_tests!(
     google_is_verified_as_openid_connect,
@@ -46,7 +48,7 @@ social_tests!(
     facebook_uses_the_graph_api,
 );
 
-async fn spawn(backend: Backend, idp: &StandInIdp) -> Option<TestApp> {
+pub(super) async fn spawn(backend: Backend, idp: &StandInIdp) -> Option<TestApp> {
     let at = |path: &str| format!("{}{path}", idp.issuer);
     let endpoints = SocialEndpoints {
         authorize_url: at("/authorize"),
@@ -61,6 +63,7 @@ async fn spawn(backend: Backend, idp: &StandInIdp) -> Option<TestApp> {
     };
     TestApp::spawn_with(backend, move |config: &mut Config| {
         config.federation.google = endpoints.clone();
+        config.federation.sign_in_with_apple = endpoints.clone();
         config.federation.login_with_amazon = endpoints;
         config.federation.facebook = facebook;
     })

@@ -12,7 +12,8 @@
 //! its bytes, so the provider is complete on its own, only slower.
 //!
 //! Every algorithm but RS256 is refused here too, not only by `Validation`: whatever a token
-//! or a key object says, no HMAC, ECDSA or PSS code runs.
+//! or a key object says, no HMAC, ECDSA or PSS code runs, but for one exception on the signing
+//! side: ES256 signing of Sign in with Apple's client secret (`crate::client_secret`).
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -28,7 +29,7 @@ use crate::error::{CryptoError, Result};
 
 /// The provider `jwt` installs as jsonwebtoken's process default.
 static PROVIDER: CryptoProvider = CryptoProvider {
-    signer_factory: rs256_signer,
+    signer_factory: signer,
     verifier_factory: rs256_verifier,
     // JWKs are built from public components (`keys::rs256_jwk`), which needs none of these.
     key_utils: KeyUtils {
@@ -131,6 +132,14 @@ fn only_rs256(algorithm: Algorithm, family: AlgorithmFamily) -> JwtResult<()> {
         Ok(())
     } else {
         Err(new_error(ErrorKind::InvalidAlgorithm))
+    }
+}
+
+/// RS256 for Cognate's tokens; ES256 only for the client secrets `client_secret` signs.
+fn signer(algorithm: &Algorithm, key: &EncodingKey) -> JwtResult<Box<dyn JwtSigner>> {
+    match algorithm {
+        Algorithm::ES256 => crate::client_secret::es256_signer(key),
+        _ => rs256_signer(algorithm, key),
     }
 }
 

@@ -5,6 +5,7 @@
 //! (`cognate_idp::federation::users`), and the app's callback gets a Cognate authorization
 //! code, as after a sign-in on the login page.
 
+mod apple;
 mod relying_party;
 mod state;
 
@@ -117,7 +118,8 @@ pub async fn start(state: &OAuthState, request: &AuthorizeRequest) -> Option<Res
     };
     let query = request.query.encode();
     let pool_id = request.pool.id.as_str();
-    let (fed, cookie) = FederationState::new(idp, query, pool_id, &provider.name);
+    let cross_site = relying_party.posts_back();
+    let (fed, cookie) = FederationState::new(idp, query, pool_id, &provider.name, cross_site);
     let sealed = fed.seal(idp);
     Some(
         match relying_party.authorize_url(&redirect_uri(idp), &sealed, &fed.nonce) {
@@ -200,7 +202,7 @@ async fn sign_in(
         .map_err(|_| Failure(UNSUPPORTED.into()))?;
     let relying_party = Provider::load(idp, &provider)?;
     let identity: FederatedIdentity = relying_party
-        .sign_in(idp, code, &redirect_uri(idp), fed)
+        .sign_in(idp, code, &redirect_uri(idp), fed, params.get("user"))
         .await?;
     let user = idp
         .federated_sign_in(&request.pool, &request.client, &provider, &identity)

@@ -3,7 +3,8 @@
 //! secret in the form, or by HTTP Basic when the provider wants that), the ID token verified
 //! (RS256 against the provider's JWKS, `iss`, `aud`, `exp`, `nonce`), and the attributes read
 //! from the token and, as `attributes_request_method` says, the userinfo endpoint. Facebook and
-//! Login with Amazon are OAuth 2.0 only: their profile endpoint says who signed in.
+//! Login with Amazon are OAuth 2.0 only: their profile endpoint says who signed in. Sign in with
+//! Apple is OpenID Connect with a signed client secret and a form post (`super::apple`).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use cognate_idp::federation::users::FederatedIdentity;
 use cognate_outbound::{Audience, Expected, FetchError, IdTokenError, check_provider_url};
 use serde_json::{Map, Value};
 
+use super::apple;
 use super::state::FederationState;
 use crate::params::with_params;
 
@@ -56,12 +58,6 @@ impl Provider {
     pub fn load(idp: &Idp, provider: &IdentityProvider) -> Result<Self, Failure> {
         let kind = Kind::named(&provider.provider_type)
             .ok_or_else(|| Failure::new("Unsupported identity provider"))?;
-        if kind == Kind::SignInWithApple {
-            // Apple wants a client secret signed with the team's ES256 key: not built yet.
-            return Err(Failure::new(
-                "Cognate does not sign in through Sign in with Apple yet",
-            ));
-        }
         let mut details = idp
             .opened_details(provider)
             .map_err(|_| Failure::new("The identity provider is misconfigured"))?;
@@ -94,6 +90,23 @@ impl Provider {
         self.get("client_id").unwrap_or_default()
     }
 
+    /// The provider's scopes, space-separated. Facebook lists them with commas, as AWS stores
+    /// them ("public_profile, email").
+    fn scope(&self) -> String {
+        let scopes = self.get("authorize_scopes").unwrap_or("openid");
+        scopes
+            .split([',', ' '])
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether the provider answers by a POST to `/oauth2/idpresponse` (Apple, asked for
+    /// scopes), which the binding cookie must reach from the provider's site.
+    pub fn posts_back(&self) -> bool {
+        self.kind == Kind::SignInWithApple && apple::form_post(&self.scope())
+    }
+
     /// Where the browser goes to sign in at the provider.
     pub fn authorize_url(
         &self,
@@ -102,13 +115,7 @@ impl Provider {
         nonce: &str,
     ) -> Result<String, Failure> {
         let base = self.url("authorize_url")?;
-        let scopes = self.get("authorize_scopes").unwrap_or("openid");
-        // Facebook lists scopes with commas, as AWS stores them ("public_profile, email").
-        let scope: String = scopes
-            .split([',', ' '])
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let scope = self.scope();
         let mut pairs = vec![
             ("response_type", "code"),
             ("client_id", self.client_id()),
@@ -119,16 +126,21 @@ impl Provider {
         if matches!(self.kind, Kind::Oidc | Kind::Google | Kind::SignInWithApple) {
             pairs.push(("nonce", nonce));
         }
+        if self.posts_back() {
+            pairs.push(("response_mode", "form_post"));
+        }
         Ok(with_params(base, &pairs, false))
     }
 
-    /// Redeems `code` and reads who signed in.
+    /// Redeems `code` and reads who signed in. `apple_user` is the `user` field Apple posts
+    /// with the code on a user's first sign-in.
     pub async fn sign_in(
         &self,
         idp: &Idp,
         code: &str,
         redirect_uri: &str,
         state: &FederationState,
+        apple_user: Option<&str>,
     ) -> Result<FederatedIdentity, Failure> {
         let tokens = self.redeem(idp, code, redirect_uri).await?;
         let access_token = tokens.get("access_token").and_then(Value::as_str);
@@ -152,6 +164,11 @@ impl Provider {
             let attributes = self.attributes(idp, token).await?;
             merge(&mut claims, attributes)?;
         }
+        if let Some(user) = apple_user.filter(|_| self.kind == Kind::SignInWithApple) {
+            for (name, value) in apple::user_claims(user) {
+                claims.entry(name).or_insert(value);
+            }
+        }
         Ok(FederatedIdentity { claims })
     }
 
@@ -163,7 +180,14 @@ impl Provider {
         redirect_uri: &str,
     ) -> Result<Map<String, Value>, Failure> {
         let url = self.url("token_url")?;
-        let secret = self.get("client_secret");
+        let signed;
+        let secret = if self.kind == Kind::SignInWithApple {
+            let audience = self.get("oidc_issuer").unwrap_or_default();
+            signed = apple::client_secret(&self.details, audience, idp.clock.now().secs())?;
+            Some(signed.as_str())
+        } else {
+            self.get("client_secret")
+        };
         let fetcher = &idp.outbound.fetcher;
         let failed = |error: FetchError| {
             tracing::warn!(%error, "identity provider token request failed");

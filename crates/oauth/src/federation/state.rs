@@ -37,11 +37,13 @@ pub struct FederationState {
 
 impl FederationState {
     /// A new state for `query` and `provider`, with the cookie that binds it to the browser.
+    /// `cross_site`: the provider answers by a POST from its own site (Apple's form_post).
     pub fn new(
         idp: &Idp,
         query: String,
         pool_id: &str,
         provider: &str,
+        cross_site: bool,
     ) -> (Self, Option<HeaderValue>) {
         let binding = random_token(32);
         let ttl = idp.config.federation.state_ttl_secs;
@@ -53,7 +55,7 @@ impl FederationState {
             binding: sha256_hex(binding.as_bytes()),
             expires_at: idp.clock.now().secs() + ttl,
         };
-        let cookie = cookie(idp, &binding, ttl);
+        let cookie = cookie(idp, &binding, ttl, cross_site);
         (state, cookie)
     }
 
@@ -78,19 +80,42 @@ impl FederationState {
     }
 }
 
-fn cookie(idp: &Idp, value: &str, max_age: i64) -> Option<HeaderValue> {
-    let secure = if idp.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+/// The binding cookie. `SameSite=Lax` reaches `/oauth2/idpresponse` on the provider's
+/// redirect (a top-level GET) but not on a POST from the provider's site, so a provider that
+/// posts back gets `SameSite=None`; browsers take that only with `Secure`, so over plain http
+/// (a local server) it stays Lax. The cookie holds no credential: it only ties the sealed
+/// state to this browser, which a cross-site request cannot forge either way.
+fn cookie(idp: &Idp, value: &str, max_age: i64, cross_site: bool) -> Option<HeaderValue> {
+    let https = idp.config.public_url.starts_with("https://");
+    let attributes = site_attributes(https, cross_site);
     let text = format!(
-        "{BINDING_COOKIE}={value}; Path={BINDING_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+        "{BINDING_COOKIE}={value}; Path={BINDING_PATH}; Max-Age={max_age}; HttpOnly; {attributes}"
     );
     HeaderValue::from_str(&text).ok()
 }
 
 /// The `Set-Cookie` that ends the binding once the provider has answered.
 pub fn clear_binding(idp: &Idp) -> Option<HeaderValue> {
-    cookie(idp, "", 0)
+    cookie(idp, "", 0, false)
+}
+
+fn site_attributes(https: bool, cross_site: bool) -> &'static str {
+    match (https, cross_site) {
+        (true, true) => "SameSite=None; Secure",
+        (true, false) => "SameSite=Lax; Secure",
+        (false, _) => "SameSite=Lax",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_attributes;
+
+    #[test]
+    fn only_a_posting_provider_over_https_gets_a_cross_site_cookie() {
+        assert_eq!(site_attributes(true, true), "SameSite=None; Secure");
+        assert_eq!(site_attributes(true, false), "SameSite=Lax; Secure");
+        // Browsers drop SameSite=None without Secure: plain http stays Lax.
+        assert_eq!(site_attributes(false, true), "SameSite=Lax");
+    }
 }

@@ -76,6 +76,20 @@ fn every_algorithm_but_rs256_is_refused() {
     assert!(rs256_signer(&Algorithm::RS256, &hmac).is_err());
 }
 
+/// The provider's signer adds ES256 (Apple's client secret), with an EC key only; every other
+/// algorithm is still refused.
+#[test]
+fn the_signer_adds_es256_for_ec_keys_only() {
+    let pkcs8 = EncodingKey::from_rsa_der(&key().to_pkcs8_der().unwrap());
+    let hmac = EncodingKey::from_secret(b"secret").unwrap();
+    assert!(signer(&Algorithm::ES256, &pkcs8).is_err());
+    assert!(signer(&Algorithm::ES256, &hmac).is_err());
+    for algorithm in [Algorithm::HS256, Algorithm::ES384, Algorithm::PS256] {
+        assert!(signer(&algorithm, &pkcs8).is_err(), "{algorithm:?}");
+    }
+    assert!(signer(&Algorithm::RS256, &pkcs8).is_ok());
+}
+
 /// Key objects that were not lent are parsed from their bytes: slower, same results.
 #[test]
 fn keys_not_lent_still_sign_and_verify() {
