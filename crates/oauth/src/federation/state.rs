@@ -15,8 +15,28 @@ use crate::cookies;
 
 /// The cookie binding a provider round trip to its browser.
 pub const BINDING_COOKIE: &str = "cognate-federation";
-/// Only the provider's response needs the cookie.
-const BINDING_PATH: &str = "/oauth2/idpresponse";
+
+/// How the provider's answer comes back, which decides the cookie's path and `SameSite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    /// An OAuth redirect (or form post) to `/oauth2/idpresponse`: a top-level GET, so `Lax`.
+    OAuth,
+    /// A SAML POST from the IdP's page to `/saml2/idpresponse`: a cross-site POST, on which
+    /// browsers send only `SameSite=None` cookies (which must be `Secure`); on plain http
+    /// (local development) the attribute is left out, which browsers treat leniently for a
+    /// fresh cookie.
+    SamlPost,
+}
+
+impl Return {
+    /// Only the provider's response needs the cookie.
+    fn path(self) -> &'static str {
+        match self {
+            Self::OAuth => "/oauth2/idpresponse",
+            Self::SamlPost => "/saml2/idpresponse",
+        }
+    }
+}
 /// What the seal binds the state to, so no other sealed value passes for one.
 const STATE_AAD: &[u8] = b"cognate federation state v1";
 
@@ -42,6 +62,7 @@ impl FederationState {
         query: String,
         pool_id: &str,
         provider: &str,
+        back: Return,
     ) -> (Self, Option<HeaderValue>) {
         let binding = random_token(32);
         let ttl = idp.config.federation.state_ttl_secs;
@@ -53,7 +74,7 @@ impl FederationState {
             binding: sha256_hex(binding.as_bytes()),
             expires_at: idp.clock.now().secs() + ttl,
         };
-        let cookie = cookie(idp, &binding, ttl);
+        let cookie = cookie(idp, &binding, ttl, back);
         (state, cookie)
     }
 
@@ -78,19 +99,21 @@ impl FederationState {
     }
 }
 
-fn cookie(idp: &Idp, value: &str, max_age: i64) -> Option<HeaderValue> {
-    let secure = if idp.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
+fn cookie(idp: &Idp, value: &str, max_age: i64, back: Return) -> Option<HeaderValue> {
+    let https = idp.config.public_url.starts_with("https://");
+    let same_site = match (back, https) {
+        (Return::OAuth, true) => "; SameSite=Lax; Secure",
+        (Return::OAuth, false) => "; SameSite=Lax",
+        (Return::SamlPost, true) => "; SameSite=None; Secure",
+        (Return::SamlPost, false) => "",
     };
-    let text = format!(
-        "{BINDING_COOKIE}={value}; Path={BINDING_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
-    );
+    let path = back.path();
+    let text =
+        format!("{BINDING_COOKIE}={value}; Path={path}; Max-Age={max_age}; HttpOnly{same_site}");
     HeaderValue::from_str(&text).ok()
 }
 
 /// The `Set-Cookie` that ends the binding once the provider has answered.
-pub fn clear_binding(idp: &Idp) -> Option<HeaderValue> {
-    cookie(idp, "", 0)
+pub fn clear_binding(idp: &Idp, back: Return) -> Option<HeaderValue> {
+    cookie(idp, "", 0, back)
 }
