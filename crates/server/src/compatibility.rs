@@ -29,7 +29,7 @@ const NOTES: &[(&str, &str)] = &[
     ),
     (
         "CreateIdentityProvider",
-        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML is refused with UnsupportedOperationException. Sign-in is built for OIDC providers, Google, Facebook and Login with Amazon (Sign in with Apple's signed client secret is not).",
+        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML 2.0 IdPs are stored from MetadataFile or MetadataURL and sign in SP-initiated (signed Response or Assertion posted to /saml2/idpresponse); SAML's EncryptedResponses, IDPInit, IDPSignout and RequestSigningAlgorithm are refused with UnsupportedOperationException, as is SAML itself in a build without the `saml` feature. Sign-in is built for OIDC providers, Google, Facebook and Login with Amazon (Sign in with Apple's signed client secret is not).",
     ),
     (
         "GetCredentialsForIdentity",
