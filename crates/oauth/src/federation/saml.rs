@@ -111,25 +111,31 @@ async fn sign_in(
     let details = idp
         .opened_details(&provider)
         .map_err(|_| Failure("The identity provider is misconfigured".into()))?;
-    let document = details.get(cognate_idp::federation::saml::METADATA_FILE);
+    let document = details
+        .get(cognate_idp::federation::saml::METADATA_FILE)
+        .cloned()
+        .unwrap_or_default();
     let audience = sp_entity_id(request.pool.id.as_str());
     let acs = acs_url(idp);
     let id = request_id(fed);
-    let expected = Expected {
-        audience: &audience,
-        acs_url: &acs,
-        request_id: &id,
-        now: idp.clock.now(),
-        leeway_secs: LEEWAY_SECS,
-    };
-    let seen = &idp.outbound.saml_seen;
-    let assertion = saml::verify_response(
-        document.map(String::as_str).unwrap_or_default(),
-        posted,
-        &expected,
-        seen,
-    )
-    .map_err(|error| Failure(format!("Invalid SAML response received: {error}")))?;
+    let now = idp.clock.now();
+    let seen = idp.outbound.saml_seen.clone();
+    let posted = posted.to_string();
+    // Parsing and verifying up to a form's worth of XML is CPU work in C: off the async workers.
+    let verified = tokio::task::spawn_blocking(move || {
+        let expected = Expected {
+            audience: &audience,
+            acs_url: &acs,
+            request_id: &id,
+            now,
+            leeway_secs: LEEWAY_SECS,
+        };
+        saml::verify_response(&document, &posted, &expected, &seen)
+    })
+    .await
+    .map_err(|_| Failure("The SAML response could not be verified".into()))?;
+    let assertion =
+        verified.map_err(|error| Failure(format!("Invalid SAML response received: {error}")))?;
     let identity = FederatedIdentity {
         claims: claims(assertion),
     };
