@@ -10,6 +10,12 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${RUST_IMAGE} AS build
 ARG CARGO_PROFILE=release
+# SAML federation (the default `saml` feature) links xmlsec1, libxml2 and OpenSSL through
+# samael, whose build runs bindgen (libclang) and pkg-config.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libclang-dev libxmlsec1-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
 # The cache mounts keep the registry and target between local builds; the binary is copied out
@@ -22,10 +28,12 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
 
 FROM ${RUNTIME_IMAGE}
 # ca-certificates: Lambda endpoints, OIDC JWKS and SMTP over TLS are checked against the system's
-# roots. curl: the health check (the runtime image has no other HTTP client).
+# roots. curl: the health check (the runtime image has no other HTTP client). libxmlsec1,
+# libxmlsec1-openssl, libxml2: SAML signature verification (the binary links them).
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl \
+       libxmlsec1 libxmlsec1-openssl libxml2 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 cognate \
     && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin cognate \

@@ -43,6 +43,10 @@ pub fn router(state: OAuthState) -> Router {
             "/oauth2/idpresponse",
             get(federation::response).post(federation::response_form),
         )
+        .route(
+            federation::saml::ACS_PATH,
+            axum::routing::post(federation::saml::response),
+        )
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", get(logout::handle))
         .route("/signup", get(account::sign_up_page).post(account::sign_up))

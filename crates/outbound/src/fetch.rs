@@ -123,6 +123,15 @@ impl Fetcher {
         self.send(request).await?.success_json()
     }
 
+    /// GET `url` as text (SAML metadata), the status kept for the caller's message.
+    pub async fn get_text(&self, url: &str) -> Result<Answer, FetchError> {
+        let request = self.http.get(url).header(
+            "accept",
+            "application/samlmetadata+xml, application/xml, text/xml",
+        );
+        self.send(request).await
+    }
+
     /// POST to `url` with a Bearer token and no body (userinfo by POST), JSON expected.
     pub async fn post_bearer(&self, url: &str, bearer: &str) -> Result<Value, FetchError> {
         let request = self

@@ -1,12 +1,14 @@
 //! Cognate's requests to external identity providers: bounded HTTP fetches (time and size),
 //! the rule for which provider URLs may be fetched at all, OpenID Connect discovery, a JWKS
-//! cache with bounded refetch, and RS256 ID-token verification. User pools' federation (the
+//! cache with bounded refetch, RS256 ID-token verification, and SAML 2.0 (`saml`: metadata, the
+//! AuthnRequest, signed Responses verified, replayed assertions refused). User pools' federation (the
 //! hosted UI's relying party) and identity pools' OIDC logins both go through here.
 
 pub mod discovery;
 pub mod fetch;
 pub mod id_token;
 pub mod jwks;
+pub mod saml;
 
 pub use discovery::{Discovery, discover};
 pub use fetch::{FetchError, Fetcher, Limits, check_provider_url};
@@ -18,6 +20,8 @@ pub use jwks::JwksCache;
 pub struct Outbound {
     pub fetcher: Fetcher,
     pub jwks: std::sync::Arc<JwksCache>,
+    /// SAML assertion IDs already used, so none signs in twice.
+    pub saml_seen: std::sync::Arc<saml::SeenAssertions>,
 }
 
 impl Outbound {
@@ -26,6 +30,7 @@ impl Outbound {
         Self {
             jwks: std::sync::Arc::new(JwksCache::new(fetcher.clone())),
             fetcher,
+            saml_seen: std::sync::Arc::default(),
         }
     }
 }

@@ -29,7 +29,7 @@ const NOTES: &[(&str, &str)] = &[
     ),
     (
         "CreateIdentityProvider",
-        "OIDC, Google, Facebook, Login with Amazon and Sign in with Apple are stored; SAML is refused with UnsupportedOperationException. Sign-in is built for all of them; for Sign in with Apple, Cognate signs the ES256 client secret with the provider's private_key and takes Apple's form_post answer.",
+        "OIDC, Google, Facebook, Login with Amazon, Sign in with Apple and SAML 2.0 are stored and sign in. Sign in with Apple: Cognate signs the ES256 client secret with the provider's private_key and takes Apple's form_post answer. SAML 2.0 IdPs come from MetadataFile or MetadataURL and sign in SP-initiated (signed Response or Assertion posted to /saml2/idpresponse); SAML's EncryptedResponses, IDPInit, IDPSignout and RequestSigningAlgorithm are refused with UnsupportedOperationException, as is SAML itself in a build without the `saml` feature.",
     ),
     (
         "GetCredentialsForIdentity",

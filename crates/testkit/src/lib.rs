@@ -8,6 +8,8 @@ mod fixtures;
 pub mod lambda;
 pub mod oidc_provider;
 mod outbox;
+#[cfg(feature = "saml")]
+pub mod saml_provider;
 pub mod smtp_sink;
 pub mod srp_client;
 pub mod totp_client;

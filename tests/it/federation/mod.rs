@@ -1,11 +1,14 @@
 //! Federation: identity providers of a pool (CreateIdentityProvider and its siblings), sign-in
 //! through a stand-in OIDC provider (`cognate_testkit::oidc_provider`) with the hosted UI, every
-//! refusal of the relying party, and provider links. Both backends.
+//! refusal of the relying party, provider links, and SAML through a stand-in SAML IdP
+//! (`saml`). Both backends.
 
 mod apple;
 mod cognate_to_cognate;
 mod links;
 mod providers;
+#[cfg(feature = "saml")]
+mod saml;
 mod sign_in;
 mod social;
 

@@ -343,9 +343,13 @@ async fn provider_refusals(app: TestApp) {
         "mapping to an unknown attribute"
     );
     let saml = details(&[("MetadataURL", "https://idp.example.com/metadata")]);
+    // SAML metadata that cannot be fetched is refused, as AWS refuses it (no internet here).
     let (code, message) = failure(create("Saml", Type::Saml, saml).send().await);
-    assert_eq!(code, "UnsupportedOperationException");
-    assert!(message.contains("SAML"), "{message}");
+    assert_eq!(code, "InvalidParameterException");
+    assert!(
+        message.contains("https://idp.example.com/metadata"),
+        "{message}"
+    );
     let (code, _) = failure(
         app.idp
             .describe_identity_provider()

@@ -173,6 +173,12 @@ impl Browser {
         self.cookies.lock().unwrap().get(name).cloned()
     }
 
+    /// Puts a cookie (back) in the jar, as someone who captured it would.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let mut jar = self.cookies.lock().unwrap();
+        jar.insert(name.to_string(), value.to_string());
+    }
+
     fn cookie_header(&self) -> String {
         let cookies = self.cookies.lock().unwrap();
         cookies

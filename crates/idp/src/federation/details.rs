@@ -26,10 +26,11 @@ pub enum Kind {
     Facebook,
     LoginWithAmazon,
     SignInWithApple,
+    Saml,
 }
 
 impl Kind {
-    /// The kind of a wire type; SAML is refused (no XML-signature verification here).
+    /// The kind of a wire type; SAML is refused by a build without SAML support.
     pub fn of(wire: IdentityProviderTypeType) -> Result<Self> {
         Ok(match wire {
             IdentityProviderTypeType::Oidc => Self::Oidc,
@@ -37,6 +38,7 @@ impl Kind {
             IdentityProviderTypeType::Facebook => Self::Facebook,
             IdentityProviderTypeType::LoginWithAmazon => Self::LoginWithAmazon,
             IdentityProviderTypeType::SignInWithApple => Self::SignInWithApple,
+            IdentityProviderTypeType::Saml if cognate_outbound::saml::SUPPORTED => Self::Saml,
             IdentityProviderTypeType::Saml => return Err(saml_unsupported()),
         })
     }
@@ -49,6 +51,7 @@ impl Kind {
             Self::Facebook,
             Self::LoginWithAmazon,
             Self::SignInWithApple,
+            Self::Saml,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == name)
@@ -65,12 +68,13 @@ impl Kind {
             Self::Facebook => IdentityProviderTypeType::Facebook,
             Self::LoginWithAmazon => IdentityProviderTypeType::LoginWithAmazon,
             Self::SignInWithApple => IdentityProviderTypeType::SignInWithApple,
+            Self::Saml => IdentityProviderTypeType::Saml,
         }
     }
 
     /// A social provider's name is its type (`Google`...); an OIDC provider names itself.
     pub fn is_social(self) -> bool {
-        self != Self::Oidc
+        !matches!(self, Self::Oidc | Self::Saml)
     }
 
     /// The keys a create or update request must give.
@@ -89,6 +93,8 @@ impl Kind {
                 "private_key",
                 "authorize_scopes",
             ],
+            // One of MetadataFile and MetadataURL: checked by `saml::check`.
+            Self::Saml => &[],
             _ => &["client_id", "client_secret", "authorize_scopes"],
         }
     }
@@ -106,6 +112,7 @@ impl Kind {
                 "attributes_url_add_attributes",
             ],
             Self::Facebook => &["api_version", "attributes_url_add_attributes"],
+            Self::Saml => &super::saml::KEYS,
             _ => &[
                 "attributes_url_add_attributes",
                 "authorize_url",
@@ -121,6 +128,7 @@ impl Kind {
     pub fn secrets(self) -> &'static [&'static str] {
         match self {
             Self::SignInWithApple => &["private_key"],
+            Self::Saml => &[],
             _ => &["client_secret"],
         }
     }
@@ -138,6 +146,8 @@ impl Kind {
         match self {
             Self::Facebook => "id",
             Self::LoginWithAmazon => "user_id",
+            // The assertion's NameID, under the name the relying party gives it.
+            Self::Saml => super::saml::NAME_ID,
             _ => "sub",
         }
     }
@@ -145,7 +155,7 @@ impl Kind {
     /// The configured endpoints of a social provider.
     pub fn social(self, settings: &FederationSettings) -> Option<&SocialEndpoints> {
         match self {
-            Self::Oidc => None,
+            Self::Oidc | Self::Saml => None,
             Self::Google => Some(&settings.google),
             Self::Facebook => Some(&settings.facebook),
             Self::LoginWithAmazon => Some(&settings.login_with_amazon),
@@ -156,8 +166,8 @@ impl Kind {
 
 pub fn saml_unsupported() -> cognate_awsjson::ApiError {
     ErrorCode::UnsupportedOperationException.msg(
-        "Cognate does not support SAML identity providers: it has no XML signature \
-         verification it trusts. Use an OIDC provider.",
+        "This Cognate was built without SAML support (the `saml` feature, which links \
+         xmlsec1): SAML identity providers are refused. Use an OIDC provider.",
     )
 }
 
@@ -180,10 +190,11 @@ pub fn check(kind: Kind, given: &Details) -> Result<()> {
             kind.as_str()
         )));
     }
-    if kind == Kind::Oidc {
-        check_oidc(given)?;
+    match kind {
+        Kind::Oidc => check_oidc(given),
+        Kind::Saml => super::saml::check(given),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn check_oidc(given: &Details) -> Result<()> {
@@ -256,6 +267,9 @@ impl Idp {
 /// (with this server's configured endpoints), and `attributes_url_add_attributes`.
 pub fn echoed_settings(kind: Kind, stored: &Details, settings: &FederationSettings) -> Details {
     let mut shown = Details::new();
+    if kind == Kind::Saml {
+        return shown;
+    }
     let Some(social) = kind.social(settings) else {
         shown.insert("attributes_url_add_attributes".into(), "false".into());
         return shown;

@@ -4,6 +4,7 @@
 
 pub mod details;
 pub mod links;
+pub mod saml;
 pub mod settings;
 pub mod users;
 
@@ -249,6 +250,7 @@ impl Idp {
         details::check(kind, &given)?;
         match kind {
             Kind::Oidc => self.discovered_details(given).await,
+            Kind::Saml => self.saml_details(given).await,
             _ => Ok(given),
         }
     }

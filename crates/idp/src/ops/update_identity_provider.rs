@@ -8,6 +8,7 @@ use cognate_model::idp::{UpdateIdentityProviderRequest, UpdateIdentityProviderRe
 use crate::Idp;
 use crate::errors::Result;
 use crate::federation::details::{Kind, saml_unsupported};
+use crate::federation::saml;
 use crate::federation::{attribute_mapping, identifiers, write_error};
 
 /// Endpoints an earlier discovery found: stale once the issuer changes.
@@ -32,6 +33,9 @@ pub async fn handle(
             for key in DISCOVERED {
                 details.remove(key);
             }
+        }
+        if kind == Kind::Saml {
+            saml::replace_metadata(&mut details, &given);
         }
         details.extend(given);
         let details = idp.provider_details(kind, details).await?;

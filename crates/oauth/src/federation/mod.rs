@@ -7,6 +7,7 @@
 
 mod apple;
 mod relying_party;
+pub mod saml;
 mod state;
 
 use axum::body::Body;
@@ -16,6 +17,7 @@ use axum::response::Response;
 use cognate_domain::StoreError;
 use cognate_domain::federation::IdentityProvider;
 use cognate_idp::Idp;
+use cognate_idp::federation::details::Kind;
 use cognate_idp::federation::users::FederatedIdentity;
 use cognate_idp::hosted::oauth_settings::{COGNITO_PROVIDER, OAuthSettings};
 
@@ -26,7 +28,7 @@ use crate::login::with_cookie;
 use crate::params::{Pairs, read_page_form};
 use crate::{OAuthState, grants, pages};
 use relying_party::{Failure, Provider};
-use state::{FederationState, clear_binding};
+use state::{FederationState, Return, clear_binding};
 
 /// What the app's callback is told when a provider is not one the client may use.
 const UNSUPPORTED: &str = "Unsupported identity provider";
@@ -110,6 +112,9 @@ pub async fn start(state: &OAuthState, request: &AuthorizeRequest) -> Option<Res
         Ok(None) => return None,
         Err(response) => return Some(response),
     };
+    if Kind::named(&provider.provider_type) == Some(Kind::Saml) {
+        return Some(saml::start(idp, request, &provider));
+    }
     let relying_party = match Provider::load(idp, &provider) {
         Ok(relying_party) => relying_party,
         Err(Failure(description)) => {
@@ -118,8 +123,12 @@ pub async fn start(state: &OAuthState, request: &AuthorizeRequest) -> Option<Res
     };
     let query = request.query.encode();
     let pool_id = request.pool.id.as_str();
-    let cross_site = relying_party.posts_back();
-    let (fed, cookie) = FederationState::new(idp, query, pool_id, &provider.name, cross_site);
+    let back = if relying_party.posts_back() {
+        Return::OAuthPost
+    } else {
+        Return::OAuth
+    };
+    let (fed, cookie) = FederationState::new(idp, query, pool_id, &provider.name, back);
     let sealed = fed.seal(idp);
     Some(
         match relying_party.authorize_url(&redirect_uri(idp), &sealed, &fed.nonce) {
@@ -151,22 +160,35 @@ pub async fn response_form(
     }
 }
 
-async fn finish(state: &OAuthState, headers: &HeaderMap, params: &Pairs) -> Response {
-    let idp = &state.idp;
-    let Some(fed) = params
-        .get("state")
-        .and_then(|sealed| FederationState::open(idp, sealed, headers))
-    else {
-        return pages::error_page(
+/// The sign-in a provider's answer belongs to (its sealed state, opened in this browser) and
+/// the app's authorization request, checked again; else the page to answer.
+async fn resume(
+    idp: &Idp,
+    headers: &HeaderMap,
+    sealed: Option<&str>,
+) -> Result<(FederationState, AuthorizeRequest), Response> {
+    let Some(fed) = sealed.and_then(|sealed| FederationState::open(idp, sealed, headers)) else {
+        return Err(pages::error_page(
             400,
             "The sign-in at the identity provider is unknown, expired, or was started in another browser.",
-        );
+        ));
     };
     let query = Pairs::parse(fed.query.as_bytes());
-    let request = match authorize::check(idp, query).await {
-        Ok(request) if request.pool.id.as_str() == fed.pool_id => request,
-        Ok(_) => return pages::error_page(400, "The sign-in does not belong to this pool."),
-        Err(refusal) => return refusal.response(),
+    match authorize::check(idp, query).await {
+        Ok(request) if request.pool.id.as_str() == fed.pool_id => Ok((fed, request)),
+        Ok(_) => Err(pages::error_page(
+            400,
+            "The sign-in does not belong to this pool.",
+        )),
+        Err(refusal) => Err(refusal.response()),
+    }
+}
+
+async fn finish(state: &OAuthState, headers: &HeaderMap, params: &Pairs) -> Response {
+    let idp = &state.idp;
+    let (fed, request) = match resume(idp, headers, params.get("state")).await {
+        Ok(resumed) => resumed,
+        Err(page) => return page,
     };
     let response = match params.get("error") {
         Some("access_denied") => {
@@ -182,7 +204,7 @@ async fn finish(state: &OAuthState, headers: &HeaderMap, params: &Pairs) -> Resp
             Err(Failure(description)) => request.error_redirect("invalid_request", &description),
         },
     };
-    with_cookie(response, clear_binding(idp))
+    with_cookie(response, clear_binding(idp, Return::OAuth))
 }
 
 /// The code redeemed, the user found or made, the app's code (and the hosted session).
@@ -204,8 +226,20 @@ async fn sign_in(
     let identity: FederatedIdentity = relying_party
         .sign_in(idp, code, &redirect_uri(idp), fed, params.get("user"))
         .await?;
+    signed_in(state, request, &provider, &identity).await
+}
+
+/// After any provider vouched for `identity`: the federated user found or made, the app's
+/// code, and the hosted session.
+async fn signed_in(
+    state: &OAuthState,
+    request: &AuthorizeRequest,
+    provider: &IdentityProvider,
+    identity: &FederatedIdentity,
+) -> Result<Response, Failure> {
+    let idp = &state.idp;
     let user = idp
-        .federated_sign_in(&request.pool, &request.client, &provider, &identity)
+        .federated_sign_in(&request.pool, &request.client, provider, identity)
         .await
         .map_err(|error| Failure(error.message))?;
     let now = idp.clock.now().secs();

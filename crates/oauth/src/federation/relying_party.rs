@@ -58,6 +58,10 @@ impl Provider {
     pub fn load(idp: &Idp, provider: &IdentityProvider) -> Result<Self, Failure> {
         let kind = Kind::named(&provider.provider_type)
             .ok_or_else(|| Failure::new("Unsupported identity provider"))?;
+        if kind == Kind::Saml {
+            // SAML has its own relying party (`super::saml`): no OAuth endpoints.
+            return Err(Failure::new("Unsupported identity provider"));
+        }
         let mut details = idp
             .opened_details(provider)
             .map_err(|_| Failure::new("The identity provider is misconfigured"))?;
@@ -152,7 +156,7 @@ impl Provider {
                     .ok_or_else(|| Failure::new("The identity provider returned no id_token"))?;
                 self.verify(idp, id_token, &state.nonce).await?
             }
-            Kind::Facebook | Kind::LoginWithAmazon => Map::new(),
+            Kind::Facebook | Kind::LoginWithAmazon | Kind::Saml => Map::new(),
         };
         let read_attributes = matches!(
             self.kind,

@@ -15,8 +15,31 @@ use crate::cookies;
 
 /// The cookie binding a provider round trip to its browser.
 pub const BINDING_COOKIE: &str = "cognate-federation";
-/// Only the provider's response needs the cookie.
-const BINDING_PATH: &str = "/oauth2/idpresponse";
+
+/// How the provider's answer comes back, which decides the cookie's path and `SameSite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    /// An OAuth redirect to `/oauth2/idpresponse`: a top-level GET, so `Lax`.
+    OAuth,
+    /// An OAuth answer the provider's page posts to `/oauth2/idpresponse`
+    /// (`response_mode=form_post`, as Sign in with Apple does): a cross-site POST, like SAML's.
+    OAuthPost,
+    /// A SAML POST from the IdP's page to `/saml2/idpresponse`: a cross-site POST, on which
+    /// browsers send only `SameSite=None` cookies (which must be `Secure`); on plain http
+    /// (local development) the attribute is left out, which browsers treat leniently for a
+    /// fresh cookie.
+    SamlPost,
+}
+
+impl Return {
+    /// Only the provider's response needs the cookie.
+    fn path(self) -> &'static str {
+        match self {
+            Self::OAuth | Self::OAuthPost => "/oauth2/idpresponse",
+            Self::SamlPost => "/saml2/idpresponse",
+        }
+    }
+}
 /// What the seal binds the state to, so no other sealed value passes for one.
 const STATE_AAD: &[u8] = b"cognate federation state v1";
 
@@ -43,7 +66,7 @@ impl FederationState {
         query: String,
         pool_id: &str,
         provider: &str,
-        cross_site: bool,
+        back: Return,
     ) -> (Self, Option<HeaderValue>) {
         let binding = random_token(32);
         let ttl = idp.config.federation.state_ttl_secs;
@@ -55,7 +78,7 @@ impl FederationState {
             binding: sha256_hex(binding.as_bytes()),
             expires_at: idp.clock.now().secs() + ttl,
         };
-        let cookie = cookie(idp, &binding, ttl, cross_site);
+        let cookie = cookie(idp, &binding, ttl, back);
         (state, cookie)
     }
 
@@ -80,42 +103,54 @@ impl FederationState {
     }
 }
 
-/// The binding cookie. `SameSite=Lax` reaches `/oauth2/idpresponse` on the provider's
-/// redirect (a top-level GET) but not on a POST from the provider's site, so a provider that
-/// posts back gets `SameSite=None`; browsers take that only with `Secure`, so over plain http
-/// (a local server) it stays Lax. The cookie holds no credential: it only ties the sealed
-/// state to this browser, which a cross-site request cannot forge either way.
-fn cookie(idp: &Idp, value: &str, max_age: i64, cross_site: bool) -> Option<HeaderValue> {
+fn cookie(idp: &Idp, value: &str, max_age: i64, back: Return) -> Option<HeaderValue> {
     let https = idp.config.public_url.starts_with("https://");
-    let attributes = site_attributes(https, cross_site);
-    let text = format!(
-        "{BINDING_COOKIE}={value}; Path={BINDING_PATH}; Max-Age={max_age}; HttpOnly; {attributes}"
-    );
+    let same_site = site_attributes(back, https);
+    let path = back.path();
+    let text =
+        format!("{BINDING_COOKIE}={value}; Path={path}; Max-Age={max_age}; HttpOnly{same_site}");
     HeaderValue::from_str(&text).ok()
 }
 
-/// The `Set-Cookie` that ends the binding once the provider has answered.
-pub fn clear_binding(idp: &Idp) -> Option<HeaderValue> {
-    cookie(idp, "", 0, false)
+/// `Lax` reaches the response path on the provider's redirect (a top-level GET) but not on a
+/// POST from the provider's site, so a provider that posts back gets `SameSite=None`, which
+/// browsers take only with `Secure`; over plain http (local development) the attribute is
+/// left out, which browsers treat leniently for a fresh cookie. The cookie holds no
+/// credential: it only ties the sealed state to this browser.
+fn site_attributes(back: Return, https: bool) -> &'static str {
+    match (back, https) {
+        (Return::OAuth, true) => "; SameSite=Lax; Secure",
+        (Return::OAuth, false) => "; SameSite=Lax",
+        (Return::OAuthPost | Return::SamlPost, true) => "; SameSite=None; Secure",
+        (Return::OAuthPost | Return::SamlPost, false) => "",
+    }
 }
 
-fn site_attributes(https: bool, cross_site: bool) -> &'static str {
-    match (https, cross_site) {
-        (true, true) => "SameSite=None; Secure",
-        (true, false) => "SameSite=Lax; Secure",
-        (false, _) => "SameSite=Lax",
-    }
+/// The `Set-Cookie` that ends the binding once the provider has answered.
+pub fn clear_binding(idp: &Idp, back: Return) -> Option<HeaderValue> {
+    cookie(idp, "", 0, back)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::site_attributes;
+    use super::{Return, site_attributes};
 
     #[test]
     fn only_a_posting_provider_over_https_gets_a_cross_site_cookie() {
-        assert_eq!(site_attributes(true, true), "SameSite=None; Secure");
-        assert_eq!(site_attributes(true, false), "SameSite=Lax; Secure");
-        // Browsers drop SameSite=None without Secure: plain http stays Lax.
-        assert_eq!(site_attributes(false, true), "SameSite=Lax");
+        assert_eq!(
+            site_attributes(Return::OAuth, true),
+            "; SameSite=Lax; Secure"
+        );
+        assert_eq!(
+            site_attributes(Return::OAuthPost, true),
+            "; SameSite=None; Secure"
+        );
+        assert_eq!(
+            site_attributes(Return::SamlPost, true),
+            "; SameSite=None; Secure"
+        );
+        // Browsers drop SameSite=None without Secure: plain http leaves the attribute out.
+        assert_eq!(site_attributes(Return::SamlPost, false), "");
+        assert_eq!(site_attributes(Return::OAuth, false), "; SameSite=Lax");
     }
 }
