@@ -6,6 +6,7 @@
 mod auth_events;
 mod bulk;
 mod clients;
+mod dialect;
 mod error;
 #[cfg(test)]
 mod explain_tests;
