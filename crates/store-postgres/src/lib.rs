@@ -17,7 +17,6 @@ mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
-mod keys;
 mod pools;
 mod scratch;
 mod tokens;

@@ -3,11 +3,15 @@
 //! `sqlx::Database`. Each backend keeps its own SQL text (placeholders, conflict clauses, index
 //! hints) and says how it differs in a `Dialect`; the contract suite runs every query on both.
 
+pub mod clients;
 pub mod health;
 pub mod hosted;
+pub mod pools;
+
+use std::future::Future;
 
 use cognate_domain::StoreError;
-use sqlx::{Database, Encode, Type};
+use sqlx::{Database, Encode, Pool, Transaction, Type};
 
 /// For the `impl_*_store!` macros, so that the backends need not name the crate themselves.
 #[doc(hidden)]
@@ -24,6 +28,19 @@ pub trait Dialect: Send + Sync + 'static {
 
     /// How many rows an insert, update or delete touched (sqlx has no trait for it).
     fn rows_affected(done: &<Self::Db as Database>::QueryResult) -> u64;
+
+    /// A transaction that writes (SQLite takes its write lock up front).
+    fn begin_write(
+        pool: &Pool<Self::Db>,
+    ) -> impl Future<Output = Result<Transaction<'static, Self::Db>, StoreError>> + Send;
+
+    /// Runs `sql`, a delete by one key whose `ON DELETE CASCADE` reaches other tables, and
+    /// returns the rows it deleted (SQLite under its write lock, Postgres as one statement).
+    fn delete_cascading(
+        pool: &Pool<Self::Db>,
+        sql: &'static str,
+        key: &str,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// An update or delete that touched no row: the thing it names does not exist.

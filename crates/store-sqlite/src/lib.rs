@@ -16,7 +16,6 @@ mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
-mod keys;
 mod pools;
 mod tokens;
 mod users;
