@@ -3,9 +3,12 @@
 //! `sqlx::Database`. Each backend keeps its own SQL text (placeholders, conflict clauses, index
 //! hints) and says how it differs in a `Dialect`; the contract suite runs every query on both.
 
+pub mod auth_events;
 pub mod clients;
+pub mod federation;
 pub mod health;
 pub mod hosted;
+pub mod import_jobs;
 pub mod pools;
 
 use std::future::Future;
