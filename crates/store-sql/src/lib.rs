@@ -6,6 +6,7 @@
 pub mod auth_events;
 pub mod clients;
 pub mod federation;
+pub mod groups;
 pub mod health;
 pub mod hosted;
 pub mod import_jobs;
