@@ -9,6 +9,7 @@ pub mod federation;
 pub mod groups;
 pub mod health;
 pub mod hosted;
+pub mod identity;
 pub mod import_jobs;
 pub mod pools;
 
