@@ -1,96 +1,19 @@
-use async_trait::async_trait;
-use cognate_domain::client::AppClient;
-use cognate_domain::ids::{ClientId, UserPoolId};
-use cognate_domain::store::ClientStore;
-use cognate_domain::{Page, StoreError};
-use sqlx::types::Json;
+//! App clients: Postgres's SQL for the shared `cognate_store_sql::clients` logic.
+
+use cognate_store_sql::clients::ClientSql;
 
 use crate::PgStore;
-use crate::error::map_err;
-use cognate_domain::listing::{fetch_limit, page};
+use crate::dialect::Postgres;
 
-#[async_trait]
-impl ClientStore for PgStore {
-    async fn create_client(&self, client: &AppClient) -> Result<(), StoreError> {
-        // A missing pool fails the foreign key: NotFound.
-        sqlx::query("INSERT INTO app_clients (client_id, pool_id, name, created_at, data) VALUES ($1, $2, $3, $4, $5)")
-            .bind(client.client_id.as_str())
-            .bind(client.pool_id.as_str())
-            .bind(&client.name)
-            .bind(client.created_at.millis())
-            .bind(Json(client))
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        Ok(())
-    }
+const SQL: ClientSql = ClientSql {
+    create: "INSERT INTO app_clients (client_id, pool_id, name, created_at, data) \
+             VALUES ($1, $2, $3, $4, $5)",
+    get: "SELECT data FROM app_clients WHERE client_id = $1",
+    update: "UPDATE app_clients SET name = $3, data = $4 WHERE client_id = $1 AND pool_id = $2",
+    delete: "DELETE FROM app_clients WHERE client_id = $1 AND pool_id = $2",
+    list_first: "SELECT data FROM app_clients WHERE pool_id = $1 ORDER BY client_id LIMIT $2",
+    list_after: "SELECT data FROM app_clients WHERE pool_id = $1 AND client_id > $3 \
+                 ORDER BY client_id LIMIT $2",
+};
 
-    async fn get_client(&self, client_id: &ClientId) -> Result<AppClient, StoreError> {
-        let Json(client) = sqlx::query_scalar("SELECT data FROM app_clients WHERE client_id = $1")
-            .bind(client_id.as_str())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(map_err)?;
-        Ok(client)
-    }
-
-    async fn update_client(&self, client: &AppClient) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE app_clients SET name = $3, data = $4 WHERE client_id = $1 AND pool_id = $2",
-        )
-        .bind(client.client_id.as_str())
-        .bind(client.pool_id.as_str())
-        .bind(&client.name)
-        .bind(Json(client))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
-    }
-
-    async fn delete_client(
-        &self,
-        pool_id: &UserPoolId,
-        client_id: &ClientId,
-    ) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM app_clients WHERE client_id = $1 AND pool_id = $2")
-            .bind(client_id.as_str())
-            .bind(pool_id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
-    }
-
-    async fn list_clients(
-        &self,
-        pool_id: &UserPoolId,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<AppClient>, StoreError> {
-        let query = match after {
-            Some(after) => sqlx::query_scalar(
-                "SELECT data FROM app_clients WHERE pool_id = $1 AND client_id > $3 ORDER BY client_id LIMIT $2",
-            )
-            .bind(pool_id.as_str())
-            .bind(fetch_limit(limit))
-            .bind(after),
-            None => sqlx::query_scalar("SELECT data FROM app_clients WHERE pool_id = $1 ORDER BY client_id LIMIT $2")
-                .bind(pool_id.as_str())
-                .bind(fetch_limit(limit)),
-        };
-        let rows: Vec<Json<AppClient>> = query.fetch_all(&self.pool).await.map_err(map_err)?;
-        let clients = rows.into_iter().map(|Json(client)| client).collect();
-        Ok(page(clients, limit, |client| {
-            client.client_id.as_str().to_owned()
-        }))
-    }
-}
+cognate_store_sql::impl_client_store!(PgStore, Postgres, SQL);

@@ -1,224 +1,37 @@
-//! Domains, resource servers, hosted-UI customization and authorization codes.
+//! Domains, resource servers, hosted-UI customization and authorization codes: Postgres's SQL for
+//! the shared `cognate_store_sql::hosted` logic.
 
-use async_trait::async_trait;
-use cognate_domain::hosted::{
-    AuthorizationCode, HostedStore, ResourceServer, UiCustomization, UserPoolDomain, ui_client_key,
-};
-use cognate_domain::ids::{ClientId, UserPoolId};
-use cognate_domain::listing::{fetch_limit, page};
-use cognate_domain::{Page, StoreError};
-
-use sqlx::types::Json;
+use cognate_store_sql::hosted::HostedSql;
 
 use crate::PgStore;
-use crate::error::map_err;
+use crate::dialect::Postgres;
 
-fn found(rows_affected: u64) -> Result<(), StoreError> {
-    if rows_affected == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
+const SQL: HostedSql = HostedSql {
+    create_domain: "INSERT INTO user_pool_domains (domain, pool_id, custom, data) \
+                    VALUES ($1, $2, $3, $4)",
+    get_domain: "SELECT data FROM user_pool_domains WHERE domain = $1",
+    pool_domains: "SELECT data FROM user_pool_domains WHERE pool_id = $1 ORDER BY custom, domain",
+    update_domain: "UPDATE user_pool_domains SET custom = $3, data = $4 \
+                    WHERE domain = $1 AND pool_id = $2",
+    delete_domain: "DELETE FROM user_pool_domains WHERE domain = $1 AND pool_id = $2",
+    create_resource_server: "INSERT INTO resource_servers (pool_id, identifier, data) \
+                             VALUES ($1, $2, $3)",
+    get_resource_server: "SELECT data FROM resource_servers WHERE pool_id = $1 AND identifier = $2",
+    update_resource_server: "UPDATE resource_servers SET data = $3 \
+                             WHERE pool_id = $1 AND identifier = $2",
+    delete_resource_server: "DELETE FROM resource_servers WHERE pool_id = $1 AND identifier = $2",
+    list_resource_servers: "SELECT data FROM resource_servers WHERE pool_id = $1 \
+                            AND identifier > $2 ORDER BY identifier LIMIT $3",
+    put_ui_customization: "INSERT INTO ui_customizations (pool_id, client_key, data) \
+                           VALUES ($1, $2, $3) \
+                           ON CONFLICT (pool_id, client_key) DO UPDATE SET data = EXCLUDED.data",
+    get_ui_customization: "SELECT data FROM ui_customizations \
+                           WHERE pool_id = $1 AND client_key = $2",
+    sweep_authorization_codes: "DELETE FROM authorization_codes WHERE expires_at < $1",
+    insert_authorization_code: "INSERT INTO authorization_codes \
+                                (code_hash, pool_id, expires_at, data) VALUES ($1, $2, $3, $4)",
+    take_authorization_code: "DELETE FROM authorization_codes WHERE code_hash = $1 \
+                              RETURNING data",
+};
 
-#[async_trait]
-impl HostedStore for PgStore {
-    async fn create_domain(&self, domain: &UserPoolDomain) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO user_pool_domains (domain, pool_id, custom, data) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&domain.domain)
-        .bind(domain.pool_id.as_str())
-        .bind(i16::from(domain.is_custom()))
-        .bind(Json(domain))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn get_domain(&self, domain: &str) -> Result<UserPoolDomain, StoreError> {
-        let Json(found_item) =
-            sqlx::query_scalar("SELECT data FROM user_pool_domains WHERE domain = $1")
-                .bind(domain)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(map_err)?;
-        Ok(found_item)
-    }
-
-    async fn pool_domains(&self, pool_id: &UserPoolId) -> Result<Vec<UserPoolDomain>, StoreError> {
-        let rows: Vec<Json<UserPoolDomain>> = sqlx::query_scalar(
-            "SELECT data FROM user_pool_domains WHERE pool_id = $1 ORDER BY custom, domain",
-        )
-        .bind(pool_id.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(rows.into_iter().map(|Json(domain)| domain).collect())
-    }
-
-    async fn update_domain(&self, domain: &UserPoolDomain) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE user_pool_domains SET custom = $3, data = $4 WHERE domain = $1 AND pool_id = $2",
-        )
-        .bind(&domain.domain)
-        .bind(domain.pool_id.as_str())
-        .bind(i16::from(domain.is_custom()))
-        .bind(Json(domain))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        found(done.rows_affected())
-    }
-
-    async fn delete_domain(&self, pool_id: &UserPoolId, domain: &str) -> Result<(), StoreError> {
-        let done = sqlx::query("DELETE FROM user_pool_domains WHERE domain = $1 AND pool_id = $2")
-            .bind(domain)
-            .bind(pool_id.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        found(done.rows_affected())
-    }
-
-    async fn create_resource_server(&self, server: &ResourceServer) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO resource_servers (pool_id, identifier, data) VALUES ($1, $2, $3)")
-            .bind(server.pool_id.as_str())
-            .bind(&server.identifier)
-            .bind(Json(server))
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn get_resource_server(
-        &self,
-        pool_id: &UserPoolId,
-        identifier: &str,
-    ) -> Result<ResourceServer, StoreError> {
-        let Json(found_item) = sqlx::query_scalar(
-            "SELECT data FROM resource_servers WHERE pool_id = $1 AND identifier = $2",
-        )
-        .bind(pool_id.as_str())
-        .bind(identifier)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(found_item)
-    }
-
-    async fn update_resource_server(&self, server: &ResourceServer) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "UPDATE resource_servers SET data = $3 WHERE pool_id = $1 AND identifier = $2",
-        )
-        .bind(server.pool_id.as_str())
-        .bind(&server.identifier)
-        .bind(Json(server))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        found(done.rows_affected())
-    }
-
-    async fn delete_resource_server(
-        &self,
-        pool_id: &UserPoolId,
-        identifier: &str,
-    ) -> Result<(), StoreError> {
-        let done =
-            sqlx::query("DELETE FROM resource_servers WHERE pool_id = $1 AND identifier = $2")
-                .bind(pool_id.as_str())
-                .bind(identifier)
-                .execute(&self.pool)
-                .await
-                .map_err(map_err)?;
-        found(done.rows_affected())
-    }
-
-    async fn list_resource_servers(
-        &self,
-        pool_id: &UserPoolId,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Page<ResourceServer>, StoreError> {
-        let rows: Vec<Json<ResourceServer>> = sqlx::query_scalar(
-            "SELECT data FROM resource_servers WHERE pool_id = $1 AND identifier > $2 \
-             ORDER BY identifier LIMIT $3",
-        )
-        .bind(pool_id.as_str())
-        .bind(after.unwrap_or(""))
-        .bind(fetch_limit(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let servers: Vec<ResourceServer> = rows.into_iter().map(|Json(server)| server).collect();
-        Ok(page(servers, limit, |server| server.identifier.clone()))
-    }
-
-    async fn put_ui_customization(&self, ui: &UiCustomization) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO ui_customizations (pool_id, client_key, data) VALUES ($1, $2, $3) \
-             ON CONFLICT (pool_id, client_key) DO UPDATE SET data = EXCLUDED.data",
-        )
-        .bind(ui.pool_id.as_str())
-        .bind(ui_client_key(ui.client_id.as_ref()))
-        .bind(Json(ui))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn get_ui_customization(
-        &self,
-        pool_id: &UserPoolId,
-        client_id: Option<&ClientId>,
-    ) -> Result<UiCustomization, StoreError> {
-        let Json(found_item) = sqlx::query_scalar(
-            "SELECT data FROM ui_customizations WHERE pool_id = $1 AND client_key = $2",
-        )
-        .bind(pool_id.as_str())
-        .bind(ui_client_key(client_id))
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(found_item)
-    }
-
-    async fn insert_authorization_code(&self, code: &AuthorizationCode) -> Result<(), StoreError> {
-        // Codes live minutes: expired ones of the pool go as new ones come.
-        sqlx::query("DELETE FROM authorization_codes WHERE expires_at < $1")
-            .bind(code.expires_at.millis() - 3_600_000)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        sqlx::query(
-            "INSERT INTO authorization_codes (code_hash, pool_id, expires_at, data) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&code.code_hash)
-        .bind(code.pool_id.as_str())
-        .bind(code.expires_at.millis())
-        .bind(Json(code))
-        .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(())
-    }
-
-    async fn take_authorization_code(
-        &self,
-        code_hash: &str,
-    ) -> Result<AuthorizationCode, StoreError> {
-        let Json(found_item) = sqlx::query_scalar(
-            "DELETE FROM authorization_codes WHERE code_hash = $1 RETURNING data",
-        )
-        .bind(code_hash)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_err)?;
-        Ok(found_item)
-    }
-}
+cognate_store_sql::impl_hosted_store!(PgStore, Postgres, SQL);

@@ -7,6 +7,7 @@
 mod auth_events;
 mod bulk;
 mod clients;
+mod dialect;
 mod error;
 #[cfg(test)]
 mod explain_tests;
@@ -16,7 +17,6 @@ mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
-mod keys;
 mod pools;
 mod scratch;
 mod tokens;

@@ -37,6 +37,7 @@ fn map_database_error(kind: ErrorKind, message: &str) -> Option<StoreError> {
                 "user_aliases.pool_id, user_aliases.name, user_aliases.value_key" => {
                     "user_aliases_pool_alias_key"
                 }
+                "user_groups.pool_id, user_groups.name_key" => "user_groups_pool_name_key",
                 "user_pool_domains.domain" => "user_pool_domains_pkey",
                 "user_pool_domains.pool_id, user_pool_domains.custom" => {
                     "user_pool_domains_pool_kind_key"
@@ -64,13 +65,6 @@ pub(crate) fn json_err(err: serde_json::Error) -> StoreError {
 /// A stored JSON document (every table's `data` column).
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
     serde_json::from_str(data).map_err(json_err)
-}
-
-/// Every row's stored document.
-pub(crate) fn decode_all<T: serde::de::DeserializeOwned>(
-    rows: &[String],
-) -> Result<Vec<T>, StoreError> {
-    rows.iter().map(|data| decode(data)).collect()
 }
 
 #[cfg(test)]
@@ -111,6 +105,10 @@ mod tests {
         assert_eq!(
             unique("UNIQUE constraint failed: signing_keys.pool_id, signing_keys.purpose"),
             conflict("signing_keys_pool_purpose_key")
+        );
+        assert_eq!(
+            unique("UNIQUE constraint failed: user_groups.pool_id, user_groups.name_key"),
+            conflict("user_groups_pool_name_key")
         );
         assert_eq!(
             unique("UNIQUE constraint failed: t.a, t.b"),

@@ -6,6 +6,7 @@
 mod auth_events;
 mod bulk;
 mod clients;
+mod dialect;
 mod error;
 #[cfg(test)]
 mod explain_tests;
@@ -15,7 +16,6 @@ mod health;
 mod hosted;
 mod identity;
 mod import_jobs;
-mod keys;
 mod pools;
 mod tokens;
 mod users;
