@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use jsonwebtoken::errors::{Error as JwtError, ErrorKind};
 use jsonwebtoken::{Algorithm, Validation};
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
@@ -72,16 +72,8 @@ pub fn sign_with_header<C: Serialize + ?Sized>(
 ///
 /// For routing (which pool, which kid) and diagnostics only; never trust the result.
 pub fn decode_unverified(token: &str) -> Result<(Header, Value)> {
-    check_size(token)?;
-    let data = jsonwebtoken::dangerous::insecure_decode::<Members>(token).map_err(from_library)?;
-    Ok((data.header, Value::Object(data.claims.0)))
-}
-
-/// Decodes only the claims, as `C`, without checking anything cryptographic: the cheapest
-/// way to route a token (read its `iss`) before verifying it.
-pub fn unverified_claims<C: DeserializeOwned>(token: &str) -> Result<C> {
-    check_size(token)?;
-    jsonwebtoken::dangerous::insecure_decode_claims(token).map_err(from_library)
+    let unverified = Unverified::parse(token)?;
+    Ok((unverified.header, Value::Object(unverified.claims)))
 }
 
 /// Verifies an RS256 token and returns its claims.
@@ -92,7 +84,10 @@ pub fn verify<F>(token: &str, key_lookup: F) -> Result<Value>
 where
     F: Fn(&str) -> Option<PublicKey>,
 {
-    let claims = decode(token, key_lookup, &validation(None))?;
+    check_size(token)?;
+    let header = jsonwebtoken::decode_header(token)
+        .map_err(|_| CryptoError::MalformedToken("header is not a JOSE header"))?;
+    let claims: Members = verified(token, &header, key_lookup, &validation(None))?;
     Ok(Value::Object(claims.0))
 }
 
@@ -108,10 +103,64 @@ where
     C: DeserializeOwned,
     F: Fn(&str) -> Option<PublicKey>,
 {
-    let claims = Value::Object(decode(token, key_lookup, &validation(Some(checks)))?.0);
-    check_standard_claims(&claims, now_epoch, checks)?;
-    serde_json::from_value(claims)
-        .map_err(|_| CryptoError::MalformedToken("unexpected claim types"))
+    Unverified::parse(token)?.verify(key_lookup, now_epoch, checks)
+}
+
+/// A token decoded but not verified: header and claims read once, to route it (which pool,
+/// which kid) and then to [`verify`](Unverified::verify) it, which checks the signature over
+/// these very bytes before handing the claims out. Never act on the claims before that.
+pub struct Unverified<'t> {
+    token: &'t str,
+    header: Header,
+    claims: Map<String, Value>,
+}
+
+impl<'t> Unverified<'t> {
+    /// Decodes `token` (after the size cap); the claims must be an object with distinct names.
+    pub fn parse(token: &'t str) -> Result<Self> {
+        check_size(token)?;
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| CryptoError::MalformedToken("header is not a JOSE header"))?;
+        let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Members>(token)
+            .map_err(from_library)?;
+        Ok(Unverified {
+            token,
+            header,
+            claims: claims.0,
+        })
+    }
+
+    /// The header, as the token states it.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The claims, as the token states them: for routing only.
+    pub fn claims(&self) -> &Map<String, Value> {
+        &self.claims
+    }
+
+    /// Verifies the token (RS256, a known `kid`, the signature over the bytes these claims
+    /// were read from), checks the claims against `checks` at `now_epoch` (seconds, from the
+    /// injected clock) and returns them as `C` (a typed struct, or a `Map`).
+    pub fn verify<C, F>(self, key_lookup: F, now_epoch: u64, checks: &ClaimChecks<'_>) -> Result<C>
+    where
+        C: DeserializeOwned,
+        F: Fn(&str) -> Option<PublicKey>,
+    {
+        // The claims were decoded from this token in `parse`: jsonwebtoken need not build them
+        // again, only run its own validation on them.
+        verified::<IgnoredAny, _>(
+            self.token,
+            &self.header,
+            key_lookup,
+            &validation(Some(checks)),
+        )?;
+        let claims = Value::Object(self.claims);
+        check_standard_claims(&claims, now_epoch, checks)?;
+        serde_json::from_value(claims)
+            .map_err(|_| CryptoError::MalformedToken("unexpected claim types"))
+    }
 }
 
 fn check_size(token: &str) -> Result<()> {
@@ -121,15 +170,14 @@ fn check_size(token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The size cap, then the header policy and the key lookup, then jsonwebtoken's decoding.
-fn decode<F>(token: &str, key_lookup: F, validation: &Validation) -> Result<Members>
+/// The header policy and the key lookup, then jsonwebtoken's verification and decoding of
+/// `token`'s claims into `T`. `header` is `token`'s, decoded by the caller.
+fn verified<T, F>(token: &str, header: &Header, key_lookup: F, validation: &Validation) -> Result<T>
 where
+    T: DeserializeOwned,
     F: Fn(&str) -> Option<PublicKey>,
 {
-    check_size(token)?;
     backend::ensure_installed()?;
-    let header = jsonwebtoken::decode_header(token)
-        .map_err(|_| CryptoError::MalformedToken("header is not a JOSE header"))?;
     if header.alg != Algorithm::RS256 {
         return Err(CryptoError::UnsupportedAlgorithm(format!(
             "{:?}",
@@ -144,7 +192,7 @@ where
     }
     let kid = header.kid.as_deref().ok_or(CryptoError::UnknownKeyId)?;
     let key = key_lookup(kid).ok_or(CryptoError::UnknownKeyId)?;
-    key.with_decoding_key(|decoding| jsonwebtoken::decode::<Members>(token, decoding, validation))
+    key.with_decoding_key(|decoding| jsonwebtoken::decode::<T>(token, decoding, validation))
         .map(|data| data.claims)
         .map_err(from_library)
 }
