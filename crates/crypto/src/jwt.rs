@@ -14,6 +14,9 @@
 //!   [`check_lifetime`] is the one place token times are compared;
 //! - issuer, audience or `client_id`, and `token_use`: [`ClaimChecks`], in `Validation` where
 //!   jsonwebtoken can express them and in [`check_standard_claims`] for all of them.
+//!
+//! A server routes a token before verifying it (its `iss` names the pool whose keys verify
+//! it): [`Unverified`] decodes it once for both, and hands the claims out only from `verify`.
 
 pub(crate) mod backend;
 
