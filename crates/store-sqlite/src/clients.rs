@@ -4,8 +4,11 @@ use cognate_domain::ids::{ClientId, UserPoolId};
 use cognate_domain::store::ClientStore;
 use cognate_domain::{Page, StoreError};
 
+use std::sync::Arc;
+
 use crate::SqliteStore;
 use crate::error::{decode, json_err, map_err};
+use crate::read_cache::Lookup;
 use cognate_domain::listing::{fetch_limit, page};
 
 #[async_trait]
@@ -26,12 +29,20 @@ impl ClientStore for SqliteStore {
     }
 
     async fn get_client(&self, client_id: &ClientId) -> Result<AppClient, StoreError> {
+        let generation = match self.cache.clients.get(client_id.as_str()) {
+            Lookup::Hit(client) => return Ok(AppClient::clone(&client)),
+            Lookup::Miss(generation) => generation,
+        };
         let data: String = sqlx::query_scalar("SELECT data FROM app_clients WHERE client_id = ?1")
             .bind(client_id.as_str())
             .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        decode(&data)
+        let client: AppClient = decode(&data)?;
+        self.cache
+            .clients
+            .put(client_id.as_str(), Arc::new(client.clone()), generation);
+        Ok(client)
     }
 
     async fn update_client(&self, client: &AppClient) -> Result<(), StoreError> {
@@ -44,8 +55,9 @@ impl ClientStore for SqliteStore {
         .bind(&client.name)
         .bind(&data)
         .execute(&self.pool)
-        .await
-        .map_err(map_err)?;
+        .await;
+        self.cache.clients.invalidate(client.client_id.as_str());
+        let done = done.map_err(map_err)?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -62,8 +74,9 @@ impl ClientStore for SqliteStore {
             .bind(client_id.as_str())
             .bind(pool_id.as_str())
             .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+            .await;
+        self.cache.clients.invalidate(client_id.as_str());
+        let done = done.map_err(map_err)?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
         } else {

@@ -17,6 +17,7 @@ mod identity;
 mod import_jobs;
 mod keys;
 mod pools;
+mod read_cache;
 mod tokens;
 mod users;
 
@@ -48,6 +49,8 @@ pub struct SqliteStore {
     /// For in-memory databases: a connection that is never used, held so that the database
     /// lives exactly as long as the store (see `in_memory`).
     _keeper: Option<Arc<Mutex<SqliteConnection>>>,
+    /// Decoded pools and clients (see `read_cache`: exact, as this process is the only writer).
+    cache: Arc<read_cache::ReadCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -138,6 +141,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             _keeper: keeper,
+            cache: Arc::default(),
         })
     }
 

@@ -8,7 +8,9 @@ use cognate_domain::{Page, StoreError};
 use crate::SqliteStore;
 use crate::error::{decode, json_err, map_err};
 use crate::keys::insert_keys;
+use crate::read_cache::Lookup;
 use cognate_domain::listing::{fetch_limit, page};
+use std::sync::Arc;
 
 #[async_trait]
 impl PoolStore for SqliteStore {
@@ -32,12 +34,20 @@ impl PoolStore for SqliteStore {
     }
 
     async fn get_pool(&self, id: &UserPoolId) -> Result<UserPool, StoreError> {
+        let generation = match self.cache.pools.get(id.as_str()) {
+            Lookup::Hit(pool) => return Ok(UserPool::clone(&pool)),
+            Lookup::Miss(generation) => generation,
+        };
         let data: String = sqlx::query_scalar("SELECT data FROM user_pools WHERE id = ?1")
             .bind(id.as_str())
             .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        decode(&data)
+        let pool: UserPool = decode(&data)?;
+        self.cache
+            .pools
+            .put(id.as_str(), Arc::new(pool.clone()), generation);
+        Ok(pool)
     }
 
     async fn update_pool(&self, pool: &UserPool) -> Result<(), StoreError> {
@@ -47,8 +57,9 @@ impl PoolStore for SqliteStore {
             .bind(&pool.name)
             .bind(&data)
             .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+            .await;
+        self.cache.pools.invalidate(pool.id.as_str());
+        let done = done.map_err(map_err)?;
         if done.rows_affected() == 0 {
             Err(StoreError::NotFound)
         } else {
@@ -67,7 +78,11 @@ impl PoolStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.commit().await.map_err(map_err)
+        let committed = tx.commit().await.map_err(map_err);
+        // Whether or not the commit went through, nothing read before it may be served after.
+        self.cache.pools.invalidate(id.as_str());
+        self.cache.clients.clear();
+        committed
     }
 
     async fn list_pools(
