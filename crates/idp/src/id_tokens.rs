@@ -2,7 +2,7 @@
 //! issuer rules as the tokens this crate issues, so the check lives beside them.
 
 use cognate_crypto::CryptoError;
-use cognate_crypto::jwt::{self, ClaimChecks};
+use cognate_crypto::jwt::{ClaimChecks, Unverified};
 use cognate_domain::StoreError;
 use cognate_domain::ids::{Sub, UserPoolId};
 use serde_json::{Map, Value};
@@ -44,7 +44,10 @@ impl Idp {
         token: &str,
         server_side_check: bool,
     ) -> Result<Result<VerifiedIdToken, IdTokenError>, cognate_awsjson::ApiError> {
-        let Some(pool_id) = self.pool_of_token(token) else {
+        let Ok(unverified) = Unverified::parse(token) else {
+            return Ok(Err(IdTokenError::Invalid));
+        };
+        let Some(pool_id) = self.pool_of_token(&unverified) else {
             return Ok(Err(IdTokenError::Invalid));
         };
         match self.store.get_pool(&pool_id).await {
@@ -58,8 +61,7 @@ impl Idp {
             token_use: Some("id"),
             ..ClaimChecks::default()
         };
-        let verified = jwt::verify_claims(
-            token,
+        let verified = unverified.verify(
             |kid| (kid == id_key.kid()).then(|| id_key.public_key().clone()),
             self.clock.now().unsigned_secs(),
             &checks,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use cognate_awsjson::ApiError;
 use cognate_crypto::CryptoError;
-use cognate_crypto::jwt::{self, ClaimChecks};
+use cognate_crypto::jwt::{self, ClaimChecks, Unverified};
 use cognate_crypto::secrets::{random_token, sha256_hex};
 use cognate_domain::Timestamp;
 use cognate_domain::client::AppClient;
@@ -302,7 +302,8 @@ impl Idp {
             return Ok(hit);
         }
         let invalid = || not_authorized("Invalid Access Token");
-        let pool_id = self.pool_of_token(token).ok_or_else(invalid)?;
+        let unverified = Unverified::parse(token).map_err(|_| invalid())?;
+        let pool_id = self.pool_of_token(&unverified).ok_or_else(invalid)?;
         let pool = match self.store.get_pool(&pool_id).await {
             Ok(pool) => pool,
             Err(cognate_domain::StoreError::NotFound) => return Err(invalid()),
@@ -314,13 +315,12 @@ impl Idp {
             ..ClaimChecks::default()
         };
         let now = self.clock.now().unsigned_secs();
-        let claims: AccessClaims =
-            jwt::verify_claims(token, |kid| keys.public_key(kid), now, &checks).map_err(
-                |error| match error {
-                    CryptoError::Expired => expired(),
-                    _ => invalid(),
-                },
-            )?;
+        let claims: AccessClaims = unverified
+            .verify(|kid| keys.public_key(kid), now, &checks)
+            .map_err(|error| match error {
+                CryptoError::Expired => expired(),
+                _ => invalid(),
+            })?;
         // Client-credentials tokens have no user: they authenticate nothing here.
         let username = claims.username.ok_or_else(invalid)?;
         let verified = Arc::new(VerifiedAccessToken {
@@ -343,15 +343,11 @@ impl Idp {
         Ok(verified)
     }
 
-    /// The pool whose issuer a token names, read without verifying it (to find the keys that
+    /// The pool whose issuer a token names, read before it is verified (to find the keys that
     /// verify it).
-    pub fn pool_of_token(&self, token: &str) -> Option<UserPoolId> {
-        #[derive(Deserialize)]
-        struct Issued {
-            iss: String,
-        }
-        let issued: Issued = jwt::unverified_claims(token).ok()?;
-        self.pool_id_of_issuer(&issued.iss)
+    pub fn pool_of_token(&self, token: &Unverified<'_>) -> Option<UserPoolId> {
+        let issuer = token.claims().get("iss").and_then(Value::as_str)?;
+        self.pool_id_of_issuer(issuer)
     }
 
     /// The pool an `iss` names: Cognate's `<public_url>/<poolId>` or AWS's own form.

@@ -3,7 +3,7 @@
 //! request when there was one.
 
 use cognate_crypto::CryptoError;
-use cognate_crypto::jwt::{self, ClaimChecks};
+use cognate_crypto::jwt::{ClaimChecks, Unverified};
 use cognate_domain::Timestamp;
 use serde_json::{Map, Value};
 
@@ -57,8 +57,12 @@ pub async fn verify_id_token(
     expected: &Expected<'_>,
     now: Timestamp,
 ) -> Result<Map<String, Value>, IdTokenError> {
-    let (header, _) = jwt::decode_unverified(raw).map_err(|_| IdTokenError::Malformed)?;
-    let kid = header.kid.ok_or(IdTokenError::Malformed)?;
+    let unverified = Unverified::parse(raw).map_err(|_| IdTokenError::Malformed)?;
+    let kid = unverified
+        .header()
+        .kid
+        .clone()
+        .ok_or(IdTokenError::Malformed)?;
     let key = keys
         .key(jwks_url, &kid, now)
         .await
@@ -69,7 +73,8 @@ pub async fn verify_id_token(
         ..ClaimChecks::default()
     };
     let lookup = |candidate: &str| (candidate == kid).then(|| key.clone());
-    let claims: Map<String, Value> = jwt::verify_claims(raw, lookup, now.unsigned_secs(), &checks)
+    let claims: Map<String, Value> = unverified
+        .verify(lookup, now.unsigned_secs(), &checks)
         .map_err(|error| match error {
             CryptoError::Expired => IdTokenError::Expired,
             CryptoError::InvalidClaim("iss") => IdTokenError::Issuer,

@@ -53,6 +53,12 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// No decoded pools or clients are kept: replicas share the database, and another's
+    /// write would go unseen here.
+    fn read_cache(&self) -> Option<&cognate_store_sql::read_cache::ReadCache> {
+        None
+    }
+
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas
     /// starting together migrate once).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

@@ -7,6 +7,9 @@ use cognate_domain::{Page, StoreError};
 use sqlx::types::Json;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
+use std::sync::Arc;
+
+use crate::read_cache::{Lookup, ReadCache};
 use crate::{Dialect, found};
 
 /// Each backend's SQL for `ClientStore`; the parameters are numbered as the comments say.
@@ -30,6 +33,8 @@ pub struct ClientSql {
 pub struct Clients<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static ClientSql,
+    /// Decoded clients, where the backend may keep them (see `read_cache`).
+    pub cache: Option<&'a ReadCache>,
 }
 
 impl<D: Dialect> Clients<'_, D>
@@ -57,11 +62,21 @@ where
     }
 
     pub async fn get(&self, client_id: &ClientId) -> Result<AppClient, StoreError> {
+        let key = client_id.as_str();
+        let generation = match self.cache.map(|cache| cache.clients.get(key)) {
+            Some(Lookup::Hit(client)) => return Ok(AppClient::clone(&client)),
+            Some(Lookup::Miss(generation)) => generation,
+            None => None,
+        };
         let Json(client) = sqlx::query_scalar(self.sql.get)
-            .bind(client_id.as_str())
+            .bind(key)
             .fetch_one(self.pool)
             .await
             .map_err(D::map_err)?;
+        if let Some(cache) = self.cache {
+            let kept = Arc::new(AppClient::clone(&client));
+            cache.clients.put(key, kept, generation);
+        }
         Ok(client)
     }
 
@@ -72,9 +87,9 @@ where
             .bind(client.name.as_str())
             .bind(Json(client))
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        self.forget(client.client_id.as_str());
+        found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn delete(
@@ -86,9 +101,16 @@ where
             .bind(client_id.as_str())
             .bind(pool_id.as_str())
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        self.forget(client_id.as_str());
+        found(D::rows_affected(&done.map_err(D::map_err)?))
+    }
+
+    /// After a statement that may have changed the client has run, whether or not it succeeded.
+    fn forget(&self, client_id: &str) {
+        if let Some(cache) = self.cache {
+            cache.clients.invalidate(client_id);
+        }
     }
 
     pub async fn list(
@@ -126,6 +148,7 @@ macro_rules! impl_client_store {
                 $crate::clients::Clients {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.read_cache(),
                 }
             }
         }

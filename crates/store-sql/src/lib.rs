@@ -12,6 +12,7 @@ pub mod hosted;
 pub mod identity;
 pub mod import_jobs;
 pub mod pools;
+pub mod read_cache;
 
 use std::future::Future;
 

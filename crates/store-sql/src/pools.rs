@@ -11,6 +11,9 @@ use sqlx::{
     Type,
 };
 
+use std::sync::Arc;
+
+use crate::read_cache::{Lookup, ReadCache};
 use crate::{Dialect, found};
 
 /// A stored key's columns, as `list_keys` selects them.
@@ -44,6 +47,8 @@ pub struct PoolSql {
 pub struct Pools<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static PoolSql,
+    /// Decoded pools and clients, where the backend may keep them (see `read_cache`).
+    pub cache: Option<&'a ReadCache>,
 }
 
 impl<D: Dialect> Pools<'_, D>
@@ -77,11 +82,21 @@ where
     }
 
     pub async fn get(&self, id: &UserPoolId) -> Result<UserPool, StoreError> {
+        let generation = match self.cache.map(|cache| cache.pools.get(id.as_str())) {
+            Some(Lookup::Hit(pool)) => return Ok(UserPool::clone(&pool)),
+            Some(Lookup::Miss(generation)) => generation,
+            None => None,
+        };
         let Json(pool) = sqlx::query_scalar(self.sql.get)
             .bind(id.as_str())
             .fetch_one(self.pool)
             .await
             .map_err(D::map_err)?;
+        if let Some(cache) = self.cache {
+            cache
+                .pools
+                .put(id.as_str(), Arc::new(UserPool::clone(&pool)), generation);
+        }
         Ok(pool)
     }
 
@@ -91,14 +106,22 @@ where
             .bind(pool.name.as_str())
             .bind(Json(pool))
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        if let Some(cache) = self.cache {
+            cache.pools.invalidate(pool.id.as_str());
+        }
+        found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn delete(&self, id: &UserPoolId) -> Result<(), StoreError> {
         // Clients, keys, users and their attribute and alias rows go by ON DELETE CASCADE.
-        found(D::delete_cascading(self.pool, self.sql.delete, id.as_str()).await?)
+        let deleted = D::delete_cascading(self.pool, self.sql.delete, id.as_str()).await;
+        // Whether or not it went through, nothing read before it may be served after.
+        if let Some(cache) = self.cache {
+            cache.pools.invalidate(id.as_str());
+            cache.clients.clear();
+        }
+        found(deleted?)
     }
 
     pub async fn list(
@@ -200,6 +223,7 @@ macro_rules! impl_pool_stores {
                 $crate::pools::Pools {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.read_cache(),
                 }
             }
         }

@@ -21,6 +21,7 @@ mod tokens;
 mod users;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,11 +33,15 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Sqlite, Transaction};
 
 use crate::error::map_err;
+use cognate_store_sql::read_cache::ReadCache;
 
 /// How long a writer waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Connections to a database file: one writes at a time, readers proceed in parallel (WAL).
 const FILE_POOL_SIZE: u32 = 8;
+/// Connections to an in-memory database: as for a file, without WAL (readers and a writer
+/// exclude each other, briefly: in-memory statements take microseconds).
+const MEMORY_POOL_SIZE: u32 = 4;
 
 /// This build's migrations, run at open and compared by readiness.
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -48,6 +53,9 @@ pub struct SqliteStore {
     /// For in-memory databases: a connection that is never used, held so that the database
     /// lives exactly as long as the store (see `in_memory`).
     _keeper: Option<Arc<Mutex<SqliteConnection>>>,
+    /// Decoded pools and clients (`cognate_store_sql::read_cache`): exact, as this process is
+    /// the database's only writer.
+    cache: Arc<ReadCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -59,13 +67,18 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
+    /// The pools and clients this store keeps decoded (for the shared query logic).
+    fn read_cache(&self) -> Option<&ReadCache> {
+        Some(&self.cache)
+    }
+
     /// Opens (creating the file and its parent directory when missing) the database at
     /// `sqlite://path` and brings its schema up to date. WAL journal, a busy timeout, foreign
     /// keys on. `sqlite::memory:` (or `mode=memory`) gives the same as `in_memory`.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url).map_err(map_err)?;
         if url.contains(":memory:") || url.contains("mode=memory") {
-            return Self::open_in_memory(options).await;
+            return Self::open_in_memory().await;
         }
         let path = options.get_filename().to_path_buf();
         if let Some(parent) = path
@@ -96,29 +109,39 @@ impl SqliteStore {
 
     /// A private, empty in-memory database, gone when the store (and its clones) are dropped.
     ///
-    /// The pool has a single connection: SQLite runs one writer at a time anyway and in-memory
-    /// statements take microseconds, whereas several connections to one in-memory database need
-    /// SQLite's shared-cache mode, whose table locks fail (`SQLITE_LOCKED`) instead of waiting
-    /// where two transactions cross. Concurrent callers queue for the connection, so concurrency
-    /// is correct. The database is a uniquely named shared-cache one all the same, with a second,
-    /// idle connection held by the store: the database then survives the pool replacing its
-    /// connection (which would otherwise silently give an empty database).
+    /// SQLite's `memdb` VFS under a process-unique name starting with '/', which lets several
+    /// connections share the one in-memory database with SQLite's ordinary file locking (as a
+    /// database file without WAL has): readers proceed in parallel, a writer waits for them
+    /// (busy timeout) and they for it. One connection, as this was before, queued every query
+    /// of every request behind one worker thread (sqlx runs each SQLite connection on its own
+    /// thread), and shared-cache mode, the other way to share an in-memory database, fails
+    /// (`SQLITE_LOCKED`) instead of waiting where two transactions cross. A second, idle
+    /// connection held by the store keeps the database alive while the pool replaces its
+    /// connections (the last connection to close a `memdb` database frees it).
     pub async fn in_memory() -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(map_err)?;
-        Self::open_in_memory(options).await
+        Self::open_in_memory().await
     }
 
-    async fn open_in_memory(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        // `sqlite::memory:` parses to a process-unique `file:sqlx-in-memory-N` shared-cache name.
-        let options = options
-            .shared_cache(true)
+    async fn open_in_memory() -> Result<Self, StoreError> {
+        static DATABASES: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "/cognate-memory-{}-{}",
+            std::process::id(),
+            DATABASES.fetch_add(1, Ordering::Relaxed)
+        );
+        let options = SqliteConnectOptions::new()
+            .filename(name)
+            .vfs("memdb")
+            .create_if_missing(true)
+            // The rollback journal of a memdb database lives in memory anyway; say so.
+            .journal_mode(SqliteJournalMode::Memory)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let keeper = SqliteConnection::connect_with(&options)
             .await
             .map_err(map_err)?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(1)
+            .max_connections(MEMORY_POOL_SIZE)
             .test_before_acquire(false)
             .after_release(|conn, _| Box::pin(outside_any_transaction(conn)))
             .connect_with(options)
@@ -138,6 +161,7 @@ impl SqliteStore {
         Ok(Self {
             pool,
             _keeper: keeper,
+            cache: Arc::default(),
         })
     }
 

@@ -526,6 +526,28 @@ fn verify_claims_returns_typed_claims() {
     assert!(verify_claims::<Wrong, _>(&token, lookup, 1_500, &checks()).is_err());
 }
 
+/// What `Unverified` shows before verification is what the token claims, nothing more: the
+/// claims come out of `verify` only once the signature over those very bytes checks out.
+#[test]
+fn unverified_claims_come_out_only_through_verification() {
+    let token = sign(key(), &claims()).unwrap();
+    let mut forged = claims();
+    forged["sub"] = json!("admin");
+    let tampered = with_segment(&token, 1, &b64(forged.to_string().as_bytes()));
+    let unverified = Unverified::parse(&tampered).unwrap();
+    assert_eq!(unverified.claims()["sub"], "admin");
+    assert_eq!(unverified.header().kid.as_deref(), Some(key().kid()));
+    assert!(matches!(
+        unverified.verify::<Value, _>(lookup, 1_500, &checks()),
+        Err(CryptoError::InvalidSignature)
+    ));
+    let genuine: Map<String, Value> = Unverified::parse(&token)
+        .unwrap()
+        .verify(lookup, 1_500, &checks())
+        .unwrap();
+    assert_eq!(Value::Object(genuine), claims());
+}
+
 #[test]
 fn oversized_tokens_are_rejected_before_lookup() {
     let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
@@ -533,6 +555,10 @@ fn oversized_tokens_are_rejected_before_lookup() {
     assert!(matches!(result, Err(CryptoError::TokenTooLarge)));
     assert!(matches!(
         decode_unverified(&huge),
+        Err(CryptoError::TokenTooLarge)
+    ));
+    assert!(matches!(
+        Unverified::parse(&huge),
         Err(CryptoError::TokenTooLarge)
     ));
 }

@@ -1,0 +1,138 @@
+//! Decoded user pools and app clients, kept in the process: every token-checked or admin read
+//! (GetUser, AdminGetUser, GetId…) needs its pool or client, and reading and decoding their
+//! JSON documents was one of the two store reads of each such request.
+//!
+//! Exact, not eventually consistent: a backend uses it only where this process is the only
+//! writer (SQLite), and every statement that writes `user_pools` or `app_clients` (in
+//! `pools.rs` and `clients.rs`, and the cascade of a pool's deletion) invalidates here once it
+//! has run. A read that raced a write cannot store what it read: each invalidation bumps a
+//! generation, and a value read from the database is kept only if the generation is the one
+//! seen before the read. Postgres, shared by replicas, passes no cache.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Entries kept per kind; the map is emptied when full (they are cheap to read again).
+const CAPACITY: usize = 10_000;
+
+#[derive(Default)]
+pub struct ReadCache {
+    pub pools: Documents<cognate_domain::pool::UserPool>,
+    pub clients: Documents<cognate_domain::client::AppClient>,
+}
+
+pub struct Documents<T> {
+    inner: Mutex<Inner<T>>,
+}
+
+struct Inner<T> {
+    generation: u64,
+    entries: HashMap<String, Arc<T>>,
+}
+
+impl<T> Default for Documents<T> {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::new(Inner {
+                generation: 0,
+                entries: HashMap::new(),
+            }),
+        }
+    }
+}
+
+/// What a lookup found: the document, or the generation a database read must be stored under.
+pub enum Lookup<T> {
+    Hit(Arc<T>),
+    Miss(Option<u64>),
+}
+
+impl<T> Documents<T> {
+    pub fn get(&self, key: &str) -> Lookup<T> {
+        match self.inner.lock() {
+            Ok(inner) => match inner.entries.get(key) {
+                Some(hit) => Lookup::Hit(hit.clone()),
+                None => Lookup::Miss(Some(inner.generation)),
+            },
+            // A poisoned lock: read the database, keep nothing.
+            Err(_) => Lookup::Miss(None),
+        }
+    }
+
+    /// Keeps `value`, read from the database after `get` returned `generation`, unless a
+    /// write has invalidated anything since.
+    pub fn put(&self, key: &str, value: Arc<T>, generation: Option<u64>) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if generation != Some(inner.generation) {
+            return;
+        }
+        if inner.entries.len() >= CAPACITY {
+            inner.entries.clear();
+        }
+        inner.entries.insert(key.to_owned(), value);
+    }
+
+    /// Forgets `key`, after a statement that may have changed it has run.
+    pub fn invalidate(&self, key: &str) {
+        self.forget(|entries| {
+            entries.remove(key);
+        });
+    }
+
+    /// Forgets everything (a pool's deletion cascades to its clients).
+    pub fn clear(&self) {
+        self.forget(HashMap::clear);
+    }
+
+    fn forget(&self, change: impl FnOnce(&mut HashMap<String, Arc<T>>)) {
+        match self.inner.lock() {
+            Ok(mut inner) => {
+                inner.generation = inner.generation.wrapping_add(1);
+                change(&mut inner.entries);
+            }
+            // Never used again once poisoned (`get` misses, `put` keeps nothing); clear it
+            // all the same so no stale entry can outlive the poisoning.
+            Err(poisoned) => {
+                let mut inner = poisoned.into_inner();
+                inner.generation = inner.generation.wrapping_add(1);
+                inner.entries.clear();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_that_raced_a_write_is_not_kept() {
+        let docs = Documents::<String>::default();
+        let Lookup::Miss(generation) = docs.get("a") else {
+            panic!("empty cache hit");
+        };
+        docs.invalidate("a");
+        docs.put("a", Arc::new("old".into()), generation);
+        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
+    }
+
+    #[test]
+    fn reads_are_kept_until_invalidated() {
+        let docs = Documents::<String>::default();
+        let Lookup::Miss(generation) = docs.get("a") else {
+            panic!("empty cache hit");
+        };
+        docs.put("a", Arc::new("v1".into()), generation);
+        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v1"));
+        docs.invalidate("a");
+        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
+        let Lookup::Miss(generation) = docs.get("b") else {
+            panic!("empty cache hit");
+        };
+        docs.put("b", Arc::new("v".into()), generation);
+        docs.clear();
+        assert!(matches!(docs.get("b"), Lookup::Miss(_)));
+    }
+}
