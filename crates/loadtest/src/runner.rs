@@ -8,9 +8,10 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use crate::api::{Api, Outcome, field};
+use crate::baseline::{self, NoopServer};
 use crate::cli::RunConfig;
 use crate::clock;
-use crate::report::{OpReport, Report};
+use crate::report::{Baseline, OpReport, Report};
 use crate::scenarios::{self, Context, Plan};
 use crate::stats::Stats;
 
@@ -94,15 +95,58 @@ async fn measure(cfg: &RunConfig, api: &Api, ctx: &Context) -> anyhow::Result<()
         phase(&load, cfg.concurrency, Phase::new(cfg.warmup, None)).await?;
     }
     eprintln!("measuring: {:?}", cfg.duration);
+    let (stats, elapsed_s) = measured(cfg, &load).await?;
+    let noop = if cfg.baseline {
+        Some(
+            noop_rate(cfg)
+                .await
+                .context("the do-nothing server baseline")?,
+        )
+    } else {
+        None
+    };
+    report(cfg, stats, elapsed_s, noop)
+}
+
+/// The measured phase: the stats and the wall time it took.
+async fn measured(cfg: &RunConfig, load: &Arc<Load>) -> anyhow::Result<(Stats, f64)> {
     let started = clock::now();
     let stats = phase(
-        &load,
+        load,
         cfg.concurrency,
         Phase::new(cfg.duration, cfg.requests),
     )
     .await?;
-    let elapsed_s = clock::now().duration_since(started).as_secs_f64();
-    report(cfg, stats, elapsed_s)
+    Ok((stats, clock::now().duration_since(started).as_secs_f64()))
+}
+
+/// Loads the do-nothing server exactly like the scenario (concurrency, warm-up, duration,
+/// request limit) and returns its rate, requests/s.
+async fn noop_rate(cfg: &RunConfig) -> anyhow::Result<Baseline> {
+    let server = NoopServer::start().await?;
+    eprintln!("baseline: do-nothing server at {}", server.endpoint);
+    let api = Api::new(server.endpoint.clone(), cfg.concurrency, cfg.timeout)?;
+    let load = Arc::new(Load {
+        api,
+        plan: Plan::fixed(baseline::request()),
+        seq: AtomicU64::new(0),
+    });
+    probe(&load).await?;
+    if !cfg.warmup.is_zero() {
+        phase(&load, cfg.concurrency, Phase::new(cfg.warmup, None)).await?;
+    }
+    let (stats, elapsed_s) = measured(cfg, &load).await?;
+    let (requests, errors) = stats.totals();
+    Ok(Baseline {
+        endpoint: server.endpoint.to_string(),
+        requests,
+        errors,
+        requests_per_s: if elapsed_s > 0.0 {
+            requests as f64 / elapsed_s
+        } else {
+            0.0
+        },
+    })
 }
 
 /// Sends one iteration as a setup call, so that an operation the server does not support fails
@@ -142,11 +186,17 @@ async fn worker(load: Arc<Load>, phase: Arc<Phase>) -> Stats {
     stats
 }
 
-fn report(cfg: &RunConfig, stats: Stats, elapsed_s: f64) -> anyhow::Result<()> {
+fn report(
+    cfg: &RunConfig,
+    stats: Stats,
+    elapsed_s: f64,
+    noop: Option<Baseline>,
+) -> anyhow::Result<()> {
+    let noop_rate = noop.as_ref().map(|b| b.requests_per_s);
     let operations = stats
         .into_sorted()
         .into_iter()
-        .map(|(op, s)| OpReport::new(op, s, elapsed_s))
+        .map(|(op, s)| OpReport::new(op, s, elapsed_s, noop_rate))
         .collect();
     let report = Report {
         scenario: cfg.scenario.clone(),
@@ -156,6 +206,7 @@ fn report(cfg: &RunConfig, stats: Stats, elapsed_s: f64) -> anyhow::Result<()> {
         duration_s: cfg.duration.as_secs_f64(),
         request_limit: cfg.requests,
         elapsed_s,
+        noop,
         operations,
     };
     println!("{}", report.table());
