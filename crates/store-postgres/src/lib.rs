@@ -6,6 +6,7 @@
 
 mod auth_events;
 mod bulk;
+mod changes;
 mod clients;
 mod error;
 #[cfg(test)]
