@@ -3,17 +3,19 @@
 //! the process's [`Invalidations`], so caches drop what another replica changed within
 //! milliseconds.
 //!
-//! Its connection is its own (not one of the pool's). When it breaks, notifications may have
-//! been missed: it publishes [`Change::Everything`] and reconnects, retrying every second while
-//! the database is away.
+//! Its connection is its own (a one-connection pool with the store's options: sqlx's listener
+//! holds its connection for good, which would take one of the requests' connections). When it
+//! breaks, notifications may have been missed: it publishes [`Change::Everything`] and
+//! reconnects, retrying every second while the database is away.
 
 use std::time::Duration;
 
 use cognate_domain::invalidation::{Change, Invalidations};
 use serde_json::Value;
-use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
-use crate::PgStore;
+use crate::{ACQUIRE_TIMEOUT, PgStore};
 
 /// The channel the triggers notify.
 pub const CHANNEL: &str = "cognate_changes";
@@ -28,19 +30,22 @@ impl PgStore {
         &self,
         invalidations: Invalidations,
     ) -> Result<impl Future<Output = ()> + Send + 'static, cognate_domain::StoreError> {
-        let listener = connect(self).await.map_err(crate::error::map_err)?;
-        let store = self.clone();
-        Ok(async move { run(store, listener, invalidations).await })
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with((*self.pool().connect_options()).clone());
+        let listener = connect(&own).await.map_err(crate::error::map_err)?;
+        Ok(async move { run(own, listener, invalidations).await })
     }
 }
 
-async fn connect(store: &PgStore) -> Result<PgListener, sqlx::Error> {
-    let mut listener = PgListener::connect_with(store.pool()).await?;
+async fn connect(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     Ok(listener)
 }
 
-async fn run(store: PgStore, mut listener: PgListener, invalidations: Invalidations) {
+async fn run(pool: PgPool, mut listener: PgListener, invalidations: Invalidations) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
@@ -56,7 +61,7 @@ async fn run(store: PgStore, mut listener: PgListener, invalidations: Invalidati
             Err(error) => {
                 tracing::warn!(%error, "change listener failed; reconnecting");
                 invalidations.publish(&Change::Everything);
-                listener = reconnect(&store).await;
+                listener = reconnect(&pool).await;
                 // Changes between the failure and the new LISTEN were missed too.
                 invalidations.publish(&Change::Everything);
             }
@@ -65,9 +70,9 @@ async fn run(store: PgStore, mut listener: PgListener, invalidations: Invalidati
 }
 
 /// A new listener, retrying every [`RETRY`] until the database answers.
-async fn reconnect(store: &PgStore) -> PgListener {
+async fn reconnect(pool: &PgPool) -> PgListener {
     loop {
-        match connect(store).await {
+        match connect(pool).await {
             Ok(listener) => return listener,
             Err(error) => {
                 tracing::debug!(%error, "change listener cannot reconnect yet");
