@@ -1,7 +1,8 @@
 //! The same-run baseline: a do-nothing server ([`crate::noop`]) started as a child process of
 //! this tool (a separate process like cognate, on the same cores), loaded with the same
-//! concurrency, warm-up and duration as the scenario. Its rate is what every operation's rate is
-//! divided by, so a noisy shared machine cancels out of the ratio.
+//! concurrency, warm-up and total duration as the scenario, in slices alternating with the
+//! scenario's (`runner`). Its rate is what every operation's rate is divided by, so a noisy
+//! shared machine cancels out of the ratio.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -99,7 +99,7 @@ pub struct RunConfig {
     pub cleanup: bool,
     pub users: usize,
     pub timeout: Duration,
-    /// Measure the do-nothing server after the scenario.
+    /// Measure the do-nothing server in slices alternating with the scenario's.
     pub baseline: bool,
 }
 

@@ -166,8 +166,8 @@ impl Report {
         if let Some(b) = &self.noop {
             let _ = writeln!(
                 out,
-                "do-nothing server (same stack, canned 200, same load, same run): {:.1} req/s \
-                 ({} requests, {} errors); ratio = req/s ÷ that",
+                "do-nothing server (same stack, canned 200, same load, slices alternating with the \
+                 scenario's): {:.1} req/s ({} requests, {} errors); ratio = req/s ÷ that",
                 b.requests_per_s, b.requests, b.errors
             );
         }
