@@ -42,6 +42,7 @@ mod protocol;
 mod quotas;
 mod recovery;
 mod refresh;
+mod replicas;
 mod revocation;
 mod seed;
 mod signup;

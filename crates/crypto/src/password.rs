@@ -3,9 +3,10 @@
 //! Hashing is deliberately slow (≈35 ms with OWASP parameters), so it must not run on the
 //! async workers, and a burst of sign-ins must not spawn a thread each: a fixed set of worker
 //! threads (one per core by default) takes jobs from a queue; callers wait asynchronously.
-//! Fixed, long-lived threads matter for memory too: each argon2 run allocates its whole cost
-//! (19 MiB with OWASP), and the allocator keeps that per thread, so tokio's blocking pool (whose
-//! threads come and go) grew the resident size to a gigabyte under load.
+//! Fixed, long-lived threads matter for memory too: an argon2 run needs its whole cost (19 MiB
+//! with OWASP) as working memory; tokio's blocking pool (whose threads come and go) grew the
+//! resident size to a gigabyte under load. Each hashing thread now keeps one working memory
+//! for all its runs (`argon`), so the hashing memory is the cost times the threads, no more.
 //! Unknown users get a [`PasswordHasher::dummy_verify`] of the same cost, so response
 //! time does not reveal whether a username exists.
 
@@ -15,13 +16,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use argon2::password_hash::{PasswordHash, SaltString};
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
-use rand::RngCore as _;
-use rand::rngs::OsRng;
+use argon2::password_hash::PasswordHash;
+use argon2::{Algorithm, Params};
 use tokio::sync::oneshot;
 
 use crate::error::{CryptoError, Result};
+
+mod argon;
+
+use argon::{hash_blocking, verify_blocking};
 
 /// Argon2 cost parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,33 +291,6 @@ fn work(queue: &Mutex<Receiver<Job>>) {
 /// One concurrent hash per core: argon2 with p = 1 is single-threaded and CPU-bound.
 fn default_concurrency() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// The argon2id hasher for given parameters.
-fn argon2id(params: Params) -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes synchronously with a random 16-byte salt.
-fn hash_blocking(password: &str, params: Params) -> Result<String> {
-    let mut salt_bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut salt_bytes);
-    let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|e| CryptoError::PasswordHash(e.to_string()))?;
-    let hash = argon2id(params)
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| CryptoError::PasswordHash(e.to_string()))?;
-    Ok(hash.to_string())
-}
-
-/// Verifies synchronously with the algorithm and parameters recorded in `phc`.
-fn verify_blocking(password: &str, phc: &str) -> Result<bool> {
-    let hash = PasswordHash::new(phc).map_err(|e| CryptoError::PasswordHash(e.to_string()))?;
-    match Argon2::default().verify_password(password.as_bytes(), &hash) {
-        Ok(()) => Ok(true),
-        Err(argon2::password_hash::Error::Password) => Ok(false),
-        Err(e) => Err(CryptoError::PasswordHash(e.to_string())),
-    }
 }
 
 /// A PHC string with `params`, a fixed salt and an all-zero digest: verifying against it

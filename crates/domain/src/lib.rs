@@ -12,6 +12,7 @@ pub mod hosted;
 pub mod identity;
 pub mod ids;
 pub mod import_job;
+pub mod invalidation;
 pub mod keys;
 pub mod listing;
 pub mod password;

@@ -50,6 +50,13 @@ impl KeyCache {
             pools.remove(pool_id);
         }
     }
+
+    /// Forgets every pool's keys (changes may have been missed).
+    pub fn clear(&self) {
+        if let Ok(mut pools) = self.pools.write() {
+            pools.clear();
+        }
+    }
 }
 
 impl Idp {

@@ -10,6 +10,7 @@ pub mod groups;
 pub mod hosted;
 pub mod id_tokens;
 pub mod import;
+mod invalidation;
 pub mod keycache;
 mod lookup;
 pub mod mfa;

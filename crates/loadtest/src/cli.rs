@@ -21,6 +21,7 @@ const MAX_CONCURRENCY: usize = 4096;
         cognate-loadtest --endpoint http://127.0.0.1:9229 --scenario describe-user-pool \
         --concurrency 32 --duration 10s\n  \
         cognate-loadtest scenarios\n  \
+        cognate-loadtest noop-server --port 9230\n  \
         cognate-loadtest startup --binary target/release/cognate --runs 20",
     args_conflicts_with_subcommands = true
 )]
@@ -37,6 +38,15 @@ pub enum Command {
     Startup(StartupArgs),
     /// List the scenarios.
     Scenarios,
+    /// Serve a canned HTTP 200 over cognate's HTTP stack (the baseline every report divides by).
+    NoopServer(NoopArgs),
+}
+
+#[derive(Args)]
+pub struct NoopArgs {
+    /// Port on 127.0.0.1; 0 picks a free one (printed as `listening <addr>`).
+    #[arg(long, default_value_t = 9230)]
+    pub port: u16,
 }
 
 #[derive(Args)]
@@ -72,6 +82,9 @@ pub struct RunArgs {
     /// Per-request timeout.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// Skip the do-nothing server baseline (and the ratio column).
+    #[arg(long)]
+    pub no_baseline: bool,
 }
 
 /// Validated settings of a load run.
@@ -86,6 +99,8 @@ pub struct RunConfig {
     pub cleanup: bool,
     pub users: usize,
     pub timeout: Duration,
+    /// Measure the do-nothing server in slices alternating with the scenario's.
+    pub baseline: bool,
 }
 
 impl RunArgs {
@@ -131,6 +146,7 @@ impl RunArgs {
             cleanup: self.cleanup,
             users: self.users,
             timeout: self.timeout,
+            baseline: !self.no_baseline,
         })
     }
 }

@@ -22,7 +22,18 @@ pub struct Report {
     pub request_limit: Option<u64>,
     /// Measured wall time: from the end of warm-up to the last answer.
     pub elapsed_s: f64,
+    /// The do-nothing server loaded the same way in the same run (absent with --no-baseline).
+    pub noop: Option<Baseline>,
     pub operations: Vec<OpReport>,
+}
+
+/// The do-nothing server's result.
+#[derive(Serialize)]
+pub struct Baseline {
+    pub endpoint: String,
+    pub requests: u64,
+    pub errors: u64,
+    pub requests_per_s: f64,
 }
 
 #[derive(Serialize)]
@@ -32,6 +43,8 @@ pub struct OpReport {
     pub errors: u64,
     pub error_types: BTreeMap<String, u64>,
     pub requests_per_s: f64,
+    /// `requests_per_s` over the do-nothing server's rate in the same run.
+    pub ratio_to_noop: Option<f64>,
     /// Latency of successful requests, milliseconds (absent when none succeeded).
     pub latency_ms: Option<Latency>,
 }
@@ -46,7 +59,7 @@ pub struct Latency {
 }
 
 impl OpReport {
-    pub fn new(operation: &str, s: OpStats, elapsed_s: f64) -> Self {
+    pub fn new(operation: &str, s: OpStats, elapsed_s: f64, noop_rate: Option<f64>) -> Self {
         let h = &s.latency;
         let ms = |us: u64| us as f64 / 1000.0;
         let latency = (!h.is_empty()).then(|| Latency {
@@ -56,16 +69,18 @@ impl OpReport {
             p99: ms(h.value_at_quantile(0.99)),
             max: ms(h.max()),
         });
+        let requests_per_s = if elapsed_s > 0.0 {
+            s.requests as f64 / elapsed_s
+        } else {
+            0.0
+        };
         Self {
             operation: operation.to_owned(),
             requests: s.requests,
             errors: s.errors,
             error_types: s.error_types,
-            requests_per_s: if elapsed_s > 0.0 {
-                s.requests as f64 / elapsed_s
-            } else {
-                0.0
-            },
+            requests_per_s,
+            ratio_to_noop: noop_rate.filter(|r| *r > 0.0).map(|r| requests_per_s / r),
             latency_ms: latency,
         }
     }
@@ -91,8 +106,17 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "{:<28} {:>10} {:>8} {:>10} {:>9} {:>9} {:>9} {:>9}",
-            "operation", "requests", "errors", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
+            "{:<28} {:>10} {:>8} {:>10} {:>10} {:>6} {:>9} {:>9} {:>9} {:>9}",
+            "operation",
+            "requests",
+            "errors",
+            "req/s",
+            "noop req/s",
+            "ratio",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms"
         );
         for op in &self.operations {
             let (p50, p90, p99, max) = match &op.latency_ms {
@@ -104,10 +128,23 @@ impl Report {
                 ),
                 None => ("-".into(), "-".into(), "-".into(), "-".into()),
             };
+            let (noop, ratio) = match (&self.noop, op.ratio_to_noop) {
+                (Some(b), Some(r)) => (format!("{:.1}", b.requests_per_s), format!("{r:.3}")),
+                _ => ("-".into(), "-".into()),
+            };
             let _ = writeln!(
                 out,
-                "{:<28} {:>10} {:>8} {:>10.1} {:>9} {:>9} {:>9} {:>9}",
-                op.operation, op.requests, op.errors, op.requests_per_s, p50, p90, p99, max
+                "{:<28} {:>10} {:>8} {:>10.1} {:>10} {:>6} {:>9} {:>9} {:>9} {:>9}",
+                op.operation,
+                op.requests,
+                op.errors,
+                op.requests_per_s,
+                noop,
+                ratio,
+                p50,
+                p90,
+                p99,
+                max
             );
             if op.errors > 0 {
                 let mut kinds: Vec<_> = op.error_types.iter().collect();
@@ -125,6 +162,14 @@ impl Report {
                 };
                 let _ = writeln!(out, "  errors: {}{more}", shown.join(", "));
             }
+        }
+        if let Some(b) = &self.noop {
+            let _ = writeln!(
+                out,
+                "do-nothing server (same stack, canned 200, same load, slices alternating with the \
+                 scenario's): {:.1} req/s ({} requests, {} errors); ratio = req/s ÷ that",
+                b.requests_per_s, b.requests, b.errors
+            );
         }
         let _ = write!(
             out,

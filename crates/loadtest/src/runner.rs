@@ -8,12 +8,16 @@ use anyhow::Context as _;
 use serde_json::{Value, json};
 
 use crate::api::{Api, Outcome, field};
+use crate::baseline::{self, NoopServer};
 use crate::cli::RunConfig;
 use crate::clock;
-use crate::report::{OpReport, Report};
+use crate::report::{Baseline, OpReport, Report};
 use crate::scenarios::{self, Context, Plan};
 use crate::stats::Stats;
 
+/// The measured time is cut into this many slices, each followed by as long a slice against the
+/// do-nothing server.
+const BASELINE_SLICES: u32 = 5;
 /// ListUserPools' largest page, so cleanup needs the fewest round trips.
 const LIST_PAGE: u64 = 60;
 
@@ -93,16 +97,87 @@ async fn measure(cfg: &RunConfig, api: &Api, ctx: &Context) -> anyhow::Result<()
         eprintln!("warm-up: {:?}", cfg.warmup);
         phase(&load, cfg.concurrency, Phase::new(cfg.warmup, None)).await?;
     }
+    let noop = match cfg.baseline {
+        true => Some(
+            NoopLoad::start(cfg)
+                .await
+                .context("the do-nothing server")?,
+        ),
+        false => None,
+    };
     eprintln!("measuring: {:?}", cfg.duration);
+    let slices = match (&noop, cfg.requests) {
+        (Some(_), None) => BASELINE_SLICES,
+        _ => 1,
+    };
+    let slice = cfg.duration / slices;
+    let (mut stats, mut elapsed_s) = (Stats::default(), 0.0);
+    let (mut noop_stats, mut noop_elapsed_s) = (Stats::default(), 0.0);
+    for _ in 0..slices {
+        let (s, e) = measured(&load, cfg.concurrency, slice, cfg.requests).await?;
+        stats.merge(s);
+        elapsed_s += e;
+        if let Some(noop) = &noop {
+            let (s, e) = measured(&noop.load, cfg.concurrency, slice, None).await?;
+            noop_stats.merge(s);
+            noop_elapsed_s += e;
+        }
+    }
+    let baseline = noop.map(|n| n.baseline(&noop_stats, noop_elapsed_s));
+    report(cfg, stats, elapsed_s, baseline)
+}
+
+/// One measured phase: the stats and the wall time it took.
+async fn measured(
+    load: &Arc<Load>,
+    concurrency: usize,
+    length: Duration,
+    limit: Option<u64>,
+) -> anyhow::Result<(Stats, f64)> {
     let started = clock::now();
-    let stats = phase(
-        &load,
-        cfg.concurrency,
-        Phase::new(cfg.duration, cfg.requests),
-    )
-    .await?;
-    let elapsed_s = clock::now().duration_since(started).as_secs_f64();
-    report(cfg, stats, elapsed_s)
+    let stats = phase(load, concurrency, Phase::new(length, limit)).await?;
+    Ok((stats, clock::now().duration_since(started).as_secs_f64()))
+}
+
+/// The do-nothing server, warmed up like the scenario, loaded in slices alternating with the
+/// scenario's so that both see the same machine (a build starting midway on a shared machine
+/// slows both, not one).
+struct NoopLoad {
+    load: Arc<Load>,
+    /// Keeps the child process alive until the measurement is over.
+    server: NoopServer,
+}
+
+impl NoopLoad {
+    async fn start(cfg: &RunConfig) -> anyhow::Result<Self> {
+        let server = NoopServer::start().await?;
+        eprintln!("baseline: do-nothing server at {}", server.endpoint);
+        let api = Api::new(server.endpoint.clone(), cfg.concurrency, cfg.timeout)?;
+        let load = Arc::new(Load {
+            api,
+            plan: Plan::fixed(baseline::request()),
+            seq: AtomicU64::new(0),
+        });
+        probe(&load).await?;
+        if !cfg.warmup.is_zero() {
+            phase(&load, cfg.concurrency, Phase::new(cfg.warmup, None)).await?;
+        }
+        Ok(Self { load, server })
+    }
+
+    fn baseline(&self, stats: &Stats, elapsed_s: f64) -> Baseline {
+        let (requests, errors) = stats.totals();
+        Baseline {
+            endpoint: self.server.endpoint.to_string(),
+            requests,
+            errors,
+            requests_per_s: if elapsed_s > 0.0 {
+                requests as f64 / elapsed_s
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 /// Sends one iteration as a setup call, so that an operation the server does not support fails
@@ -142,11 +217,17 @@ async fn worker(load: Arc<Load>, phase: Arc<Phase>) -> Stats {
     stats
 }
 
-fn report(cfg: &RunConfig, stats: Stats, elapsed_s: f64) -> anyhow::Result<()> {
+fn report(
+    cfg: &RunConfig,
+    stats: Stats,
+    elapsed_s: f64,
+    noop: Option<Baseline>,
+) -> anyhow::Result<()> {
+    let noop_rate = noop.as_ref().map(|b| b.requests_per_s);
     let operations = stats
         .into_sorted()
         .into_iter()
-        .map(|(op, s)| OpReport::new(op, s, elapsed_s))
+        .map(|(op, s)| OpReport::new(op, s, elapsed_s, noop_rate))
         .collect();
     let report = Report {
         scenario: cfg.scenario.clone(),
@@ -156,6 +237,7 @@ fn report(cfg: &RunConfig, stats: Stats, elapsed_s: f64) -> anyhow::Result<()> {
         duration_s: cfg.duration.as_secs_f64(),
         request_limit: cfg.requests,
         elapsed_s,
+        noop,
         operations,
     };
     println!("{}", report.table());

@@ -60,7 +60,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn fixed(req: Request) -> Self {
+    pub fn fixed(req: Request) -> Self {
         Self::generated(move |_| req.clone())
     }
 
@@ -99,6 +99,7 @@ enum Kind {
     RefreshTokenAuth,
     GetUser,
     AdminGetUser,
+    ListUsersFilter,
     AdminCreateUser,
     SignUp,
     IdentityGetId,
@@ -115,7 +116,7 @@ const fn def(name: &'static str, about: &'static str, kind: Kind) -> Def {
     Def { name, about, kind }
 }
 
-static ALL: [Def; 12] = [
+static ALL: [Def; 13] = [
     def(
         "list-user-pools",
         "ListUserPools (MaxResults 60), one pool created first",
@@ -157,6 +158,11 @@ static ALL: [Def; 12] = [
         Kind::AdminGetUser,
     ),
     def(
+        "list-users-filter",
+        "ListUsers with an email prefix filter, over --users users with emails",
+        Kind::ListUsersFilter,
+    ),
+    def(
         "admin-create-user",
         "AdminCreateUser (SUPPRESS), a new user per request",
         Kind::AdminCreateUser,
@@ -194,6 +200,7 @@ impl Scenario for Def {
             Kind::RefreshTokenAuth => users::refresh_token_auth(api, ctx).await,
             Kind::GetUser => users::get_user(api, ctx).await,
             Kind::AdminGetUser => users::admin_get_user(api, ctx).await,
+            Kind::ListUsersFilter => users::list_users_filter(api, ctx).await,
             Kind::AdminCreateUser => users::admin_create_user(api, ctx).await,
             Kind::SignUp => users::sign_up(api, ctx).await,
             Kind::IdentityGetId => identity::get_id(api, ctx).await,

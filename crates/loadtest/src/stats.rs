@@ -81,6 +81,13 @@ impl Stats {
         }
     }
 
+    /// Requests and errors over all operations.
+    pub fn totals(&self) -> (u64, u64) {
+        self.ops
+            .values()
+            .fold((0, 0), |(r, e), s| (r + s.requests, e + s.errors))
+    }
+
     /// Operations sorted by name.
     pub fn into_sorted(self) -> Vec<(&'static str, OpStats)> {
         let mut v: Vec<_> = self.ops.into_iter().collect();

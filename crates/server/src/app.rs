@@ -10,6 +10,7 @@ use cognate_awsjson::Registry;
 use cognate_crypto::keys::KeyFactory;
 use cognate_crypto::password::PasswordHasher;
 use cognate_crypto::seal::SealKey;
+use cognate_domain::invalidation::Invalidations;
 use cognate_domain::{Clock, SystemClock, TestClock};
 use cognate_identity::{Identity, IdentityConfig};
 use cognate_idp::{Idp, IdpConfig};
@@ -144,7 +145,8 @@ struct Core {
 
 impl Core {
     async fn build(config: &Config, public_url: String) -> anyhow::Result<Self> {
-        let store = storage::open(&config.database).await?;
+        let invalidations = Invalidations::default();
+        let store = storage::open(&config.database, &invalidations).await?;
         let test_clock = config.testing.clock.then(|| Arc::new(TestClock::default()));
         let clock: Arc<dyn Clock> = match &test_clock {
             Some(clock) => clock.clone(),
@@ -177,6 +179,7 @@ impl Core {
             Arc::new(triggers),
             Arc::new(delivery),
         );
+        idp.follow(&invalidations);
         let identity = Identity::new(
             store.clone(),
             clock.clone(),

@@ -6,6 +6,7 @@
 
 mod auth_events;
 mod bulk;
+mod changes;
 mod clients;
 mod dialect;
 mod error;
@@ -38,7 +39,7 @@ const POOL_SIZE: u32 = 10;
 /// `InternalErrorException`) within seconds instead of hanging for sqlx's default 30 s, and so
 /// that its back-off between attempts (up to a fifth of it) is short and service resumes within
 /// a second or so of the database coming back.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// At start-up the database may still be coming up (a compose file starting both): this many
 /// acquire time-outs in a row are waited out before giving up (30 s, sqlx's default wait).
 const STARTUP_ATTEMPTS: u32 = 10;

@@ -48,6 +48,36 @@ pub(super) async fn admin_get_user(api: &Api, ctx: &Context) -> anyhow::Result<P
     Plan::round_robin(reqs.collect())
 }
 
+/// ListUsers with `email ^= "user-<d>"` (d = 1..9, round-robin): over 2,000 users each filter
+/// matches about 111 (user-d, user-dN, user-dNN, user-dNNN), more than the page of 60 answered.
+pub(super) async fn list_users_filter(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
+    let pool = create_pool(api, ctx, "list-users").await?;
+    let usernames: Vec<String> = (0..ctx.users).map(|k| format!("user-{k}")).collect();
+    eprintln!(
+        "setup: creating {} users with emails in {pool}",
+        usernames.len()
+    );
+    concurrently(api, &usernames, |api, name| {
+        let body = json!({
+            "UserPoolId": pool,
+            "Username": name,
+            "MessageAction": "SUPPRESS",
+            "UserAttributes": [{"Name": "email", "Value": format!("{name}@example.com")}],
+        });
+        async move { api.call("AdminCreateUser", body).await.map(drop) }
+    })
+    .await?;
+    let reqs = (1..=9).map(|d| {
+        let body = json!({
+            "UserPoolId": pool,
+            "Filter": format!("email ^= \"user-{d}\""),
+            "Limit": 60,
+        });
+        Request::json("ListUsers", &body)
+    });
+    Plan::round_robin(reqs.collect())
+}
+
 /// AdminCreateUser of a new user per iteration; no users beforehand.
 pub(super) async fn admin_create_user(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
     let pool = create_pool(api, ctx, "admin-create").await?;

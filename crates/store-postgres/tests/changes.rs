@@ -1,0 +1,118 @@
+//! The change listener against a real Postgres (skipped when `TEST_DATABASE_URL` is unset):
+//! the triggers of migration 0008 notify committed writes, and the listener publishes them.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cognate_domain::invalidation::{Change, Invalidations};
+use cognate_store_postgres::{PgStore, create_scratch_database, drop_scratch_database};
+use tokio::time::Instant;
+
+const DEADLINE: Duration = Duration::from_secs(10);
+
+struct Seen(Arc<Mutex<Vec<Change>>>);
+
+impl Seen {
+    fn following(invalidations: &Invalidations) -> Self {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        invalidations.subscribe(move |change| sink.lock().unwrap().push(change.clone()));
+        Self(seen)
+    }
+
+    /// Waits until `change` was published; returns everything published up to it, and forgets it.
+    async fn until(&self, change: &Change) -> Vec<Change> {
+        let started = Instant::now();
+        loop {
+            {
+                let mut seen = self.0.lock().unwrap();
+                if let Some(at) = seen.iter().position(|c| c == change) {
+                    return seen.drain(..=at).collect();
+                }
+            }
+            assert!(started.elapsed() < DEADLINE, "{change:?} never published");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+fn pool(id: &str) -> Change {
+    Change::Pool { pool_id: id.into() }
+}
+
+fn user(pool: &str, key: &str) -> Change {
+    Change::User {
+        pool_id: pool.into(),
+        username_key: key.into(),
+    }
+}
+
+async fn exec(store: &PgStore, sql: &str) {
+    sqlx::raw_sql(sql).execute(store.pool()).await.unwrap();
+}
+
+#[tokio::test]
+async fn committed_writes_are_published_rolled_back_ones_are_not() {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("TEST_DATABASE_URL is not set: change listener test not run");
+        return;
+    };
+    let url = create_scratch_database(&admin_url).await.unwrap();
+    let store = PgStore::connect(&url).await.unwrap();
+    let invalidations = Invalidations::default();
+    let seen = Seen::following(&invalidations);
+    let listening = tokio::spawn(store.listen_for_changes(invalidations).await.unwrap());
+
+    exec(&store, "INSERT INTO user_pools VALUES ('p1', 'n', 0, '{}')").await;
+    exec(
+        &store,
+        "INSERT INTO app_clients VALUES ('c1', 'p1', 'n', 0, '{}')",
+    )
+    .await;
+    exec(
+        &store,
+        "INSERT INTO users VALUES ('p1', 'alice', 'alice', 's1', 'CONFIRMED', true, 0, 0, '{}')",
+    )
+    .await;
+    exec(
+        &store,
+        "UPDATE users SET enabled = false WHERE username_key = 'alice'",
+    )
+    .await;
+    // Inserts tell nothing (no cache can hold what did not exist); the update does.
+    assert_eq!(
+        seen.until(&user("p1", "alice")).await,
+        [user("p1", "alice")]
+    );
+
+    exec(&store, "UPDATE app_clients SET name = 'm'").await;
+    let client = Change::Client {
+        pool_id: "p1".into(),
+        client_id: "c1".into(),
+    };
+    assert_eq!(seen.until(&client).await, [client]);
+
+    // A rolled back write tells nothing: the next committed one comes first.
+    exec(&store, "BEGIN; UPDATE user_pools SET name = 'x'; ROLLBACK").await;
+    exec(&store, "UPDATE users SET enabled = true").await;
+    assert_eq!(
+        seen.until(&user("p1", "alice")).await,
+        [user("p1", "alice")]
+    );
+
+    // Past 64 rows, one statement tells once per pool.
+    exec(
+        &store,
+        "INSERT INTO users SELECT 'p1', 'u' || n, 'u' || n, 'sub-' || n, 'CONFIRMED', true, 0, 0, '{}'
+         FROM generate_series(1, 100) AS n",
+    )
+    .await;
+    exec(&store, "UPDATE users SET enabled = false").await;
+    assert_eq!(seen.until(&pool("p1")).await, [pool("p1")]);
+
+    listening.abort();
+    store.close().await;
+    drop_scratch_database(&admin_url, &url).await.unwrap();
+}
