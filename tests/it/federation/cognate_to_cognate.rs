@@ -9,6 +9,8 @@ use cognate_testkit::{PASSWORD, TestApp, backend_tests};
 use super::client_with;
 use crate::auth::claims;
 use crate::hosted::{Authorize, Browser, VERIFIER, callback_code, exchange};
+use crate::identity_credentials::{get_id_with, set_roles};
+use crate::identity_pools::{identity_pool, provider, provider_name};
 
 // Callback URLs over plain http must be on localhost (AWS's rule), and A's client registers
 // B's /oauth2/idpresponse: the server's public URL is http://localhost:<port>.
@@ -78,7 +80,8 @@ async fn pool_b_signs_in_through_pool_a(app: TestApp) {
     let code = callback_code(&done);
     let reply = exchange(&app, &b_client, &code, VERIFIER).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let id = claims(reply.json()["id_token"].as_str().unwrap());
+    let id_token = reply.json()["id_token"].as_str().unwrap().to_string();
+    let id = claims(&id_token);
     let alice_sub = app
         .idp
         .admin_get_user()
@@ -95,4 +98,24 @@ async fn pool_b_signs_in_through_pool_a(app: TestApp) {
     assert_eq!(id["cognito:username"], format!("PoolA_{alice_sub}"));
     assert_eq!(id["email"], "alice@example.com");
     assert_eq!(id["iss"], format!("{public_url}/{pool_b}"));
+
+    // An identity pool that trusts pool B takes the federated user's ID token.
+    let pool = identity_pool(&app, false, vec![provider(&pool_b, &b_client)]).await;
+    set_roles(&app, &pool).await;
+    let identity_id = get_id_with(&app, &pool, &provider_name(&pool_b), &id_token).await;
+    let credentials = app
+        .identity
+        .get_credentials_for_identity()
+        .identity_id(&identity_id)
+        .logins(provider_name(&pool_b), &id_token)
+        .send()
+        .await
+        .expect("credentials for the federated user");
+    assert_eq!(credentials.identity_id(), Some(identity_id.as_str()));
+    assert!(
+        credentials
+            .credentials()
+            .and_then(|c| c.access_key_id())
+            .is_some()
+    );
 }
