@@ -14,6 +14,7 @@ backend_tests!(
     concurrent_wrong_passwords_are_checked_at_the_schedules_pace,
     concurrent_srp_answers_are_checked_at_the_schedules_pace,
     concurrent_change_passwords_are_checked_within_the_quota,
+    concurrent_right_passwords_all_sign_in,
 );
 
 const BURST: usize = 200;
@@ -200,4 +201,58 @@ async fn concurrent_change_passwords_are_checked_within_the_quota(app: TestApp) 
         "{checked} of {CALLS} parallel wrong previous passwords checked"
     );
     assert_eq!(checked + refused, CALLS);
+}
+
+/// Claiming checks must not cost a user who signs in from many places at once (a CI suite's
+/// shared test user): parallel sign-ins with the right password all get tokens, none is refused
+/// as locked or throttled, and the user is left unlocked.
+async fn concurrent_right_passwords_all_sign_in(app: TestApp) {
+    const SIGN_INS: usize = 24;
+    let (pool_id, client_id) = app.pool_with_client().await;
+    app.confirmed_user(&pool_id, "shared", PASSWORD).await;
+    let mut burst = JoinSet::new();
+    for _ in 0..SIGN_INS {
+        let sign_in = app
+            .idp
+            .initiate_auth()
+            .client_id(&client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "shared")
+            .auth_parameters("PASSWORD", PASSWORD);
+        burst.spawn(async move { sign_in.send().await.map_err(|e| e.into_service_error()) });
+    }
+    while let Some(answer) = burst.join_next().await {
+        let answer = answer.unwrap();
+        let tokens = answer.map(|r| r.authentication_result);
+        assert!(
+            matches!(tokens, Ok(Some(_))),
+            "a parallel sign-in with the right password was refused: {tokens:?}"
+        );
+    }
+    // Four failures are free only if the parallel sign-ins left none behind.
+    for _ in 0..4 {
+        let wrong = sign_in(&app, &client_id, WRONG).await;
+        assert_eq!(error_of(wrong).1, CHECKED.1);
+    }
+    let right = sign_in(&app, &client_id, PASSWORD).await;
+    assert!(right.is_ok(), "{right:?}");
+}
+
+async fn sign_in(
+    app: &TestApp,
+    client_id: &str,
+    password: &str,
+) -> Result<
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+> {
+    app.idp
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "shared")
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+        .map_err(|e| e.into_service_error())
 }

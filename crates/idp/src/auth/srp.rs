@@ -196,10 +196,10 @@ impl Idp {
             // A block issued for another name (or for no user at all) proves nothing here.
             return Err(incorrect_credentials());
         }
-        // The check is claimed before the proof is computed: the single-use session used up
-        // and a failure counted in one save, so parallel answers queue behind the lockout.
+        // The check is claimed before the proof is computed, and the single-use session used
+        // up in the same save, so parallel answers queue behind the lockout.
         let user = self
-            .claim_password_check(pool, &user, now, |state| {
+            .claim_password_check(pool, &user, |state| {
                 session::consume(state, &block.token, client, CHALLENGE, now).map(drop)
             })
             .await?;
@@ -213,8 +213,7 @@ impl Idp {
                     .await?
         };
         if !proven {
-            // Already counted by the claim.
-            return Err(incorrect_credentials());
+            return Err(self.settle_claimed_failure(pool, &user).await);
         }
         let user = self.settle_claimed_success(pool, user).await?;
         check_account(self, pool, &user, now)?;

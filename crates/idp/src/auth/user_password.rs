@@ -4,10 +4,12 @@
 //! The order of checks is Cognito's: the client's SECRET_HASH, the user (unknown users answer
 //! like a wrong password when the client prevents user-existence errors, after a dummy hash so
 //! timing does not tell), the lockout (a locked user is refused without checking the
-//! password), the password (the check is claimed first, counted as a failure in the user's
-//! versioned save before the hash is computed, so parallel guesses cannot outrun the lockout;
-//! a correct password takes the count back), then the account's state, then tokens or the
-//! NEW_PASSWORD_REQUIRED challenge.
+//! password), the password (the check is claimed first in the user's versioned save, so parallel
+//! guesses cannot outrun the lockout: no more checks run at once than could all fail within the
+//! schedule, and the others wait; the claim is then settled as a success or a failure), then
+//! the account's state, then tokens or the NEW_PASSWORD_REQUIRED challenge.
+
+use std::time::Duration;
 
 use cognate_awsjson::ApiError;
 use cognate_domain::Timestamp;
@@ -21,11 +23,15 @@ use crate::Idp;
 use crate::errors::Result;
 use crate::tokens::not_authorized;
 use crate::triggers::{Migrated, Migration, not_migrated};
-use crate::users::state::{UserState, lockout};
+use crate::users::state::UserState;
+use crate::users::state::lockout::{self, Claim};
 use crate::users::user_not_found;
 
-/// Rounds of `modify_user` (each with its own retries) spent claiming one password check.
-const CLAIM_ROUNDS: u32 = 16;
+/// How many times a change of the sign-in state is tried while it waits behind parallel
+/// checks of the same user: with pauses doubling up to `MAX_CLAIM_PAUSE`, about 10 s.
+const CLAIM_ROUNDS: u32 = 500;
+/// The longest pause between two tries.
+const MAX_CLAIM_PAUSE: Duration = Duration::from_millis(20);
 
 impl Idp {
     pub(crate) async fn password_sign_in(
@@ -50,12 +56,9 @@ impl Idp {
         if user.status == UserStatus::ResetRequired {
             return Err(password_reset_required());
         }
-        let user = self
-            .claim_password_check(pool, &user, now, |_| Ok(()))
-            .await?;
+        let user = self.claim_password_check(pool, &user, |_| Ok(())).await?;
         if !self.verify_password(&user, password).await? {
-            // Already counted by the claim.
-            return Err(incorrect_credentials());
+            return Err(self.settle_claimed_failure(pool, &user).await);
         }
         let user = self.settle_claimed_success(pool, user).await?;
         check_account(self, pool, &user, now)?;
@@ -105,68 +108,103 @@ impl Idp {
         }
     }
 
-    /// Claims one password check for `user` (`lockout::claim`): counts it as a failure before
-    /// the password (hash or SRP proof) is checked, or answers `Password attempts exceeded`
-    /// when the user is locked. `also` changes the state in the same save, before the claim
-    /// (an SRP answer uses its challenge session up; ChangePassword counts its hourly call); its
-    /// error saves nothing. Returns the saved user.
+    /// Claims one password check for `user` (`lockout::claim`) before the password (hash or
+    /// SRP proof) is checked: granted, answered `Password attempts exceeded` when the user is
+    /// locked, or waited for while as many checks run as may fail at once. `also` changes the
+    /// state in the same save, before the claim (an SRP answer uses its challenge session up;
+    /// ChangePassword counts its hourly call); its error saves nothing. Returns the saved
+    /// user; settle the claim with `settle_claimed_success` or `settle_claimed_failure`.
     pub(crate) async fn claim_password_check(
         &self,
         pool: &UserPool,
         user: &User,
-        now: Timestamp,
         mut also: impl FnMut(&mut UserState) -> Result<()>,
     ) -> Result<User> {
-        let sub = user.sub.clone();
+        self.change_sign_in_state(pool, user, |state, now| {
+            also(state)?;
+            state.prune(now);
+            match lockout::claim(state, now) {
+                Claim::Granted => Ok(()),
+                Claim::Locked => Err(attempts_exceeded()),
+                Claim::Busy => Err(checks_busy()),
+            }
+        })
+        .await
+    }
+
+    /// A correct password after a claim: the claim is settled and any failures and lockout
+    /// are cleared.
+    pub(crate) async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
+        self.change_sign_in_state(pool, &user, |state, _| {
+            lockout::settle_success(state);
+            Ok(())
+        })
+        .await
+    }
+
+    /// A wrong password after a claim: the claim is settled as a failure, which may lock the
+    /// user. Answers the wrong password's error.
+    pub(crate) async fn settle_claimed_failure(&self, pool: &UserPool, user: &User) -> ApiError {
+        let settled = self
+            .change_sign_in_state(pool, user, |state, now| {
+                lockout::settle_failure(state, now);
+                Ok(())
+            })
+            .await;
+        // Left unsettled (the store failing), the claim still counts as a failure once expired.
+        if let Err(error) = settled {
+            tracing::warn!(code = %error.code, "a wrong password's claim stays unsettled");
+        }
+        incorrect_credentials()
+    }
+
+    /// Changes the sign-in state of `user` in one versioned save, as long as the record is
+    /// still that user's (a user deleted and re-created under the name is another). A change
+    /// that answers `TooManyRequestsException` (a busy claim), or a save that keeps losing
+    /// races to parallel sign-ins, is tried again after a pause, for up to `CLAIM_ROUNDS`:
+    /// a claim taken must be settled, and parallel sign-ins queue rather than fail.
+    async fn change_sign_in_state(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        mut change: impl FnMut(&mut UserState, Timestamp) -> Result<()>,
+    ) -> Result<User> {
+        let mut pause = Duration::from_millis(1);
         let mut rounds = 0;
         loop {
+            let now = self.clock.now();
             let outcome = self
                 .modify_user(pool, &user.username_key, |stored| {
-                    if stored.sub != sub {
+                    if stored.sub != user.sub {
                         return Err(incorrect_credentials());
                     }
                     let mut state = UserState::of(stored);
-                    also(&mut state)?;
-                    state.prune(now);
-                    if !lockout::claim(&mut state, now) {
-                        return Err(attempts_exceeded());
-                    }
+                    change(&mut state, now)?;
                     state.save_into(stored);
                     Ok(())
                 })
                 .await;
             match outcome {
                 Ok((saved, ())) => return Ok(saved),
-                // Lost every race to parallel claims: queue again rather than fail (each round
-                // re-reads the lockout, so the queue ends in a check or a refusal).
                 Err(error)
                     if error.code == ErrorCode::TooManyRequestsException.as_str()
                         && rounds < CLAIM_ROUNDS =>
                 {
                     rounds += 1;
-                    tokio::task::yield_now().await;
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_CLAIM_PAUSE);
                 }
                 Err(error) => return Err(error),
             }
         }
     }
+}
 
-    /// A correct password after a claim: the claimed failure and any lockout are cleared.
-    pub(crate) async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
-        let sub = user.sub.clone();
-        let (user, ()) = self
-            .modify_user(pool, &user.username_key, |stored| {
-                if stored.sub != sub {
-                    return Err(incorrect_credentials());
-                }
-                let mut state = UserState::of(stored);
-                lockout::record_success(&mut state);
-                state.save_into(stored);
-                Ok(())
-            })
-            .await?;
-        Ok(user)
-    }
+/// The answer when as many checks of one user's password ran as may fail at once, for longer
+/// than `CLAIM_ROUNDS` allow: only a flood of sign-ins for one user waits that long.
+fn checks_busy() -> ApiError {
+    ErrorCode::TooManyRequestsException
+        .msg("Too many concurrent sign-ins for this user; try again.")
 }
 
 /// After the password matched: the account must be enabled, confirmed, and not holding an

@@ -38,9 +38,9 @@ pub async fn handle(
     let checked = claim_call(&idp, &caller, now).await?;
     if checked.password.is_some() {
         if !idp.verify_password(&checked, previous).await? {
-            // Already counted by the claim.
+            let refusal = idp.settle_claimed_failure(&caller.pool, &checked).await;
             note_change(&idp, &caller, EventResponseType::Fail).await;
-            return Err(incorrect_credentials());
+            return Err(refusal);
         }
         // Settled at once: a proposed password the policy refuses must not leave a failure.
         idp.settle_claimed_success(&caller.pool, checked.clone())
@@ -93,7 +93,7 @@ async fn claim_call(idp: &Idp, caller: &SignedIn, now: Timestamp) -> Result<User
     };
     if caller.user.password.is_some() {
         return idp
-            .claim_password_check(&caller.pool, &caller.user, now, count_call)
+            .claim_password_check(&caller.pool, &caller.user, count_call)
             .await;
     }
     let (user, ()) = idp

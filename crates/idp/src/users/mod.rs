@@ -139,7 +139,8 @@ impl Idp {
                     return Ok((user, outcome));
                 }
                 Err(StoreError::Conflict { constraint }) if constraint == "users_version" => {
-                    continue;
+                    // Let the request that won run on before reading its save.
+                    tokio::task::yield_now().await;
                 }
                 Err(error) => return Err(store_write_error(error)),
             }

@@ -25,6 +25,10 @@ pub struct UserState {
     pub hourly: super::attempt_limits::HourlyCounters,
     /// Everything later features keep per user (MFA settings, devices...), by feature name.
     pub features: serde_json::Map<String, serde_json::Value>,
+    /// Password checks claimed and not yet settled (`lockout::claim`), each by the epoch millis
+    /// at which it counts as a failure if its request never settles it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks_in_flight: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,20 +126,119 @@ pub mod lockout {
         }
     }
 
-    /// Claims one password check before it is made, counting it as a failure in advance (a
-    /// correct password takes the count back): `false` when the user is locked. Claimed in the
-    /// user's versioned save, parallel guesses queue behind the schedule instead of all being
-    /// checked against a count read before any of them failed.
-    pub fn claim(state: &mut UserState, now: Timestamp) -> bool {
+    /// How long a claimed check may stay unsettled: far longer than any hash or proof takes, so
+    /// only a request that died mid-check reaches it, and its check then counts as a failure.
+    pub const CHECK_TTL_MS: i64 = 30_000;
+
+    /// The answer to a claim of one password check.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Claim {
+        /// Check the password, then settle the claim (`settle_success` / `settle_failure`).
+        Granted,
+        /// Refuse without a check: the user is locked.
+        Locked,
+        /// As many checks are running as the schedule allows to fail at once: wait for one to
+        /// settle and claim again.
+        Busy,
+    }
+
+    /// Claims one password check before it is made. Claimed in the user's versioned save, so
+    /// parallel guesses queue behind the schedule: no more checks run at once than could all
+    /// fail within it (the free failures left, or one once they are spent), while parallel
+    /// sign-ins with the right password all go through, a few at a time.
+    pub fn claim(state: &mut UserState, now: Timestamp) -> Claim {
+        expire_unsettled(state, now);
         if is_locked(state, now) {
-            return false;
+            return Claim::Locked;
         }
+        let room = FREE_FAILURES.saturating_sub(state.failed_attempts).max(1) as usize;
+        if state.checks_in_flight.len() >= room {
+            return Claim::Busy;
+        }
+        state.checks_in_flight.push(now.millis() + CHECK_TTL_MS);
+        Claim::Granted
+    }
+
+    /// A claimed check found the password wrong.
+    pub fn settle_failure(state: &mut UserState, now: Timestamp) {
+        release_one(state);
         record_failure(state, now);
-        true
+    }
+
+    /// A claimed check found the password right.
+    pub fn settle_success(state: &mut UserState) {
+        release_one(state);
+        record_success(state);
+    }
+
+    fn release_one(state: &mut UserState) {
+        let oldest = (0..state.checks_in_flight.len()).min_by_key(|&i| state.checks_in_flight[i]);
+        if let Some(index) = oldest {
+            state.checks_in_flight.remove(index);
+        }
+    }
+
+    /// Claims whose request never settled them count as failures, as an abandoned guess must.
+    fn expire_unsettled(state: &mut UserState, now: Timestamp) {
+        let before = state.checks_in_flight.len();
+        state.checks_in_flight.retain(|&until| until > now.millis());
+        for _ in state.checks_in_flight.len()..before {
+            record_failure(state, now);
+        }
     }
 
     pub fn record_success(state: &mut UserState) {
         state.failed_attempts = 0;
         state.locked_until = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UserState;
+    use super::lockout::{self, CHECK_TTL_MS, Claim, FREE_FAILURES};
+    use cognate_domain::Timestamp;
+
+    fn at(millis: i64) -> Timestamp {
+        Timestamp(millis)
+    }
+
+    #[test]
+    fn no_more_checks_run_at_once_than_may_fail_freely() {
+        let mut state = UserState::default();
+        let now = at(1_000_000);
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(lockout::claim(&mut state, now), Claim::Granted);
+        }
+        assert_eq!(lockout::claim(&mut state, now), Claim::Busy);
+        lockout::settle_success(&mut state);
+        assert_eq!(lockout::claim(&mut state, now), Claim::Granted);
+    }
+
+    #[test]
+    fn failed_checks_lock_and_then_admit_one_at_a_time() {
+        let mut state = UserState::default();
+        let now = at(1_000_000);
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(lockout::claim(&mut state, now), Claim::Granted);
+        }
+        for _ in 0..FREE_FAILURES {
+            lockout::settle_failure(&mut state, now);
+        }
+        assert_eq!(lockout::claim(&mut state, now), Claim::Locked);
+        let unlocked = at(1_000_000 + 1_001);
+        assert_eq!(lockout::claim(&mut state, unlocked), Claim::Granted);
+        assert_eq!(lockout::claim(&mut state, unlocked), Claim::Busy);
+    }
+
+    #[test]
+    fn a_claim_never_settled_counts_as_a_failure() {
+        let mut state = UserState::default();
+        let now = at(1_000_000);
+        assert_eq!(lockout::claim(&mut state, now), Claim::Granted);
+        let later = at(1_000_000 + CHECK_TTL_MS + 1);
+        assert_eq!(lockout::claim(&mut state, later), Claim::Granted);
+        assert_eq!(state.failed_attempts, 1);
+        assert_eq!(state.checks_in_flight.len(), 1);
     }
 }
