@@ -1,12 +1,44 @@
 //! Backend-neutral pieces of the stores' listings: ListUsers filters turned into key ranges, and
 //! pages. Both store crates build their SQL from these, so the backends cannot drift apart.
 
+use std::collections::BTreeMap;
+
 use crate::Page;
-use crate::user::{FilterField, UserFilter};
+use crate::Timestamp;
+use crate::user::{FilterField, User, UserFilter, UserStatus};
 
 /// How many leading characters of an attribute value the filter index holds
 /// (`substr(value, 1, 256)` in the migrations).
 pub const INDEXED_CHARS: usize = 256;
+
+/// A user as ListUsers shows it: what `UserType` carries and the key pages continue after. The
+/// stores read it from columns and attribute rows, not from the user's document, so a page
+/// decodes no password material, MFA state or anything else ListUsers never shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedUser {
+    pub username: String,
+    pub username_key: String,
+    pub status: UserStatus,
+    pub enabled: bool,
+    pub created_at: Timestamp,
+    pub last_modified_at: Timestamp,
+    /// Every attribute, `sub` included, by full name.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl From<&User> for ListedUser {
+    fn from(user: &User) -> Self {
+        Self {
+            username: user.username.clone(),
+            username_key: user.username_key.clone(),
+            status: user.status,
+            enabled: user.enabled,
+            created_at: user.created_at,
+            last_modified_at: user.last_modified_at,
+            attributes: user.attributes.clone(),
+        }
+    }
+}
 
 /// A comparison on one text column.
 #[derive(Debug, Clone, PartialEq, Eq)]

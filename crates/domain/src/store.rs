@@ -7,6 +7,7 @@ use crate::Timestamp;
 use crate::client::AppClient;
 use crate::ids::{ClientId, Sub, UserPoolId};
 use crate::keys::SigningKeyRecord;
+use crate::listing::ListedUser;
 use crate::pool::UserPool;
 use crate::tokens::{OutboxFilter, OutboxMessage, RefreshTokenRecord};
 use crate::user::{User, UserFilter};
@@ -120,14 +121,15 @@ pub trait UserStore: Send + Sync {
     async fn delete_user(&self, pool_id: &UserPoolId, username_key: &str)
     -> Result<(), StoreError>;
     /// Users ordered by username key, starting after `after`, optionally filtered.
-    /// A filter is served by an index, never a scan of the pool.
+    /// A filter is served by an index, never a scan of the pool. Only what ListUsers shows is
+    /// read (`ListedUser`), not whole users.
     async fn list_users(
         &self,
         pool_id: &UserPoolId,
         filter: Option<&UserFilter>,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<Page<User>, StoreError>;
+    ) -> Result<Page<ListedUser>, StoreError>;
 }
 
 #[async_trait]

@@ -79,6 +79,14 @@ pub struct RunArgs {
     /// Users created by the setup of user-based scenarios (initiate-auth, get-user, ...).
     #[arg(long, default_value_t = 8)]
     pub users: usize,
+    /// list-users-filter only: list this existing pool (its users' emails of the form
+    /// `user-<n>@example.com`, e.g. bulk-loaded) instead of creating a pool of --users users.
+    #[arg(long)]
+    pub pool: Option<String>,
+    /// list-users-filter only: 100 five-digit prefixes (`email ^= "user-12345"`, about 11 users
+    /// of a million each) instead of the nine one-digit ones.
+    #[arg(long)]
+    pub selective: bool,
     /// Per-request timeout.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -98,6 +106,8 @@ pub struct RunConfig {
     pub json: Option<PathBuf>,
     pub cleanup: bool,
     pub users: usize,
+    pub pool: Option<String>,
+    pub selective: bool,
     pub timeout: Duration,
     /// Measure the do-nothing server in slices alternating with the scenario's.
     pub baseline: bool,
@@ -145,6 +155,8 @@ impl RunArgs {
             json: self.json,
             cleanup: self.cleanup,
             users: self.users,
+            pool: self.pool,
+            selective: self.selective,
             timeout: self.timeout,
             baseline: !self.no_baseline,
         })

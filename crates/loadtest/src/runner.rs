@@ -59,7 +59,7 @@ impl Phase {
 
 pub async fn run(cfg: RunConfig) -> anyhow::Result<()> {
     let api = Api::new(cfg.endpoint.clone(), cfg.concurrency, cfg.timeout)?;
-    let ctx = Context::new(cfg.users);
+    let ctx = Context::new(cfg.users, cfg.pool.clone(), cfg.selective);
     let result = measure(&cfg, &api, &ctx).await;
     // Cleanup also after a failed setup: the pools created before the failure are still there.
     if cfg.cleanup {

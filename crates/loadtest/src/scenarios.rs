@@ -33,13 +33,19 @@ pub struct Context {
     pub prefix: String,
     /// Users to create for user-based scenarios.
     pub users: usize,
+    /// An existing pool to list instead of creating one (list-users-filter).
+    pub pool: Option<String>,
+    /// Narrow filters instead of broad ones (list-users-filter).
+    pub selective: bool,
 }
 
 impl Context {
-    pub fn new(users: usize) -> Self {
+    pub fn new(users: usize, pool: Option<String>, selective: bool) -> Self {
         Self {
             prefix: run_prefix(),
             users,
+            pool,
+            selective,
         }
     }
 }

@@ -8,7 +8,8 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use crate::PgStore;
 use crate::error::map_err;
-use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit, page};
+use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
+use cognate_store_sql::listed_users::decode_page;
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
 /// statement each, whatever the number of rows.
@@ -94,8 +95,11 @@ async fn missing_or_changed(tx: &mut Transaction<'static, Postgres>, user: &User
     }
 }
 
-/// The ListUsers statement: an index range (primary key, status index or the attribute filter
-/// index), then the page's users by primary key.
+/// The ListUsers statement. The inner query takes the page's username keys from one index range
+/// (primary key, status index, or the attribute filter index, which holds the keys too); only
+/// those users are then read, and one aggregate turns them into the JSON array that
+/// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
+/// range: a broad filter sorts index entries, not joined rows, and no user document is read.
 /// `head` goes before the statement (`EXPLAIN` in the tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
@@ -105,14 +109,16 @@ pub(crate) fn list_users_query<'a>(
     limit: usize,
 ) -> QueryBuilder<'a, Postgres> {
     let mut query = QueryBuilder::new(head);
+    query.push(
+        "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, u.status, \
+         u.enabled::int, u.created_at, u.last_modified_at, (SELECT coalesce(json_object_agg(ua.name, ua.value), '{}') \
+         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)) \
+         ORDER BY u.username_key), '[]')::text FROM (",
+    );
     let key = match plan {
         FilterPlan::Attribute { name, value } => {
             query
-                .push(
-                    "SELECT u.data FROM user_attributes a JOIN users u \
-                     ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
-                     WHERE a.pool_id = ",
-                )
+                .push("SELECT a.username_key AS k FROM user_attributes a WHERE a.pool_id = ")
                 .push_bind(pool_id.as_str())
                 .push(" AND a.name = ")
                 .push_bind(name.clone());
@@ -125,17 +131,17 @@ pub(crate) fn list_users_query<'a>(
         }
         _ => {
             query
-                .push("SELECT u.data FROM users u WHERE u.pool_id = ")
+                .push("SELECT s.username_key AS k FROM users s WHERE s.pool_id = ")
                 .push_bind(pool_id.as_str());
             match plan {
-                FilterPlan::Username(value) => push_match(&mut query, "u.username_key", value),
-                FilterPlan::Status(value) => push_match(&mut query, "u.status", value),
+                FilterPlan::Username(value) => push_match(&mut query, "s.username_key", value),
+                FilterPlan::Status(value) => push_match(&mut query, "s.status", value),
                 FilterPlan::Enabled(enabled) => {
-                    query.push(" AND u.enabled = ").push_bind(*enabled);
+                    query.push(" AND s.enabled = ").push_bind(*enabled);
                 }
                 FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
             }
-            "u.username_key"
+            "s.username_key"
         }
     };
     if let Some(after) = after {
@@ -143,7 +149,10 @@ pub(crate) fn list_users_query<'a>(
     }
     query
         .push(format_args!(" ORDER BY {key} LIMIT "))
-        .push_bind(fetch_limit(limit));
+        .push_bind(fetch_limit(limit))
+        .push(") p JOIN users u ON u.pool_id = ")
+        .push_bind(pool_id.as_str())
+        .push(" AND u.username_key = p.k");
     query
 }
 
@@ -296,7 +305,7 @@ impl UserStore for PgStore {
         filter: Option<&UserFilter>,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<Page<User>, StoreError> {
+    ) -> Result<Page<ListedUser>, StoreError> {
         let plan = FilterPlan::new(filter);
         if plan == FilterPlan::Nothing {
             return Ok(Page {
@@ -304,12 +313,11 @@ impl UserStore for PgStore {
                 next: None,
             });
         }
-        let rows: Vec<Json<User>> = list_users_query("", pool_id, &plan, after, limit)
+        let json: String = list_users_query("", pool_id, &plan, after, limit)
             .build_query_scalar()
-            .fetch_all(&self.pool)
+            .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        let users = rows.into_iter().map(|Json(user)| user).collect();
-        Ok(page(users, limit, |user| user.username_key.clone()))
+        decode_page(&json, limit)
     }
 }

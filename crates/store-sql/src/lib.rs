@@ -11,6 +11,7 @@ pub mod health;
 pub mod hosted;
 pub mod identity;
 pub mod import_jobs;
+pub mod listed_users;
 pub mod pools;
 pub mod read_cache;
 

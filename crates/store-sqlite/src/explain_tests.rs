@@ -67,9 +67,18 @@ fn assert_index_lookup(lines: &[String], index: &str, filter: &UserFilter) {
             .any(|line| line.starts_with("SEARCH") && line.contains(index)),
         "{filter:?}: {lines:#?}"
     );
+    // `SCAN p` walks the page's own keys (at most 61), found by the index range above.
     assert!(
-        !lines.iter().any(|line| line.starts_with("SCAN")),
+        !lines
+            .iter()
+            .any(|line| line.starts_with("SCAN") && line != "SCAN p"),
         "{filter:?} scans: {lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("SEARCH ua USING PRIMARY KEY")),
+        "{filter:?}: attributes by primary key: {lines:#?}"
     );
 }
 

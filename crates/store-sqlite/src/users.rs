@@ -7,7 +7,8 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::SqliteStore;
 use crate::error::{decode, json_err, map_err};
-use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit, page};
+use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
+use cognate_store_sql::listed_users::decode_page;
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
 pub(crate) async fn insert_rows(
@@ -102,8 +103,11 @@ fn push_match(query: &mut QueryBuilder<'_, Sqlite>, column: &str, value: &TextMa
     }
 }
 
-/// The ListUsers statement: an index range (primary key, status index or the attribute filter
-/// index), then the page's users by primary key.
+/// The ListUsers statement. The inner query takes the page's username keys from one index range
+/// (primary key, status index, or the attribute filter index, which holds the keys too); only
+/// those users are then read, and one aggregate turns them into the JSON array that
+/// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
+/// range: a broad filter sorts index entries, not joined rows, and no user document is read.
 /// `head` goes before the statement (`EXPLAIN QUERY PLAN` in the tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
@@ -113,17 +117,18 @@ pub(crate) fn list_users_query<'a>(
     limit: usize,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(head);
+    query.push(
+        "SELECT json_group_array(json_array(u.username_key, u.username, u.status, u.enabled, \
+         u.created_at, u.last_modified_at, json((SELECT json_group_object(ua.name, ua.value) \
+         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)))) \
+         FROM (",
+    );
     let key = match plan {
         FilterPlan::Attribute { name, value } => {
-            // Without statistics SQLite may prefer walking the pool in username order (the
-            // primary key) and probing each user's attribute: a scan of the pool when the filter
-            // is selective. INDEXED BY and CROSS JOIN (which fixes the join order) make it start
-            // from the filter index range.
             query
                 .push(
-                    "SELECT u.data FROM user_attributes a INDEXED BY user_attributes_filter_idx \
-                     CROSS JOIN users u ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
-                     WHERE a.pool_id = ",
+                    "SELECT a.username_key AS k FROM user_attributes a \
+                     INDEXED BY user_attributes_filter_idx WHERE a.pool_id = ",
                 )
                 .push_bind(pool_id.as_str())
                 .push(" AND a.name = ")
@@ -143,26 +148,30 @@ pub(crate) fn list_users_query<'a>(
             };
             query
                 .push(format_args!(
-                    "SELECT u.data FROM users u{index} WHERE u.pool_id = "
+                    "SELECT s.username_key AS k FROM users s{index} WHERE s.pool_id = "
                 ))
                 .push_bind(pool_id.as_str());
             match plan {
-                FilterPlan::Username(value) => push_match(&mut query, "u.username_key", value),
-                FilterPlan::Status(value) => push_match(&mut query, "u.status", value),
+                FilterPlan::Username(value) => push_match(&mut query, "s.username_key", value),
+                FilterPlan::Status(value) => push_match(&mut query, "s.status", value),
                 FilterPlan::Enabled(enabled) => {
-                    query.push(" AND u.enabled = ").push_bind(*enabled);
+                    query.push(" AND s.enabled = ").push_bind(*enabled);
                 }
                 FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
             }
-            "u.username_key"
+            "s.username_key"
         }
     };
     if let Some(after) = after {
         query.push(format_args!(" AND {key} > ")).push_bind(after);
     }
+    // CROSS JOIN keeps the page's keys the outer loop: each user is one primary key lookup.
     query
         .push(format_args!(" ORDER BY {key} LIMIT "))
-        .push_bind(fetch_limit(limit));
+        .push_bind(fetch_limit(limit))
+        .push(") p CROSS JOIN users u ON u.pool_id = ")
+        .push_bind(pool_id.as_str())
+        .push(" AND u.username_key = p.k");
     query
 }
 
@@ -304,7 +313,7 @@ impl UserStore for SqliteStore {
         filter: Option<&UserFilter>,
         after: Option<&str>,
         limit: usize,
-    ) -> Result<Page<User>, StoreError> {
+    ) -> Result<Page<ListedUser>, StoreError> {
         let plan = FilterPlan::new(filter);
         if plan == FilterPlan::Nothing {
             return Ok(Page {
@@ -312,15 +321,11 @@ impl UserStore for SqliteStore {
                 next: None,
             });
         }
-        let rows: Vec<String> = list_users_query("", pool_id, &plan, after, limit)
+        let json: String = list_users_query("", pool_id, &plan, after, limit)
             .build_query_scalar()
-            .fetch_all(&self.pool)
+            .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        let users = rows
-            .iter()
-            .map(|data| decode(data))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(page(users, limit, |user| user.username_key.clone()))
+        decode_page(&json, limit)
     }
 }

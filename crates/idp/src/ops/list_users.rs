@@ -3,10 +3,11 @@
 //! pagination tokens bound to the pool and the filter.
 
 use cognate_awsjson::{ApiError, RequestContext};
+use cognate_domain::listing::ListedUser;
 use cognate_domain::pool::UserPool;
-use cognate_domain::user::{FilterField, User, UserFilter};
+use cognate_domain::user::{FilterField, UserFilter};
 use cognate_domain::user_filter::{FilterError, parse_user_filter};
-use cognate_model::idp::{ListUsersRequest, ListUsersResponse, UserType};
+use cognate_model::idp::{AttributeType, ListUsersRequest, ListUsersResponse, UserType};
 
 use crate::errors::{Result, internal, invalid_parameter};
 use crate::users::{username_key, wire};
@@ -36,7 +37,7 @@ pub async fn handle(
         .map_err(internal)?;
     let wanted = input.attributes_to_get.as_deref();
     Ok(ListUsersResponse {
-        users: Some(page.items.iter().map(|u| listed(u, wanted)).collect()),
+        users: Some(page.items.into_iter().map(|u| listed(u, wanted)).collect()),
         pagination_token: paging::seal_next(&idp.seal, &scope, page.next),
     })
 }
@@ -58,11 +59,25 @@ fn for_pool(pool: &UserPool, mut filter: UserFilter) -> UserFilter {
     filter
 }
 
-/// The user with only the attributes asked for (all of them when AttributesToGet is absent).
-fn listed(user: &User, wanted: Option<&[String]>) -> UserType {
-    let mut listed = wire::user_type(user);
-    if let (Some(wanted), Some(attributes)) = (wanted, listed.attributes.as_mut()) {
-        attributes.retain(|attribute| wanted.contains(&attribute.name));
+/// `UserType` as AdminCreateUser's (`wire::user_type`), with only the attributes asked for (all
+/// of them when AttributesToGet is absent); the listed user's strings move into it.
+fn listed(user: ListedUser, wanted: Option<&[String]>) -> UserType {
+    let attributes = user
+        .attributes
+        .into_iter()
+        .filter(|(name, _)| wanted.is_none_or(|wanted| wanted.contains(name)))
+        .map(|(name, value)| AttributeType {
+            name,
+            value: Some(value.into()),
+        })
+        .collect();
+    UserType {
+        username: Some(user.username.into()),
+        attributes: Some(attributes),
+        user_create_date: Some(user.created_at.epoch_seconds()),
+        user_last_modified_date: Some(user.last_modified_at.epoch_seconds()),
+        enabled: Some(user.enabled),
+        user_status: Some(wire::status_type(user.status)),
+        mfa_options: None,
     }
-    listed
 }

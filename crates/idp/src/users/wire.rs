@@ -1,15 +1,16 @@
 //! Users in their wire forms.
 
-use cognate_domain::user::User;
+use cognate_domain::user::{User, UserStatus};
 use cognate_model::idp::{UserStatusType, UserType};
 
 use super::attributes;
 
 pub fn status(user: &User) -> UserStatusType {
-    user.status
-        .as_str()
-        .parse()
-        .unwrap_or(UserStatusType::Unknown)
+    status_type(user.status)
+}
+
+pub fn status_type(status: UserStatus) -> UserStatusType {
+    status.as_str().parse().unwrap_or(UserStatusType::Unknown)
 }
 
 /// `UserType`, as AdminCreateUser and ListUsers return it.

@@ -50,9 +50,27 @@ pub(super) async fn admin_get_user(api: &Api, ctx: &Context) -> anyhow::Result<P
 
 /// ListUsers with `email ^= "user-<d>"` (d = 1..9, round-robin): over 2,000 users each filter
 /// matches about 111 (user-d, user-dN, user-dNN, user-dNNN), more than the page of 60 answered.
+/// With `--pool`, over that pool's users as they are; with `--selective`, 100 five-digit prefixes.
 pub(super) async fn list_users_filter(api: &Api, ctx: &Context) -> anyhow::Result<Plan> {
-    let pool = create_pool(api, ctx, "list-users").await?;
-    let usernames: Vec<String> = (0..ctx.users).map(|k| format!("user-{k}")).collect();
+    let pool = match &ctx.pool {
+        Some(pool) => pool.clone(),
+        None => {
+            let pool = create_pool(api, ctx, "list-users").await?;
+            create_users_with_emails(api, &pool, ctx.users).await?;
+            pool
+        }
+    };
+    let prefixes: Vec<u64> = if ctx.selective {
+        (0..100).map(|i| 10_000 + (i * 7919) % 90_000).collect()
+    } else {
+        (1..=9).collect()
+    };
+    email_prefix_plan(&pool, &prefixes)
+}
+
+/// `users` users `user-<k>` with the email `user-<k>@example.com`.
+async fn create_users_with_emails(api: &Api, pool: &str, users: usize) -> anyhow::Result<()> {
+    let usernames: Vec<String> = (0..users).map(|k| format!("user-{k}")).collect();
     eprintln!(
         "setup: creating {} users with emails in {pool}",
         usernames.len()
@@ -66,8 +84,12 @@ pub(super) async fn list_users_filter(api: &Api, ctx: &Context) -> anyhow::Resul
         });
         async move { api.call("AdminCreateUser", body).await.map(drop) }
     })
-    .await?;
-    let reqs = (1..=9).map(|d| {
+    .await
+    .map(drop)
+}
+
+fn email_prefix_plan(pool: &str, prefixes: &[u64]) -> anyhow::Result<Plan> {
+    let reqs = prefixes.iter().map(|d| {
         let body = json!({
             "UserPoolId": pool,
             "Filter": format!("email ^= \"user-{d}\""),

@@ -2,6 +2,7 @@
 
 use cognate_domain::Store;
 use cognate_domain::ids::UserPoolId;
+use cognate_domain::listing::ListedUser;
 use cognate_domain::user::{FilterField, User, UserFilter, UserStatus};
 
 use super::{filtered, user_pages};
@@ -68,21 +69,23 @@ pub async fn list_users_pages_each_user_once(store: &dyn Store) {
     for limit in [1, 2, 3, 5, 22, 23, 24, 60] {
         assert_pages(&user_pages(store, &id, None, limit).await, limit, &expected);
     }
-    // Users come back whole, and `after` need not be a username.
+    // Users come back as ListUsers shows them (every field of `ListedUser`), and `after` need
+    // not be a username.
     let page = store
         .list_users(&id, None, Some("ba"), 2)
         .await
         .expect("list");
-    let after_b: Vec<&User> = {
+    let after_b: Vec<ListedUser> = {
         let mut sorted: Vec<&User> = users.iter().collect();
         sorted.sort_by(|a, b| a.username_key.cmp(&b.username_key));
         sorted
             .into_iter()
             .filter(|user| user.username_key.as_str() > "ba")
             .take(2)
+            .map(ListedUser::from)
             .collect()
     };
-    assert_eq!(page.items.iter().collect::<Vec<_>>(), after_b);
+    assert_eq!(page.items, after_b);
     assert!(
         store
             .list_users(&pool_id(3), None, None, 10)
