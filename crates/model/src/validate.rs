@@ -276,7 +276,7 @@ fn string_violations(rules: &StringRules, s: &str, mut report: impl FnMut(fmt::A
     let pattern_broken = rules
         .pattern
         .as_ref()
-        .is_some_and(|pattern| pattern.regex().is_some_and(|regex| !regex.is_match(s)));
+        .is_some_and(|pattern| pattern.is_match(s) == Some(false));
     if let Some(pattern) = rules.pattern.as_ref().filter(|_| pattern_broken) {
         report(format_args!(
             "Member must satisfy regular expression pattern: {}",

@@ -34,8 +34,8 @@ pub async fn open(
         let store = PgStore::connect(url)
             .await
             .context("connecting to Postgres")?;
-        let listening = store
-            .listen_for_changes(invalidations.clone())
+        let (store, listening) = store
+            .follow_changes(invalidations.clone())
             .await
             .context("listening for other replicas' changes")?;
         tokio::spawn(listening);

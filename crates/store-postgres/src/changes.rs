@@ -16,6 +16,7 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use crate::{ACQUIRE_TIMEOUT, PgStore};
+use cognate_store_sql::read_cache::ReadCache;
 
 /// The channel the triggers notify.
 pub const CHANNEL: &str = "cognate_changes";
@@ -23,13 +24,28 @@ pub const CHANNEL: &str = "cognate_changes";
 const RETRY: Duration = Duration::from_secs(1);
 
 impl PgStore {
+    /// This store, keeping pools, clients and users decoded in the process
+    /// (`cognate_store_sql::read_cache`), and the listener that keeps that cache right: the
+    /// cache drops what `invalidations` says changed, and the listener (spawn it) publishes
+    /// every replica's committed writes there. Once this returns, writes committed by others
+    /// reach the cache within the notification's delivery.
+    pub async fn follow_changes(
+        mut self,
+        invalidations: Invalidations,
+    ) -> Result<(Self, impl Future<Output = ()> + Send + 'static), cognate_domain::StoreError> {
+        // Subscribed before listening: no notification can come before the cache hears it.
+        self.cache = Some(ReadCache::following(&invalidations));
+        let listening = self.listen_for_changes(invalidations).await?;
+        Ok((self, listening))
+    }
+
     /// Listens until the process ends, publishing every change to `invalidations`. Spawn it.
     /// Returns once it is listening, with the future that keeps listening: writes committed
     /// after this returns are seen.
     pub async fn listen_for_changes(
         &self,
         invalidations: Invalidations,
-    ) -> Result<impl Future<Output = ()> + Send + 'static, cognate_domain::StoreError> {
+    ) -> Result<impl Future<Output = ()> + Send + 'static + use<>, cognate_domain::StoreError> {
         let own = PgPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(ACQUIRE_TIMEOUT)

@@ -24,12 +24,14 @@ mod tokens;
 mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cognate_domain::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use crate::error::map_err;
+use cognate_store_sql::read_cache::ReadCache;
 
 pub use crate::scratch::{create_scratch_database, drop_scratch_database};
 
@@ -48,16 +50,27 @@ const STARTUP_ATTEMPTS: u32 = 10;
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 /// A Postgres database (`postgres://user@host:port/database`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// Decoded pools, clients and users, only while this store follows the change
+    /// notifications (`follow_changes`): replicas share the database, and another's write
+    /// would otherwise go unseen here.
+    cache: Option<Arc<ReadCache>>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("cached", &self.cache.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PgStore {
-    /// No decoded pools or clients are kept: replicas share the database, and another's
-    /// write would go unseen here.
-    fn read_cache(&self) -> Option<&cognate_store_sql::read_cache::ReadCache> {
-        None
+    /// The pools, clients and users this store keeps decoded (for the shared query logic).
+    fn read_cache(&self) -> Option<&ReadCache> {
+        self.cache.as_deref()
     }
 
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas
@@ -72,7 +85,7 @@ impl PgStore {
         MIGRATOR.run(&pool).await.map_err(|err| {
             StoreError::Backend(format!("migrating the Postgres database: {err}"))
         })?;
-        Ok(Self { pool })
+        Ok(Self { pool, cache: None })
     }
 
     /// The connection pool, for the server's own health checks.

@@ -116,3 +116,73 @@ async fn committed_writes_are_published_rolled_back_ones_are_not() {
     store.close().await;
     drop_scratch_database(&admin_url, &url).await.unwrap();
 }
+
+/// A store that follows the notifications keeps users, pools and clients decoded, and drops
+/// what another store (another replica) writes: its next read after the notification is fresh.
+/// Its own writes drop its cache at once, before the notification.
+#[tokio::test]
+async fn a_following_store_serves_another_replicas_writes() {
+    use cognate_domain::store::{PoolStore, UserStore};
+    use cognate_store_contract::fixtures;
+
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("TEST_DATABASE_URL is not set: cache-following test not run");
+        return;
+    };
+    let url = create_scratch_database(&admin_url).await.unwrap();
+    let other = PgStore::connect(&url).await.unwrap();
+    let invalidations = Invalidations::default();
+    let seen = Seen::following(&invalidations);
+    let (store, listening) = PgStore::connect(&url)
+        .await
+        .unwrap()
+        .follow_changes(invalidations)
+        .await
+        .unwrap();
+    let listening = tokio::spawn(listening);
+
+    let pool_id = fixtures::pool_id(1);
+    store
+        .create_pool(&fixtures::pool(&pool_id), &[])
+        .await
+        .unwrap();
+    let alice = fixtures::user(&pool_id, "alice");
+    store.create_user(&alice).await.unwrap();
+    let cached = store.get_user(&pool_id, &alice.username_key).await.unwrap();
+    assert!(cached.enabled);
+
+    // Its own write: seen at once.
+    store
+        .update_user(&cognate_domain::user::User {
+            enabled: false,
+            ..cached.clone()
+        })
+        .await
+        .unwrap();
+    let own = store.get_user(&pool_id, &alice.username_key).await.unwrap();
+    assert!(!own.enabled);
+
+    // Another replica's write: seen once its notification is handled.
+    other
+        .update_user(&cognate_domain::user::User {
+            enabled: true,
+            ..own
+        })
+        .await
+        .unwrap();
+    seen.until(&user(pool_id.as_str(), &alice.username_key))
+        .await;
+    let theirs = store.get_user(&pool_id, &alice.username_key).await.unwrap();
+    assert!(theirs.enabled);
+
+    // A pool's deletion by another replica drops its users here.
+    other.delete_pool(&pool_id).await.unwrap();
+    seen.until(&pool(pool_id.as_str())).await;
+    assert!(store.get_user(&pool_id, &alice.username_key).await.is_err());
+    assert!(store.get_pool(&pool_id).await.is_err());
+
+    listening.abort();
+    store.close().await;
+    other.close().await;
+    drop_scratch_database(&admin_url, &url).await.unwrap();
+}

@@ -118,8 +118,7 @@ where
         let deleted = D::delete_cascading(self.pool, self.sql.delete, id.as_str()).await;
         // Whether or not it went through, nothing read before it may be served after.
         if let Some(cache) = self.cache {
-            cache.pools.invalidate(id.as_str());
-            cache.clients.clear();
+            cache.forget_pool(id.as_str());
         }
         found(deleted?)
     }

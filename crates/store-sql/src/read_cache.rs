@@ -1,16 +1,29 @@
-//! Decoded user pools and app clients, kept in the process: every token-checked or admin read
-//! (GetUser, AdminGetUser, GetId…) needs its pool or client, and reading and decoding their
-//! JSON documents was one of the two store reads of each such request.
+//! Decoded user pools, app clients and users, kept in the process: every token-checked or admin
+//! read (GetUser, AdminGetUser, GetId…) needs its pool or client and its user (whose document
+//! also carries the revocation state an access token is checked against), and reading and
+//! decoding their JSON documents was all the store work of such a request.
 //!
-//! Exact, not eventually consistent: a backend uses it only where this process is the only
-//! writer (SQLite), and every statement that writes `user_pools` or `app_clients` (in
-//! `pools.rs` and `clients.rs`, and the cascade of a pool's deletion) invalidates here once it
-//! has run. A read that raced a write cannot store what it read: each invalidation bumps a
-//! generation, and a value read from the database is kept only if the generation is the one
-//! seen before the read. Postgres, shared by replicas, passes no cache.
+//! Exact on SQLite, where this process is the only writer: every statement that writes
+//! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, each backend's
+//! `users.rs` and `bulk.rs`, and the cascade of a pool's deletion) invalidates here once it has
+//! run (for a transaction: once it has committed or failed). A read that raced a write cannot
+//! store what it read: each invalidation bumps a generation, and a value read from the database
+//! is kept only if the generation is the one seen before the read.
+//!
+//! On Postgres, shared by replicas, a store keeps one only while it follows the change
+//! notifications (`follow`): this process's writes invalidate as on SQLite, before they answer;
+//! another replica's arrive as notifications, published after its commit, and a read that
+//! started before one was handled cannot be kept (the generation moved), so nothing stale
+//! outlives the notification's delivery (milliseconds). A lost listener connection publishes
+//! `Change::Everything`, which empties the cache.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use cognate_domain::StoreError;
+use cognate_domain::ids::UserPoolId;
+use cognate_domain::invalidation::{Change, Invalidations};
+use cognate_domain::user::User;
 
 /// Entries kept per kind; the map is emptied when full (they are cheap to read again).
 const CAPACITY: usize = 10_000;
@@ -19,6 +32,86 @@ const CAPACITY: usize = 10_000;
 pub struct ReadCache {
     pub pools: Documents<cognate_domain::pool::UserPool>,
     pub clients: Documents<cognate_domain::client::AppClient>,
+    /// By `user_key` (pool and username key).
+    pub users: Documents<User>,
+}
+
+/// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
+/// username key, so that a pool's users share the prefix `<pool>/`.
+fn user_key(pool_id: &str, username_key: &str) -> String {
+    format!("{pool_id}/{username_key}")
+}
+
+impl ReadCache {
+    /// A cache that drops what `invalidations` says changed (held weakly: the subscription
+    /// does not keep the cache alive).
+    pub fn following(invalidations: &Invalidations) -> Arc<Self> {
+        let cache = Arc::new(Self::default());
+        let weak = Arc::downgrade(&cache);
+        invalidations.subscribe(move |change| {
+            if let Some(cache) = weak.upgrade() {
+                cache.forget_change(change);
+            }
+        });
+        cache
+    }
+
+    fn forget_change(&self, change: &Change) {
+        match change {
+            Change::Pool { pool_id } => self.forget_pool(pool_id),
+            Change::Client { client_id, .. } => self.clients.invalidate(client_id),
+            Change::User {
+                pool_id,
+                username_key,
+            } => self.forget_user(pool_id, username_key),
+            Change::Keys { .. } => {}
+            Change::Everything => {
+                self.pools.clear();
+                self.clients.clear();
+                self.users.clear();
+            }
+        }
+    }
+
+    /// After a pool changed or was deleted (with its clients and users).
+    pub fn forget_pool(&self, pool_id: &str) {
+        self.pools.invalidate(pool_id);
+        self.clients.clear();
+        self.users.invalidate_prefix(&user_key(pool_id, ""));
+    }
+
+    /// After a statement that may have changed the user has run, whether or not it succeeded.
+    pub fn forget_user(&self, pool_id: &str, username_key: &str) {
+        self.users.invalidate(&user_key(pool_id, username_key));
+    }
+}
+
+/// `forget_user`, where the backend may keep a cache.
+pub fn forget_user(cache: Option<&ReadCache>, pool_id: &str, username_key: &str) {
+    if let Some(cache) = cache {
+        cache.forget_user(pool_id, username_key);
+    }
+}
+
+/// The user `username_key` of `pool_id`: from the cache when it holds it, else by `read`
+/// (kept unless a write raced it). A missing user is not kept: inserts need not invalidate.
+pub async fn cached_user(
+    cache: Option<&ReadCache>,
+    pool_id: &UserPoolId,
+    username_key: &str,
+    read: impl Future<Output = Result<User, StoreError>>,
+) -> Result<User, StoreError> {
+    let Some(cache) = cache else {
+        return read.await;
+    };
+    let key = user_key(pool_id.as_str(), username_key);
+    let generation = match cache.users.get(&key) {
+        Lookup::Hit(user) => return Ok(User::clone(&user)),
+        Lookup::Miss(generation) => generation,
+    };
+    let user = read.await?;
+    cache.users.put(&key, Arc::new(user.clone()), generation);
+    Ok(user)
 }
 
 pub struct Documents<T> {
@@ -79,6 +172,11 @@ impl<T> Documents<T> {
         self.forget(|entries| {
             entries.remove(key);
         });
+    }
+
+    /// Forgets every key starting with `prefix` (a pool's users).
+    pub fn invalidate_prefix(&self, prefix: &str) {
+        self.forget(|entries| entries.retain(|key, _| !key.starts_with(prefix)));
     }
 
     /// Forgets everything (a pool's deletion cascades to its clients).

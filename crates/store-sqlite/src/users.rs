@@ -9,6 +9,8 @@ use crate::SqliteStore;
 use crate::error::{decode, json_err, map_err};
 use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
 use cognate_store_sql::listed_users::decode_page;
+use cognate_store_sql::found;
+use cognate_store_sql::read_cache::{cached_user, forget_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
 pub(crate) async fn insert_rows(
@@ -192,61 +194,10 @@ impl SqliteStore {
             .map_err(map_err)?;
         decode(&data)
     }
-}
 
-#[async_trait]
-impl UserStore for SqliteStore {
-    async fn create_user(&self, user: &User) -> Result<(), StoreError> {
-        let mut tx = self.write().await?;
-        insert_user(&mut tx, user).await?;
-        tx.commit().await.map_err(map_err)
-    }
-
-    async fn create_users_bulk(
-        &self,
-        users: &[User],
-    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
-        crate::bulk::create_users(self, users).await
-    }
-
-    async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError> {
-        self.fetch_user(
-            "SELECT data FROM users WHERE pool_id = ?1 AND username_key = ?2",
-            pool_id,
-            username_key,
-            None,
-        )
-        .await
-    }
-
-    async fn get_user_by_sub(&self, pool_id: &UserPoolId, sub: &Sub) -> Result<User, StoreError> {
-        self.fetch_user(
-            "SELECT data FROM users WHERE pool_id = ?1 AND sub = ?2",
-            pool_id,
-            sub.as_str(),
-            None,
-        )
-        .await
-    }
-
-    async fn get_user_by_alias(
-        &self,
-        pool_id: &UserPoolId,
-        name: &str,
-        value_key: &str,
-    ) -> Result<User, StoreError> {
-        self.fetch_user(
-            "SELECT u.data FROM user_aliases a CROSS JOIN users u \
-             ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
-             WHERE a.pool_id = ?1 AND a.name = ?2 AND a.value_key = ?3",
-            pool_id,
-            name,
-            Some(value_key),
-        )
-        .await
-    }
-
-    async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+    /// `update_user`'s write: the document and its attribute and alias rows, if the stored
+    /// version is still `user.version`.
+    async fn save_user(&self, user: &User) -> Result<(), StoreError> {
         let saved = User {
             version: user.version + 1,
             ..user.clone()
@@ -287,6 +238,65 @@ impl UserStore for SqliteStore {
         insert_rows(&mut tx, user).await?;
         tx.commit().await.map_err(map_err)
     }
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: &User) -> Result<(), StoreError> {
+        let mut tx = self.write().await?;
+        insert_user(&mut tx, user).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn create_users_bulk(
+        &self,
+        users: &[User],
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        crate::bulk::create_users(self, users).await
+    }
+
+    async fn get_user(&self, pool_id: &UserPoolId, username_key: &str) -> Result<User, StoreError> {
+        let read = self.fetch_user(
+            "SELECT data FROM users WHERE pool_id = ?1 AND username_key = ?2",
+            pool_id,
+            username_key,
+            None,
+        );
+        cached_user(self.read_cache(), pool_id, username_key, read).await
+    }
+
+    async fn get_user_by_sub(&self, pool_id: &UserPoolId, sub: &Sub) -> Result<User, StoreError> {
+        self.fetch_user(
+            "SELECT data FROM users WHERE pool_id = ?1 AND sub = ?2",
+            pool_id,
+            sub.as_str(),
+            None,
+        )
+        .await
+    }
+
+    async fn get_user_by_alias(
+        &self,
+        pool_id: &UserPoolId,
+        name: &str,
+        value_key: &str,
+    ) -> Result<User, StoreError> {
+        self.fetch_user(
+            "SELECT u.data FROM user_aliases a CROSS JOIN users u \
+             ON u.pool_id = a.pool_id AND u.username_key = a.username_key \
+             WHERE a.pool_id = ?1 AND a.name = ?2 AND a.value_key = ?3",
+            pool_id,
+            name,
+            Some(value_key),
+        )
+        .await
+    }
+
+    async fn update_user(&self, user: &User) -> Result<(), StoreError> {
+        let saved = self.save_user(user).await;
+        forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
+        saved
+    }
 
     async fn delete_user(
         &self,
@@ -298,13 +308,9 @@ impl UserStore for SqliteStore {
             .bind(pool_id.as_str())
             .bind(username_key)
             .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+            .await;
+        forget_user(self.read_cache(), pool_id.as_str(), username_key);
+        found(done.map_err(map_err)?.rows_affected())
     }
 
     async fn list_users(

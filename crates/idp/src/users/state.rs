@@ -65,7 +65,8 @@ impl UserState {
     pub fn of(user: &User) -> Self {
         user.extra
             .get(STATE_KEY)
-            .and_then(|value| serde_json::from_value(value.clone()).ok())
+            // Deserialized from the borrowed value: no copy of the document per token check.
+            .and_then(|value| Self::deserialize(value).ok())
             .unwrap_or_default()
     }
 
