@@ -13,6 +13,7 @@ use sqlx::{
     Type,
 };
 
+use crate::read_cache::{Documents, ReadCache, login_key};
 use crate::{Dialect, found};
 
 /// The constraint a login bound to another identity is reported under.
@@ -97,6 +98,9 @@ pub trait IdentityDialect: Dialect + Sized {
 pub struct Identities<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static IdentitySql,
+    /// Decoded identity pools and identities, where the backend may keep them (see
+    /// `read_cache`).
+    pub cache: Option<&'a ReadCache>,
 }
 
 impl<D: IdentityDialect> Identities<'_, D>
@@ -130,12 +134,17 @@ where
     }
 
     pub async fn get_pool(&self, id: &str) -> Result<IdentityPool, StoreError> {
-        let Json(pool) = sqlx::query_scalar(self.sql.get_pool)
-            .bind(id)
-            .fetch_one(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(pool)
+        let kept = self.cache.map(|cache| &cache.identity_pools);
+        Documents::read_through(kept, id, || async {
+            let row: Option<Json<IdentityPool>> = sqlx::query_scalar(self.sql.get_pool)
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(pool)| pool))
+        })
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn update_pool(&self, pool: &IdentityPool) -> Result<(), StoreError> {
@@ -144,13 +153,34 @@ where
             .bind(pool.name.as_str())
             .bind(Json(pool))
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        if let Some(cache) = self.cache {
+            cache.identity_pools.invalidate(&pool.id);
+        }
+        found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn delete_pool(&self, id: &str) -> Result<(), StoreError> {
-        found(D::delete_cascading(self.pool, self.sql.delete_pool, id).await?)
+        let deleted = D::delete_cascading(self.pool, self.sql.delete_pool, id).await;
+        // Its identities and logins went with it; whether or not it went through, nothing
+        // read before may be served after.
+        if let Some(cache) = self.cache {
+            cache.identity_pools.invalidate(id);
+            cache.forget_identities();
+        }
+        found(deleted?)
+    }
+
+    /// Runs an identity write, then (whatever its outcome) forgets the identities kept.
+    async fn changing_identities<T>(
+        &self,
+        write: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let outcome = write.await;
+        if let Some(cache) = self.cache {
+            cache.forget_identities();
+        }
+        outcome
     }
 
     pub async fn list_pools(
@@ -183,23 +213,33 @@ where
         &self,
         login: &IdentityLogin,
     ) -> Result<Option<Identity>, StoreError> {
-        let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.by_login)
-            .bind(login.pool_id.as_str())
-            .bind(login.provider.as_str())
-            .bind(login.subject.as_str())
-            .fetch_optional(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(row.map(|Json(identity)| identity))
+        let kept = self.cache.map(|cache| &cache.identities_by_login);
+        let key = login_key(&login.pool_id, &login.provider, &login.subject);
+        Documents::read_through(kept, &key, || async {
+            let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.by_login)
+                .bind(login.pool_id.as_str())
+                .bind(login.provider.as_str())
+                .bind(login.subject.as_str())
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(identity)| identity))
+        })
+        .await
     }
 
     pub async fn get(&self, id: &str) -> Result<Identity, StoreError> {
-        let Json(identity) = sqlx::query_scalar(self.sql.get)
-            .bind(id)
-            .fetch_one(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(identity)
+        let kept = self.cache.map(|cache| &cache.identities);
+        Documents::read_through(kept, id, || async {
+            let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.get)
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(identity)| identity))
+        })
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn list(
@@ -226,7 +266,8 @@ where
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), StoreError> {
-        found(D::delete_cascading(self.pool, self.sql.delete, id).await?)
+        let deleted = self.changing_identities(D::delete_cascading(self.pool, self.sql.delete, id));
+        found(deleted.await?)
     }
 
     pub async fn unlink_logins(
@@ -234,7 +275,8 @@ where
         id: &str,
         providers: &[String],
     ) -> Result<Identity, StoreError> {
-        D::unlink_logins(self, id, providers).await
+        self.changing_identities(D::unlink_logins(self, id, providers))
+            .await
     }
 
     pub async fn list_logins(&self, identity_id: &str) -> Result<Vec<IdentityLogin>, StoreError> {
@@ -254,6 +296,15 @@ where
     }
 
     pub async fn link_login(
+        &self,
+        identity_id: &str,
+        login: &IdentityLogin,
+    ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.link_login_uncached(identity_id, login))
+            .await
+    }
+
+    async fn link_login_uncached(
         &self,
         identity_id: &str,
         login: &IdentityLogin,
@@ -283,6 +334,15 @@ where
         login: &IdentityLogin,
         to_identity_id: &str,
     ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.move_login_uncached(login, to_identity_id))
+            .await
+    }
+
+    async fn move_login_uncached(
+        &self,
+        login: &IdentityLogin,
+        to_identity_id: &str,
+    ) -> Result<Identity, StoreError> {
         let mut tx = D::begin_write(self.pool).await?;
         let from: String = sqlx::query_scalar(self.sql.login_owner)
             .bind(login.pool_id.as_str())
@@ -306,6 +366,15 @@ where
     }
 
     pub async fn remove_login(
+        &self,
+        identity_id: &str,
+        login: &IdentityLogin,
+    ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.remove_login_uncached(identity_id, login))
+            .await
+    }
+
+    async fn remove_login_uncached(
         &self,
         identity_id: &str,
         login: &IdentityLogin,
@@ -437,6 +506,7 @@ macro_rules! impl_identity_store {
                 $crate::identity::Identities {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.read_cache(),
                 }
             }
         }

@@ -1,16 +1,22 @@
-//! Decoded user pools and app clients, kept in the process: every token-checked or admin read
-//! (GetUser, AdminGetUser, GetId…) needs its pool or client, and reading and decoding their
-//! JSON documents was one of the two store reads of each such request.
+//! Decoded documents kept in the process: every token-checked or admin read (GetUser,
+//! AdminGetUser, GetId…) needs its user pool or client, and identity pools' GetId and
+//! GetCredentialsForIdentity their identity pool and the identity a login is bound to; reading
+//! and decoding their JSON documents was most of the store's work for such requests.
 //!
 //! Exact, not eventually consistent: a backend uses it only where this process is the only
 //! writer (SQLite), and every statement that writes `user_pools` or `app_clients` (in
-//! `pools.rs` and `clients.rs`, and the cascade of a pool's deletion) invalidates here once it
-//! has run. A read that raced a write cannot store what it read: each invalidation bumps a
-//! generation, and a value read from the database is kept only if the generation is the one
-//! seen before the read. Postgres, shared by replicas, passes no cache.
+//! `pools.rs` and `clients.rs`, and the cascade of a pool's deletion), or `identity_pools`,
+//! `identities` or `identity_logins` (in `identity.rs`), invalidates here once it has run. A
+//! read that raced a write cannot store what it read: each invalidation bumps a generation, and
+//! a value read from the database is kept only if the generation is the one seen before the
+//! read. Postgres, shared by replicas, passes no cache.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
+
+use cognate_domain::StoreError;
+use cognate_domain::identity::{Identity, IdentityPool};
 
 /// Entries kept per kind; the map is emptied when full (they are cheap to read again).
 const CAPACITY: usize = 10_000;
@@ -19,6 +25,30 @@ const CAPACITY: usize = 10_000;
 pub struct ReadCache {
     pub pools: Documents<cognate_domain::pool::UserPool>,
     pub clients: Documents<cognate_domain::client::AppClient>,
+    pub identity_pools: Documents<IdentityPool>,
+    /// Identities by id.
+    pub identities: Documents<Identity>,
+    /// The identity each login is bound to, by [`login_key`]. Only bindings found are kept, so
+    /// creating an identity invalidates nothing; any other identity write clears both maps.
+    pub identities_by_login: Documents<Identity>,
+}
+
+impl ReadCache {
+    /// Forgets every identity (after a write to `identities` or `identity_logins`: an
+    /// identity's document lists its logins, so a change reaches both maps).
+    pub fn forget_identities(&self) {
+        self.identities.clear();
+        self.identities_by_login.clear();
+    }
+}
+
+/// The key of a login in `identities_by_login`; the lengths keep any two logins apart.
+pub fn login_key(pool_id: &str, provider: &str, subject: &str) -> String {
+    format!(
+        "{}:{}:{pool_id}{provider}{subject}",
+        pool_id.len(),
+        provider.len()
+    )
 }
 
 pub struct Documents<T> {
@@ -72,6 +102,30 @@ impl<T> Documents<T> {
             inner.entries.clear();
         }
         inner.entries.insert(key.to_owned(), value);
+    }
+
+    /// The document under `key`: kept, or read by `read` and kept (a read that finds nothing
+    /// keeps nothing). Without `docs` (a backend that keeps nothing), just `read`.
+    pub async fn read_through<F, Fut>(
+        docs: Option<&Self>,
+        key: &str,
+        read: F,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: Clone,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<T>, StoreError>>,
+    {
+        let generation = match docs.map(|docs| docs.get(key)) {
+            Some(Lookup::Hit(kept)) => return Ok(Some(T::clone(&kept))),
+            Some(Lookup::Miss(generation)) => generation,
+            None => None,
+        };
+        let found = read().await?;
+        if let (Some(docs), Some(value)) = (docs, &found) {
+            docs.put(key, Arc::new(value.clone()), generation);
+        }
+        Ok(found)
     }
 
     /// Forgets `key`, after a statement that may have changed it has run.
