@@ -79,16 +79,17 @@ impl Identity {
             issued_at: now,
             expires_at: now.plus_secs(session.secs),
         };
-        self.store
-            .insert_credentials(&record)
-            .await
-            .map_err(internal)?;
-        Ok(Credentials {
+        let credentials = Credentials {
             access_key_id: Some(record.access_key_id.clone()),
             secret_key: Some(secret.into()),
             session_token: Some(session_token),
             expiration: Some(record.expires_at.epoch_seconds()),
-        })
+        };
+        self.credential_writes
+            .insert(record)
+            .await
+            .map_err(internal)?;
+        Ok(credentials)
     }
 
     /// The stored credentials of `access_key_id` if `session_token` is theirs and they have not

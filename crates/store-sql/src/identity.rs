@@ -61,7 +61,8 @@ pub struct IdentitySql {
     pub move_login: &'static str,
     /// pool_id, provider, subject, identity_id
     pub remove_login: &'static str,
-    /// access_key_id, identity_id, expires_at, data
+    /// The head of a multi-row insert, its rows to follow as
+    /// `(access_key_id, identity_id, expires_at, data)`
     pub insert_credentials: &'static str,
     /// access_key_id
     pub get_credentials: &'static str,
@@ -440,15 +441,24 @@ where
         Ok(())
     }
 
-    pub async fn insert_credentials(&self, record: &CredentialRecord) -> Result<(), StoreError> {
-        sqlx::query(self.sql.insert_credentials)
-            .bind(record.access_key_id.as_str())
-            .bind(record.identity_id.as_str())
-            .bind(record.expires_at.millis())
-            .bind(Json(record))
-            .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
+    pub async fn insert_credentials(&self, records: &[CredentialRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "{}{}",
+            self.sql.insert_credentials,
+            numbered_rows(records.len(), 4)
+        );
+        let mut insert = sqlx::query(&sql);
+        for record in records {
+            insert = insert
+                .bind(record.access_key_id.as_str())
+                .bind(record.identity_id.as_str())
+                .bind(record.expires_at.millis())
+                .bind(Json(record));
+        }
+        insert.execute(self.pool).await.map_err(D::map_err)?;
         Ok(())
     }
 
@@ -493,6 +503,19 @@ where
             )
             .collect())
     }
+}
+
+/// `VALUES` with `rows` rows of `columns` parameters numbered `$1`, `$2`… (both backends read
+/// `$N`), e.g. `VALUES ($1, $2), ($3, $4)`.
+fn numbered_rows(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let numbers: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", r * columns + c))
+            .collect();
+        format!("({})", numbers.join(", "))
+    };
+    let rows: Vec<String> = (0..rows).map(row).collect();
+    format!("VALUES {}", rows.join(", "))
 }
 
 /// Implements `IdentityStore` for a backend's store (a type with a `pool` field) with
@@ -632,9 +655,9 @@ macro_rules! impl_identity_store {
 
             async fn insert_credentials(
                 &self,
-                record: &::cognate_domain::identity::CredentialRecord,
+                records: &[::cognate_domain::identity::CredentialRecord],
             ) -> Result<(), ::cognate_domain::StoreError> {
-                self.identities().insert_credentials(record).await
+                self.identities().insert_credentials(records).await
             }
 
             async fn get_credentials(
@@ -662,4 +685,15 @@ macro_rules! impl_identity_store {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_in_order() {
+        assert_eq!(numbered_rows(1, 2), "VALUES ($1, $2)");
+        assert_eq!(numbered_rows(2, 3), "VALUES ($1, $2, $3), ($4, $5, $6)");
+    }
 }
