@@ -6,7 +6,7 @@ lt=${LOADTEST:?set LOADTEST to a release cognate-loadtest}
 port=9433
 for bin in "$@"; do
   tag=$(basename $(dirname $bin))
-  $(dirname "$0")/serve.sh "$bin" $port "$backend" > "$out/server-$tag-$backend.log" 2>&1 &
+  $(dirname "$0")/serve.sh "$bin" $port "$backend" > "$out/server-$tag-${backend%%:*}.log" 2>&1 &
   server=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break || sleep 0.1; done
   for scenario in identity-get-id identity-get-credentials; do
