@@ -23,6 +23,7 @@ mod hosted;
 mod hosted_ops;
 mod identity_credentials;
 mod identity_developer;
+mod identity_fresh_reads;
 mod identity_oidc;
 mod identity_pools;
 mod identity_sts;

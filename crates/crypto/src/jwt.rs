@@ -322,11 +322,8 @@ pub fn check_standard_claims(
     now_epoch: u64,
     checks: &ClaimChecks<'_>,
 ) -> Result<()> {
-    let exp = numeric_claim(claims, "exp").ok_or(CryptoError::InvalidClaim("exp"))?;
-    let nbf = match claims.get("nbf") {
-        Some(nbf) => Some(numeric_value(nbf).ok_or(CryptoError::InvalidClaim("nbf"))?),
-        None => None,
-    };
+    let object = claims.as_object().ok_or(CryptoError::InvalidClaim("exp"))?;
+    let (exp, nbf) = lifetime(object)?;
     check_lifetime(exp, nbf, now_epoch, checks.leeway_secs)?;
     expect_string_claim(claims, "iss", checks.issuer)?;
     expect_string_claim(claims, "token_use", checks.token_use)?;
@@ -348,6 +345,20 @@ pub fn check_lifetime(exp: u64, nbf: Option<u64>, now_epoch: u64, leeway_secs: u
         }
         _ => Ok(()),
     }
+}
+
+/// The `exp` and `nbf` of claims already checked, for checking their lifetime again later with
+/// [`check_lifetime`] (a verified token kept for reuse).
+pub fn lifetime(claims: &Map<String, Value>) -> Result<(u64, Option<u64>)> {
+    let exp = claims
+        .get("exp")
+        .and_then(numeric_value)
+        .ok_or(CryptoError::InvalidClaim("exp"))?;
+    let nbf = match claims.get("nbf") {
+        Some(nbf) => Some(numeric_value(nbf).ok_or(CryptoError::InvalidClaim("nbf"))?),
+        None => None,
+    };
+    Ok((exp, nbf))
 }
 
 /// Fails unless `claims[name]` is the string `expected` (when an expectation is given).
@@ -376,10 +387,6 @@ fn check_client_id(claims: &Value, client_id: &str) -> Result<()> {
 }
 
 /// Reads a NumericDate claim as whole seconds.
-fn numeric_claim(claims: &Value, name: &str) -> Option<u64> {
-    claims.get(name).and_then(numeric_value)
-}
-
 /// A NumericDate may be fractional (RFC 7519 §2); whole seconds are enough here.
 fn numeric_value(value: &Value) -> Option<u64> {
     value.as_u64().or_else(|| {

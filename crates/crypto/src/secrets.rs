@@ -43,6 +43,25 @@ pub fn random_token(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buffer)
 }
 
+/// `len` characters drawn uniformly from `charset` (at most 256 of them) with one read of the
+/// operating system's randomness per 64 characters, not one per character: rejection
+/// sampling keeps it unbiased.
+pub fn random_chars(charset: &[u8], len: usize) -> String {
+    let n = charset.len().clamp(1, 256);
+    // Bytes below `limit` map onto the charset evenly; the rest are drawn again.
+    let limit = 256 - 256 % n;
+    let mut out = String::with_capacity(len);
+    let mut buffer = [0u8; 64];
+    while out.len() < len {
+        OsRng.fill_bytes(&mut buffer);
+        let usable = buffer.iter().filter(|byte| usize::from(**byte) < limit);
+        for byte in usable.take(len - out.len()) {
+            out.push(char::from(charset[usize::from(*byte) % n]));
+        }
+    }
+    out
+}
+
 /// Draws `len` characters uniformly (no modulo bias) from `charset`.
 fn random_string<R: Rng + ?Sized>(rng: &mut R, charset: &[u8], len: usize) -> String {
     (0..len)
@@ -52,7 +71,12 @@ fn random_string<R: Rng + ?Sized>(rng: &mut R, charset: &[u8], len: usize) -> St
 
 /// Lowercase hex SHA-256, the form codes, refresh tokens and secrets are stored in.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    hex::encode(sha256(data))
+}
+
+/// SHA-256, e.g. to key a cache by a token without keeping the token.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
 }
 
 /// Compares two byte strings without a data-dependent early exit (the length may leak).

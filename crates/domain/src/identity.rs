@@ -155,8 +155,9 @@ pub trait IdentityStore: Send + Sync {
         login: &IdentityLogin,
     ) -> Result<Identity, StoreError>;
 
-    /// `NotFound` when the identity does not exist.
-    async fn insert_credentials(&self, record: &CredentialRecord) -> Result<(), StoreError>;
+    /// Stores `records` in one statement, all or none: `NotFound` when the identity of any of
+    /// them does not exist.
+    async fn insert_credentials(&self, records: &[CredentialRecord]) -> Result<(), StoreError>;
     async fn get_credentials(&self, access_key_id: &str) -> Result<CredentialRecord, StoreError>;
 
     /// Adds the issuer's key unless one exists already (replicas racing converge on one).

@@ -4,11 +4,9 @@
 use std::collections::BTreeMap;
 
 use cognate_awsjson::ApiError;
-use cognate_crypto::secrets::{constant_time_eq, random_token, sha256_hex};
+use cognate_crypto::secrets::{constant_time_eq, random_chars, random_token, sha256_hex};
 use cognate_domain::identity::{CredentialRecord, Identity as IdentityRecord};
 use cognate_model::identity::Credentials;
-use rand::Rng;
-use rand::rngs::OsRng;
 
 use crate::Identity;
 use crate::errors::{Result, internal};
@@ -17,13 +15,6 @@ use crate::errors::{Result, internal};
 pub const CREDENTIALS_SECS: i64 = 3600;
 const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const SECRET_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn random_from(charset: &[u8], len: usize) -> String {
-    let mut rng = OsRng;
-    (0..len)
-        .map(|_| char::from(charset[rng.gen_range(0..charset.len())]))
-        .collect()
-}
 
 /// Binds a sealed secret to its access key.
 fn secret_aad(access_key_id: &str) -> Vec<u8> {
@@ -70,8 +61,8 @@ impl Identity {
         tags: BTreeMap<String, String>,
         session: Session<'_>,
     ) -> Result<Credentials> {
-        let access_key_id = format!("ASIA{}", random_from(UPPER_ALNUM, 16));
-        let secret = random_from(SECRET_CHARS, 40);
+        let access_key_id = format!("ASIA{}", random_chars(UPPER_ALNUM, 16));
+        let secret = random_chars(SECRET_CHARS, 40);
         let session_token = random_token(192);
         let now = self.clock.now();
         let record = CredentialRecord {
@@ -88,16 +79,17 @@ impl Identity {
             issued_at: now,
             expires_at: now.plus_secs(session.secs),
         };
-        self.store
-            .insert_credentials(&record)
-            .await
-            .map_err(internal)?;
-        Ok(Credentials {
+        let credentials = Credentials {
             access_key_id: Some(record.access_key_id.clone()),
             secret_key: Some(secret.into()),
             session_token: Some(session_token),
             expiration: Some(record.expires_at.epoch_seconds()),
-        })
+        };
+        self.credential_writes
+            .insert(record)
+            .await
+            .map_err(internal)?;
+        Ok(credentials)
     }
 
     /// The stored credentials of `access_key_id` if `session_token` is theirs and they have not

@@ -2,6 +2,8 @@
 //! user identifier to an identity like any other login, and the identity's holder comes back
 //! with the OpenID token Cognate issued (`cognito-identity.amazonaws.com` in Logins).
 
+use std::sync::Arc;
+
 use cognate_crypto::CryptoError;
 use cognate_crypto::jwt::{self, ClaimChecks};
 use cognate_domain::identity::{IdentityLogin, IdentityPool};
@@ -81,10 +83,10 @@ impl Identity {
             provider: COGNITO_IDENTITY_PROVIDER.to_string(),
             subject: identity_id.to_string(),
             client_id: String::new(),
-            token: VerifiedIdToken {
+            token: Arc::new(VerifiedIdToken {
                 pool_id: UserPoolId::new(""),
                 claims,
-            },
+            }),
         })
     }
 }

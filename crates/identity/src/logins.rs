@@ -4,6 +4,7 @@
 //! which logins are stored and compared.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use cognate_domain::identity::{IdentityLogin, IdentityPool};
 use cognate_domain::ids::UserPoolId;
@@ -27,7 +28,7 @@ pub struct VerifiedLogin {
     pub subject: String,
     /// The app client the token was issued to (its `aud`).
     pub client_id: String,
-    pub token: VerifiedIdToken,
+    pub token: Arc<VerifiedIdToken>,
 }
 
 impl VerifiedLogin {

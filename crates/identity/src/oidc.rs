@@ -9,6 +9,7 @@
 //! are configured (IAM's ClientIDList). With no client ids configured any audience is accepted.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use cognate_domain::identity::IdentityPool;
 use cognate_domain::ids::UserPoolId;
@@ -141,10 +142,10 @@ impl Identity {
             provider: name.to_string(),
             subject,
             client_id: audience,
-            token: VerifiedIdToken {
+            token: Arc::new(VerifiedIdToken {
                 pool_id: UserPoolId::new(""),
                 claims,
-            },
+            }),
         })
     }
 }

@@ -22,6 +22,7 @@ mod secret_hash;
 pub mod seed;
 mod signing;
 mod tags;
+pub mod token_cache;
 pub mod tokens;
 pub mod triggers;
 pub mod users;
@@ -59,7 +60,8 @@ pub struct Services {
     pub hasher: Arc<PasswordHasher>,
     pub config: IdpConfig,
     pub key_cache: keycache::KeyCache,
-    pub token_cache: tokens::VerifiedTokenCache,
+    pub token_cache: token_cache::VerifiedTokenCache<tokens::VerifiedAccessToken>,
+    pub id_token_cache: token_cache::VerifiedTokenCache<id_tokens::CachedIdToken>,
     /// Lambda triggers: the pool's functions are invoked through this.
     pub triggers: Arc<cognate_lambda::Triggers>,
     /// Delivery beyond the outbox (SMTP, an SMS webhook): every sent message is handed to it.
@@ -95,7 +97,8 @@ impl Idp {
             hasher,
             config,
             key_cache: keycache::KeyCache::default(),
-            token_cache: tokens::VerifiedTokenCache::default(),
+            token_cache: token_cache::VerifiedTokenCache::new(tokens::TOKEN_CACHE_CAPACITY),
+            id_token_cache: token_cache::VerifiedTokenCache::new(id_tokens::CACHE_CAPACITY),
             triggers,
             sender,
         }))

@@ -2,8 +2,7 @@
 //! tokens (signature, expiry, issuer, pool, `token_use`, scope, revocation) for the operations
 //! that take one.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use cognate_awsjson::ApiError;
 use cognate_crypto::CryptoError;
@@ -26,8 +25,8 @@ use crate::users::{self, user_not_found};
 
 /// The scope of access tokens from the user-pool API (as opposed to the OAuth endpoints).
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
-/// Verified tokens kept; the cache is emptied when it fills (tokens are cheap to re-verify).
-const TOKEN_CACHE_CAPACITY: usize = 100_000;
+/// Verified access tokens kept (`crate::token_cache`).
+pub const TOKEN_CACHE_CAPACITY: usize = 100_000;
 
 /// What ties tokens to one sign-in: kept across refreshes.
 #[derive(Debug, Clone)]
@@ -523,31 +522,6 @@ pub struct VerifiedAccessToken {
 pub struct Authenticated {
     pub token: Arc<VerifiedAccessToken>,
     pub user: User,
-}
-
-/// Tokens whose signature was verified, keyed by the whole token. Expiry and revocation are
-/// still checked on every use.
-#[derive(Default)]
-pub struct VerifiedTokenCache {
-    entries: Mutex<HashMap<String, Arc<VerifiedAccessToken>>>,
-}
-
-impl VerifiedTokenCache {
-    fn get(&self, token: &str) -> Option<Arc<VerifiedAccessToken>> {
-        self.entries
-            .lock()
-            .ok()
-            .and_then(|entries| entries.get(token).cloned())
-    }
-
-    fn put(&self, token: &str, verified: Arc<VerifiedAccessToken>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= TOKEN_CACHE_CAPACITY {
-                entries.clear();
-            }
-            entries.insert(token.to_string(), verified);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,13 @@ impl PgStore {
         self.cache.as_deref()
     }
 
+    /// None: other replicas' writes to the identity tables are not notified (migration 0008
+    /// covers user pools, clients, users, refresh tokens and keys), so identity reads go to
+    /// the database every time.
+    fn identity_read_cache(&self) -> Option<&ReadCache> {
+        None
+    }
+
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas
     /// starting together migrate once).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

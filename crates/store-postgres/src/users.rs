@@ -9,8 +9,8 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 use crate::PgStore;
 use crate::error::map_err;
 use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
-use cognate_store_sql::listed_users::decode_page;
 use cognate_store_sql::found;
+use cognate_store_sql::listed_users::decode_page;
 use cognate_store_sql::read_cache::{cached_user, forget_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one

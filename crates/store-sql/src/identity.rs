@@ -13,6 +13,7 @@ use sqlx::{
     Type,
 };
 
+use crate::read_cache::{Documents, ReadCache, login_key};
 use crate::{Dialect, found};
 
 /// The constraint a login bound to another identity is reported under.
@@ -60,7 +61,8 @@ pub struct IdentitySql {
     pub move_login: &'static str,
     /// pool_id, provider, subject, identity_id
     pub remove_login: &'static str,
-    /// access_key_id, identity_id, expires_at, data
+    /// The head of a multi-row insert, its rows to follow as
+    /// `(access_key_id, identity_id, expires_at, data)`
     pub insert_credentials: &'static str,
     /// access_key_id
     pub get_credentials: &'static str,
@@ -97,6 +99,9 @@ pub trait IdentityDialect: Dialect + Sized {
 pub struct Identities<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static IdentitySql,
+    /// Decoded identity pools and identities, where the backend may keep them (see
+    /// `read_cache`).
+    pub cache: Option<&'a ReadCache>,
 }
 
 impl<D: IdentityDialect> Identities<'_, D>
@@ -130,12 +135,17 @@ where
     }
 
     pub async fn get_pool(&self, id: &str) -> Result<IdentityPool, StoreError> {
-        let Json(pool) = sqlx::query_scalar(self.sql.get_pool)
-            .bind(id)
-            .fetch_one(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(pool)
+        let kept = self.cache.map(|cache| &cache.identity_pools);
+        Documents::read_through(kept, id, || async {
+            let row: Option<Json<IdentityPool>> = sqlx::query_scalar(self.sql.get_pool)
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(pool)| pool))
+        })
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn update_pool(&self, pool: &IdentityPool) -> Result<(), StoreError> {
@@ -144,13 +154,34 @@ where
             .bind(pool.name.as_str())
             .bind(Json(pool))
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        if let Some(cache) = self.cache {
+            cache.identity_pools.invalidate(&pool.id);
+        }
+        found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn delete_pool(&self, id: &str) -> Result<(), StoreError> {
-        found(D::delete_cascading(self.pool, self.sql.delete_pool, id).await?)
+        let deleted = D::delete_cascading(self.pool, self.sql.delete_pool, id).await;
+        // Its identities and logins went with it; whether or not it went through, nothing
+        // read before may be served after.
+        if let Some(cache) = self.cache {
+            cache.identity_pools.invalidate(id);
+            cache.forget_identities();
+        }
+        found(deleted?)
+    }
+
+    /// Runs an identity write, then (whatever its outcome) forgets the identities kept.
+    async fn changing_identities<T>(
+        &self,
+        write: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let outcome = write.await;
+        if let Some(cache) = self.cache {
+            cache.forget_identities();
+        }
+        outcome
     }
 
     pub async fn list_pools(
@@ -183,23 +214,33 @@ where
         &self,
         login: &IdentityLogin,
     ) -> Result<Option<Identity>, StoreError> {
-        let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.by_login)
-            .bind(login.pool_id.as_str())
-            .bind(login.provider.as_str())
-            .bind(login.subject.as_str())
-            .fetch_optional(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(row.map(|Json(identity)| identity))
+        let kept = self.cache.map(|cache| &cache.identities_by_login);
+        let key = login_key(&login.pool_id, &login.provider, &login.subject);
+        Documents::read_through(kept, &key, || async {
+            let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.by_login)
+                .bind(login.pool_id.as_str())
+                .bind(login.provider.as_str())
+                .bind(login.subject.as_str())
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(identity)| identity))
+        })
+        .await
     }
 
     pub async fn get(&self, id: &str) -> Result<Identity, StoreError> {
-        let Json(identity) = sqlx::query_scalar(self.sql.get)
-            .bind(id)
-            .fetch_one(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(identity)
+        let kept = self.cache.map(|cache| &cache.identities);
+        Documents::read_through(kept, id, || async {
+            let row: Option<Json<Identity>> = sqlx::query_scalar(self.sql.get)
+                .bind(id)
+                .fetch_optional(self.pool)
+                .await
+                .map_err(D::map_err)?;
+            Ok(row.map(|Json(identity)| identity))
+        })
+        .await?
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn list(
@@ -226,7 +267,8 @@ where
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), StoreError> {
-        found(D::delete_cascading(self.pool, self.sql.delete, id).await?)
+        let deleted = self.changing_identities(D::delete_cascading(self.pool, self.sql.delete, id));
+        found(deleted.await?)
     }
 
     pub async fn unlink_logins(
@@ -234,7 +276,8 @@ where
         id: &str,
         providers: &[String],
     ) -> Result<Identity, StoreError> {
-        D::unlink_logins(self, id, providers).await
+        self.changing_identities(D::unlink_logins(self, id, providers))
+            .await
     }
 
     pub async fn list_logins(&self, identity_id: &str) -> Result<Vec<IdentityLogin>, StoreError> {
@@ -254,6 +297,15 @@ where
     }
 
     pub async fn link_login(
+        &self,
+        identity_id: &str,
+        login: &IdentityLogin,
+    ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.link_login_uncached(identity_id, login))
+            .await
+    }
+
+    async fn link_login_uncached(
         &self,
         identity_id: &str,
         login: &IdentityLogin,
@@ -283,6 +335,15 @@ where
         login: &IdentityLogin,
         to_identity_id: &str,
     ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.move_login_uncached(login, to_identity_id))
+            .await
+    }
+
+    async fn move_login_uncached(
+        &self,
+        login: &IdentityLogin,
+        to_identity_id: &str,
+    ) -> Result<Identity, StoreError> {
         let mut tx = D::begin_write(self.pool).await?;
         let from: String = sqlx::query_scalar(self.sql.login_owner)
             .bind(login.pool_id.as_str())
@@ -306,6 +367,15 @@ where
     }
 
     pub async fn remove_login(
+        &self,
+        identity_id: &str,
+        login: &IdentityLogin,
+    ) -> Result<Identity, StoreError> {
+        self.changing_identities(self.remove_login_uncached(identity_id, login))
+            .await
+    }
+
+    async fn remove_login_uncached(
         &self,
         identity_id: &str,
         login: &IdentityLogin,
@@ -371,15 +441,24 @@ where
         Ok(())
     }
 
-    pub async fn insert_credentials(&self, record: &CredentialRecord) -> Result<(), StoreError> {
-        sqlx::query(self.sql.insert_credentials)
-            .bind(record.access_key_id.as_str())
-            .bind(record.identity_id.as_str())
-            .bind(record.expires_at.millis())
-            .bind(Json(record))
-            .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
+    pub async fn insert_credentials(&self, records: &[CredentialRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "{}{}",
+            self.sql.insert_credentials,
+            numbered_rows(records.len(), 4)
+        );
+        let mut insert = sqlx::query(&sql);
+        for record in records {
+            insert = insert
+                .bind(record.access_key_id.as_str())
+                .bind(record.identity_id.as_str())
+                .bind(record.expires_at.millis())
+                .bind(Json(record));
+        }
+        insert.execute(self.pool).await.map_err(D::map_err)?;
         Ok(())
     }
 
@@ -426,6 +505,19 @@ where
     }
 }
 
+/// `VALUES` with `rows` rows of `columns` parameters numbered `$1`, `$2`… (both backends read
+/// `$N`), e.g. `VALUES ($1, $2), ($3, $4)`.
+fn numbered_rows(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let numbers: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", r * columns + c))
+            .collect();
+        format!("({})", numbers.join(", "))
+    };
+    let rows: Vec<String> = (0..rows).map(row).collect();
+    format!("VALUES {}", rows.join(", "))
+}
+
 /// Implements `IdentityStore` for a backend's store (a type with a `pool` field) with
 /// [`Identities`] over the backend's dialect and SQL (a macro for the reason
 /// `impl_hosted_store!` gives).
@@ -437,6 +529,7 @@ macro_rules! impl_identity_store {
                 $crate::identity::Identities {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.identity_read_cache(),
                 }
             }
         }
@@ -562,9 +655,9 @@ macro_rules! impl_identity_store {
 
             async fn insert_credentials(
                 &self,
-                record: &::cognate_domain::identity::CredentialRecord,
+                records: &[::cognate_domain::identity::CredentialRecord],
             ) -> Result<(), ::cognate_domain::StoreError> {
-                self.identities().insert_credentials(record).await
+                self.identities().insert_credentials(records).await
             }
 
             async fn get_credentials(
@@ -592,4 +685,15 @@ macro_rules! impl_identity_store {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_in_order() {
+        assert_eq!(numbered_rows(1, 2), "VALUES ($1, $2)");
+        assert_eq!(numbered_rows(2, 3), "VALUES ($1, $2, $3), ($4, $5, $6)");
+    }
 }

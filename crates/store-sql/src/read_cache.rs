@@ -1,26 +1,32 @@
-//! Decoded user pools, app clients and users, kept in the process: every token-checked or admin
-//! read (GetUser, AdminGetUser, GetId…) needs its pool or client and its user (whose document
-//! also carries the revocation state an access token is checked against), and reading and
-//! decoding their JSON documents was all the store work of such a request.
+//! Decoded documents kept in the process: every token-checked or admin read (GetUser,
+//! AdminGetUser, GetId…) needs its user pool or client and its user (whose document also
+//! carries the revocation state an access token is checked against), and identity pools' GetId
+//! and GetCredentialsForIdentity their identity pool and the identity a login is bound to;
+//! reading and decoding their JSON documents was most of the store's work for such requests.
 //!
 //! Exact on SQLite, where this process is the only writer: every statement that writes
 //! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, each backend's
-//! `users.rs` and `bulk.rs`, and the cascade of a pool's deletion) invalidates here once it has
-//! run (for a transaction: once it has committed or failed). A read that raced a write cannot
-//! store what it read: each invalidation bumps a generation, and a value read from the database
-//! is kept only if the generation is the one seen before the read.
+//! `users.rs` and `bulk.rs`, and the cascade of a pool's deletion), or `identity_pools`,
+//! `identities` or `identity_logins` (in `identity.rs`), invalidates here once it has run (for
+//! a transaction: once it has committed or failed). A read that raced a write cannot store what
+//! it read: each invalidation bumps a generation, and a value read from the database is kept
+//! only if the generation is the one seen before the read.
 //!
 //! On Postgres, shared by replicas, a store keeps one only while it follows the change
-//! notifications (`follow`): this process's writes invalidate as on SQLite, before they answer;
+//! notifications (`follow`), and only for user pools, clients and users, the tables whose
+//! changes are notified (migration 0008; the identity tables are not, so identity reads pass
+//! no cache there): this process's writes invalidate as on SQLite, before they answer;
 //! another replica's arrive as notifications, published after its commit, and a read that
 //! started before one was handled cannot be kept (the generation moved), so nothing stale
 //! outlives the notification's delivery (milliseconds). A lost listener connection publishes
 //! `Change::Everything`, which empties the cache.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use cognate_domain::StoreError;
+use cognate_domain::identity::{Identity, IdentityPool};
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::invalidation::{Change, Invalidations};
 use cognate_domain::user::User;
@@ -34,6 +40,12 @@ pub struct ReadCache {
     pub clients: Documents<cognate_domain::client::AppClient>,
     /// By `user_key` (pool and username key).
     pub users: Documents<User>,
+    pub identity_pools: Documents<IdentityPool>,
+    /// Identities by id.
+    pub identities: Documents<Identity>,
+    /// The identity each login is bound to, by [`login_key`]. Only bindings found are kept, so
+    /// creating an identity invalidates nothing; any other identity write clears both maps.
+    pub identities_by_login: Documents<Identity>,
 }
 
 /// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
@@ -69,6 +81,8 @@ impl ReadCache {
                 self.pools.clear();
                 self.clients.clear();
                 self.users.clear();
+                self.identity_pools.clear();
+                self.forget_identities();
             }
         }
     }
@@ -83,6 +97,13 @@ impl ReadCache {
     /// After a statement that may have changed the user has run, whether or not it succeeded.
     pub fn forget_user(&self, pool_id: &str, username_key: &str) {
         self.users.invalidate(&user_key(pool_id, username_key));
+    }
+
+    /// Forgets every identity (after a write to `identities` or `identity_logins`: an
+    /// identity's document lists its logins, so a change reaches both maps).
+    pub fn forget_identities(&self) {
+        self.identities.clear();
+        self.identities_by_login.clear();
     }
 }
 
@@ -112,6 +133,15 @@ pub async fn cached_user(
     let user = read.await?;
     cache.users.put(&key, Arc::new(user.clone()), generation);
     Ok(user)
+}
+
+/// The key of a login in `identities_by_login`; the lengths keep any two logins apart.
+pub fn login_key(pool_id: &str, provider: &str, subject: &str) -> String {
+    format!(
+        "{}:{}:{pool_id}{provider}{subject}",
+        pool_id.len(),
+        provider.len()
+    )
 }
 
 pub struct Documents<T> {
@@ -165,6 +195,30 @@ impl<T> Documents<T> {
             inner.entries.clear();
         }
         inner.entries.insert(key.to_owned(), value);
+    }
+
+    /// The document under `key`: kept, or read by `read` and kept (a read that finds nothing
+    /// keeps nothing). Without `docs` (a backend that keeps nothing), just `read`.
+    pub async fn read_through<F, Fut>(
+        docs: Option<&Self>,
+        key: &str,
+        read: F,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: Clone,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Option<T>, StoreError>>,
+    {
+        let generation = match docs.map(|docs| docs.get(key)) {
+            Some(Lookup::Hit(kept)) => return Ok(Some(T::clone(&kept))),
+            Some(Lookup::Miss(generation)) => generation,
+            None => None,
+        };
+        let found = read().await?;
+        if let (Some(docs), Some(value)) = (docs, &found) {
+            docs.put(key, Arc::new(value.clone()), generation);
+        }
+        Ok(found)
     }
 
     /// Forgets `key`, after a statement that may have changed it has run.

@@ -67,8 +67,13 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// The pools and clients this store keeps decoded (for the shared query logic).
+    /// The pools, clients and users this store keeps decoded (for the shared query logic).
     fn read_cache(&self) -> Option<&ReadCache> {
+        Some(&self.cache)
+    }
+
+    /// The identity pools and identities this store keeps decoded: exact, as the only writer.
+    fn identity_read_cache(&self) -> Option<&ReadCache> {
         Some(&self.cache)
     }
 

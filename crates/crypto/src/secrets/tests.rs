@@ -82,3 +82,20 @@ fn secret_hash_known_vector() {
     ));
     assert!(!verify_secret_hash("user", "client", "secret", ""));
 }
+
+#[test]
+fn random_chars_fill_any_length_from_the_charset() {
+    for (charset, len) in [
+        (DIGITS, 0),
+        (DIGITS, 200),
+        (LOWER_ALNUM, 16),
+        (MIXED_ALNUM, 65),
+    ] {
+        let value = random_chars(charset, len);
+        assert_eq!(value.len(), len);
+        assert!(all_in(&value, charset));
+    }
+    // Every character of a small charset turns up (36 of them: 252 of 256 bytes are used).
+    let many = random_chars(LOWER_ALNUM, 2000);
+    assert!(LOWER_ALNUM.iter().all(|c| many.as_bytes().contains(c)));
+}

@@ -198,13 +198,18 @@ pub async fn identity_list_delete_and_cascade(store: &dyn Store) {
     assert_eq!(second.next, None);
 
     let record = credentials(&identities[0], "ASIAAAAAAAAAAAAAAAAA");
+    let other = credentials(&identities[1], "ASIABBBBBBBBBBBBBBBB");
     store
-        .insert_credentials(&record)
+        .insert_credentials(&[record.clone(), other.clone()])
         .await
         .expect("credentials");
     assert_eq!(
         store.get_credentials(&record.access_key_id).await,
         Ok(record.clone())
+    );
+    assert_eq!(
+        store.get_credentials(&other.access_key_id).await,
+        Ok(other.clone())
     );
     store
         .delete_identity(&identities[0].id)
@@ -218,8 +223,16 @@ pub async fn identity_list_delete_and_cascade(store: &dyn Store) {
         store.delete_identity(&identities[0].id).await,
         Err(StoreError::NotFound)
     );
+    // All or none: one record of a deleted identity fails the whole call.
+    let third = credentials(&identities[2], "ASIACCCCCCCCCCCCCCCC");
     assert_eq!(
-        store.insert_credentials(&record).await,
+        store
+            .insert_credentials(&[third.clone(), record.clone()])
+            .await,
+        Err(StoreError::NotFound)
+    );
+    assert_eq!(
+        store.get_credentials(&third.access_key_id).await,
         Err(StoreError::NotFound)
     );
     store.delete_identity_pool(&pool.id).await.expect("pool");
