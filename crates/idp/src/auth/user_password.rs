@@ -119,9 +119,12 @@ impl Idp {
     ) -> Result<User> {
         let sub = user.sub.clone();
         let mut rounds = 0;
+        // The first round starts from the user the caller just read (the save checks its
+        // version); later ones read again.
+        let mut read = Some(user.clone());
         loop {
             let outcome = self
-                .modify_user(pool, &user.username_key, |stored| {
+                .modify_user_from(pool, &user.username_key, read.take(), |stored| {
                     if stored.sub != sub {
                         return Err(incorrect_credentials());
                     }
@@ -152,10 +155,12 @@ impl Idp {
     }
 
     /// A correct password after a claim: the claimed failure and any lockout are cleared.
+    /// `user` is the claim's saved user, the first attempt's starting point.
     pub(crate) async fn settle_claimed_success(&self, pool: &UserPool, user: User) -> Result<User> {
         let sub = user.sub.clone();
+        let username_key = user.username_key.clone();
         let (user, ()) = self
-            .modify_user(pool, &user.username_key, |stored| {
+            .modify_user_from(pool, &username_key, Some(user), |stored| {
                 if stored.sub != sub {
                     return Err(incorrect_credentials());
                 }
