@@ -1,5 +1,8 @@
-//! Hot paths of the login and token-check routes (see DESIGN.md §4 for target numbers).
-//! Run: `cargo bench -p cognate-crypto -- --warm-up-time 1 --measurement-time 3`.
+//! Hot paths of the login and token-check routes (see DESIGN.md §4 for target numbers), and
+//! the crypto each password and token flow pays per request (issue 16's ceilings; the sums are
+//! in docs/benchmarks/issue-16-crypto-ceilings.md). Measured in the process's CPU time, so the
+//! other load of a shared machine does not inflate them (`support/cpu_time.rs`).
+//! Run: `cargo bench -p cognate-crypto --bench crypto -- --warm-up-time 1 --measurement-time 3`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,6 +13,11 @@ use cognate_crypto::keys::{GeneratedKey, SigningKey};
 use cognate_crypto::password::{PasswordHasher, PasswordProfile};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
+
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
+
+type Cpu = cpu_time::ProcessCpuTime;
 
 fn sample_claims() -> serde_json::Value {
     json!({
@@ -28,7 +36,7 @@ fn sample_claims() -> serde_json::Value {
     })
 }
 
-fn rs256(c: &mut Criterion) {
+fn rs256(c: &mut Criterion<Cpu>) {
     let key = SigningKey::generate().unwrap();
     let claims = sample_claims();
     c.bench_function("rs256_sign", |b| {
@@ -42,17 +50,19 @@ fn rs256(c: &mut Criterion) {
     });
 }
 
-fn argon2id(c: &mut Criterion) {
+/// Through the hasher's own threads, as the server runs it (the hand-off is included).
+fn argon2id(c: &mut Criterion<Cpu>) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .build()
         .unwrap();
-    let mut group = c.benchmark_group("argon2id_verify");
-    group.sample_size(10);
-    for (name, profile) in [
+    let profiles = [
         ("owasp", PasswordProfile::Owasp),
         ("dev", PasswordProfile::Dev),
-    ] {
+    ];
+    let mut group = c.benchmark_group("argon2id_verify");
+    group.sample_size(10);
+    for (name, profile) in profiles {
         let hasher = PasswordHasher::new(profile).unwrap();
         let phc = runtime.block_on(hasher.hash("Correct horse 1!")).unwrap();
         group.bench_function(name, |b| {
@@ -64,9 +74,60 @@ fn argon2id(c: &mut Criterion) {
         });
     }
     group.finish();
+    // AdminCreateUser, SignUp and password changes hash; sign-ins verify. Same cost in theory
+    // (one argon2 run), plus a salt from the OS and the PHC encoding.
+    let mut group = c.benchmark_group("argon2id_hash");
+    group.sample_size(10);
+    for (name, profile) in profiles {
+        let hasher = PasswordHasher::new(profile).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(hasher.hash(black_box("Correct horse 1!")))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
 }
 
-fn rsa_keygen(c: &mut Criterion) {
+/// The sealed password material (PHC string and SRP verifier, as JSON) that every password
+/// sign-in opens and every password set seals: AES-256-GCM over about 1 KiB.
+fn password_material(c: &mut Criterion<Cpu>) {
+    use cognate_crypto::SealKey;
+    let key = SealKey::generate();
+    let (salt_hex, verifier_hex) = cognate_crypto::srp::new_verifier("AbCdEfGhI", "alice", "pw");
+    let plain = serde_json::to_vec(&json!({
+        "phc": "$argon2id$v=19$m=4096,t=1,p=1$Y29nbmF0ZWR1bW15c2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "srp": { "salt_hex": salt_hex, "verifier_hex": verifier_hex },
+    }))
+    .unwrap();
+    let aad = b"password/us-east-1_AbCdEfGhI/0b8e4f1a-9c1d-4b7e-8f3a-2d5c6e7f8a9b";
+    let mut group = c.benchmark_group("password_material");
+    group.bench_function("seal", |b| b.iter(|| key.seal(black_box(&plain), aad)));
+    let sealed = key.seal(&plain, aad);
+    group.bench_function("open", |b| {
+        b.iter(|| key.open(black_box(&sealed), aad).unwrap())
+    });
+    group.finish();
+}
+
+/// A sign-in's new refresh token (96 random bytes, base64url) and the SHA-256 stored for it;
+/// a refresh hashes the presented token once to look it up.
+fn refresh_token(c: &mut Criterion<Cpu>) {
+    use cognate_crypto::secrets::{random_token, sha256_hex};
+    let mut group = c.benchmark_group("refresh_token");
+    group.bench_function("generate_and_hash", |b| {
+        b.iter(|| sha256_hex(random_token(black_box(96)).as_bytes()))
+    });
+    let token = random_token(96);
+    group.bench_function("hash", |b| {
+        b.iter(|| sha256_hex(black_box(token.as_bytes())))
+    });
+    group.finish();
+}
+
+fn rsa_keygen(c: &mut Criterion<Cpu>) {
     let mut group = c.benchmark_group("rsa2048");
     group.sample_size(10);
     group.bench_function("keygen", |b| b.iter(|| GeneratedKey::generate().unwrap()));
@@ -75,7 +136,7 @@ fn rsa_keygen(c: &mut Criterion) {
 
 /// SRP sign-in math: one 3072-bit modexp with a 256-bit exponent (a verifier) as the unit,
 /// then each round trip's server work (challenge: one modexp; proof: two).
-fn srp(c: &mut Criterion) {
+fn srp(c: &mut Criterion<Cpu>) {
     use cognate_crypto::srp;
     c.bench_function("srp_modexp_3072_bits", |b| {
         b.iter(|| srp::new_verifier("AbCdEfGhI", black_box("alice"), "Corr3ct!Horse"))
@@ -101,5 +162,9 @@ fn srp(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, rs256, argon2id, rsa_keygen, srp);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(Cpu::new());
+    targets = rs256, argon2id, password_material, refresh_token, rsa_keygen, srp
+}
 criterion_main!(benches);

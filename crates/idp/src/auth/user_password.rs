@@ -171,10 +171,13 @@ impl Idp {
     ) -> Result<User> {
         let mut pause = Duration::from_millis(1);
         let mut rounds = 0;
+        // The first round starts from the user the caller just read (the save checks its
+        // version); later ones read again.
+        let mut read = Some(user.clone());
         loop {
             let now = self.clock.now();
             let outcome = self
-                .modify_user(pool, &user.username_key, |stored| {
+                .modify_user_from(pool, &user.username_key, read.take(), |stored| {
                     if stored.sub != user.sub {
                         return Err(incorrect_credentials());
                     }

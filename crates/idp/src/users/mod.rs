@@ -123,10 +123,29 @@ impl Idp {
         &self,
         pool: &UserPool,
         username_key: &str,
+        change: impl FnMut(&mut User) -> Result<T>,
+    ) -> Result<(User, T)> {
+        self.modify_user_from(pool, username_key, None, change)
+            .await
+    }
+
+    /// `modify_user` whose first attempt starts from `read`, a copy of the user this request
+    /// read or saved a moment ago, instead of reading it again: the save is conditional on the
+    /// version, so a stale copy only costs a retry from a fresh read (a password sign-in saves
+    /// its user twice; each re-read was a database round trip).
+    pub async fn modify_user_from<T>(
+        &self,
+        pool: &UserPool,
+        username_key: &str,
+        mut read: Option<User>,
         mut change: impl FnMut(&mut User) -> Result<T>,
     ) -> Result<(User, T)> {
         for _ in 0..MAX_CAS_ATTEMPTS {
-            let mut user = match self.store.get_user(&pool.id, username_key).await {
+            let fresh = match read.take() {
+                Some(user) => Ok(user),
+                None => self.store.get_user(&pool.id, username_key).await,
+            };
+            let mut user = match fresh {
                 Ok(user) => user,
                 Err(StoreError::NotFound) => return Err(user_not_found()),
                 Err(other) => return Err(internal(other)),
