@@ -1,6 +1,7 @@
 //! ListUsers: the filter grammar over every searchable attribute (quotes, escapes, unicode,
 //! phone prefixes), unknown attributes, AttributesToGet, Limit, and paging that returns each
-//! user exactly once, also while users are being added; on both backends.
+//! user exactly once, also while users are being added; on both backends. Filters on attributes
+//! list in value order, then username; the other listings in username order.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +21,7 @@ backend_tests!(
     attributes_to_get_and_limit,
     paging_returns_each_user_once,
     paging_under_concurrent_inserts,
+    filtered_paging_under_inserts,
     pagination_token_is_bound_to_pool_and_filter,
 );
 
@@ -194,8 +196,9 @@ async fn quotes_escapes_and_unicode(app: TestApp) {
         ["zoe"]
     );
     assert_eq!(
+        // An attribute filter lists in value order: "Zoe" < "Zoë".
         names(&app, &pool_id, r#"given_name ^= "Zo""#).await,
-        ["zoe", "zoe2"]
+        ["zoe2", "zoe"]
     );
     assert_eq!(
         names(&app, &pool_id, r#"given_name ^= "Zoë""#).await,
@@ -446,6 +449,57 @@ async fn paging_under_concurrent_inserts(app: TestApp) {
     let mut sorted = seen.clone();
     sorted.sort();
     assert_eq!(seen, sorted, "pages in username order");
+}
+
+/// An attribute filter pages in value order; users added between its pages, with values before,
+/// at and after the page's position, never make it repeat or skip a user that was there.
+async fn filtered_paging_under_inserts(app: TestApp) {
+    let pool_id = pool(&app).await;
+    // Five users per team: pages of 3 end inside a value.
+    let mut expected = Vec::new();
+    for i in 0..20 {
+        let (name, team) = (format!("m{:02}", (i * 7) % 20), format!("team-{}", i % 4));
+        user(&app, &pool_id, &name, &[("given_name", team.as_str())]).await;
+        expected.push((team, name));
+    }
+    expected.sort();
+    let expected: Vec<String> = expected.into_iter().map(|(_, name)| name).collect();
+    let (mut seen, mut token) = (Vec::new(), None);
+    for round in 0..100 {
+        let page = app
+            .idp
+            .list_users()
+            .user_pool_id(&pool_id)
+            .filter(r#"given_name ^= "team-""#)
+            .limit(3)
+            .set_pagination_token(token)
+            .send()
+            .await
+            .unwrap();
+        seen.extend(
+            page.users()
+                .iter()
+                .filter_map(|u| u.username().map(str::to_owned)),
+        );
+        token = page.pagination_token;
+        if token.is_none() {
+            break;
+        }
+        for (name, team) in [("a", 0), ("m", 1), ("n", 2), ("zz", 3)] {
+            let value = format!("team-{team}");
+            let added = format!("{name}-added-{round}");
+            user(&app, &pool_id, &added, &[("given_name", value.as_str())]).await;
+        }
+    }
+    assert!(token.is_none(), "the listing ends");
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "a user listed twice: {seen:?}");
+    let existing: Vec<String> = seen
+        .iter()
+        .filter(|name| !name.contains("-added-"))
+        .cloned()
+        .collect();
+    assert_eq!(existing, expected, "every first user once, in value order");
 }
 
 async fn pagination_token_is_bound_to_pool_and_filter(app: TestApp) {

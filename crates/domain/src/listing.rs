@@ -153,6 +153,12 @@ pub fn prefix_successor(prefix: &str) -> Option<String> {
     None
 }
 
+/// What the attribute filter index holds of `value`: its first `INDEXED_CHARS` characters
+/// (`substr(value, 1, 256)`), the first part of that index's order.
+pub fn indexed_value(value: &str) -> &str {
+    truncate_chars(value, INDEXED_CHARS)
+}
+
 fn truncate_chars(value: &str, chars: usize) -> &str {
     match value.char_indices().nth(chars) {
         Some((end, _)) => &value[..end],

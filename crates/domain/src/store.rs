@@ -120,7 +120,11 @@ pub trait UserStore: Send + Sync {
     async fn update_user(&self, user: &User) -> Result<(), StoreError>;
     async fn delete_user(&self, pool_id: &UserPoolId, username_key: &str)
     -> Result<(), StoreError>;
-    /// Users ordered by username key, starting after `after`, optionally filtered.
+    /// Users after the position `after` (a previous page's `next`), optionally filtered. An
+    /// attribute filter lists in its index's order: the value's first 256 characters, then the
+    /// username key, and `next` is an opaque position in that order; other listings are ordered
+    /// by username key and `next` is the last key. Users added or removed between pages never
+    /// make a listing repeat or skip another user.
     /// A filter is served by an index, never a scan of the pool. Only what ListUsers shows is
     /// read (`ListedUser`), not whole users.
     async fn list_users(

@@ -32,6 +32,10 @@ const NOTES: &[(&str, &str)] = &[
         "OIDC, Google, Facebook, Login with Amazon, Sign in with Apple and SAML 2.0 are stored and sign in. Sign in with Apple: Cognate signs the ES256 client secret with the provider's private_key and takes Apple's form_post answer. SAML 2.0 IdPs come from MetadataFile or MetadataURL and sign in SP-initiated (signed Response or Assertion posted to /saml2/idpresponse); SAML's EncryptedResponses, IDPInit, IDPSignout and RequestSigningAlgorithm are refused with UnsupportedOperationException, as is SAML itself in a build without the `saml` feature.",
     ),
     (
+        "ListUsers",
+        "A filter on an attribute (`email ^= \"x\"`) lists users in the attribute's order (value, then username), all other listings by username; AWS documents no order. Pagination tokens are sealed and bound to the pool and filter.",
+    ),
+    (
         "GetCredentialsForIdentity",
         "Credentials are minted by Cognate and valid against Cognate's STS only; no real AWS access.",
     ),

@@ -121,6 +121,7 @@ macro_rules! store_contract_tests {
             listing::list_users_by_phone_prefix,
             listing::list_users_by_unicode_values,
             listing::list_users_by_long_values,
+            listing::list_users_filtered_pages_survive_inserts,
             listing::list_users_filtered_pages_each_user_once,
             groups::group_crud_and_case_insensitive_names,
             groups::group_list_pages_each_group_once,

@@ -10,6 +10,7 @@ use sqlx::{Executor, PgConnection, Row};
 use crate::users::list_users_query;
 use crate::{PgStore, create_scratch_database, drop_scratch_database};
 use cognate_domain::listing::FilterPlan;
+use cognate_store_sql::listed_users::After;
 
 fn filters() -> Vec<(UserFilter, &'static str)> {
     let filter = |field, prefix, value: &str| UserFilter {
@@ -54,11 +55,17 @@ async fn plan(
     after: Option<&str>,
 ) -> Vec<String> {
     let plan = FilterPlan::new(Some(filter));
-    let rows = list_users_query(head, pool, &plan, after, 60)
-        .build()
-        .fetch_all(&mut *conn)
-        .await
-        .expect("explain");
+    let rows = list_users_query(
+        head,
+        pool,
+        &plan,
+        after.map(|key| After::near(&plan, key)).as_ref(),
+        60,
+    )
+    .build()
+    .fetch_all(&mut *conn)
+    .await
+    .expect("explain");
     rows.iter().map(|row| row.get::<String, _>(0)).collect()
 }
 
@@ -172,9 +179,11 @@ async fn million_users_filters_stay_index_lookups() {
                 .await;
                 println!("{filter:?} after {after:?}\n  {}", lines.join("\n  "));
                 assert_index_lookup(&lines, index, &filter);
+                let position =
+                    after.map(|key| After::near(&FilterPlan::new(Some(&filter)), key).encode());
                 let started = std::time::Instant::now();
                 let page = store
-                    .list_users(&pool, Some(&filter), after, 60)
+                    .list_users(&pool, Some(&filter), position.as_deref(), 60)
                     .await
                     .expect("list");
                 println!(

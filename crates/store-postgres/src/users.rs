@@ -8,9 +8,12 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use crate::PgStore;
 use crate::error::map_err;
-use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
+use cognate_domain::listing::{FilterPlan, ListedUser, fetch_limit};
 use cognate_store_sql::found;
-use cognate_store_sql::listed_users::decode_page;
+use cognate_store_sql::listed_users::{After, decode_page};
+use cognate_store_sql::listing_sql::{
+    AttributeFilter, push_attribute_keys, push_key_order, push_match,
+};
 use cognate_store_sql::read_cache::{cached_user, forget_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
@@ -58,27 +61,6 @@ async fn insert_rows(
     Ok(())
 }
 
-/// Appends `AND <column> = v` or the range of a prefix.
-fn push_match(query: &mut QueryBuilder<'_, Postgres>, column: &str, value: &TextMatch) {
-    match value {
-        TextMatch::Exact(value) => {
-            query
-                .push(format_args!(" AND {column} = "))
-                .push_bind(value.clone());
-        }
-        TextMatch::Range { from, until } => {
-            query
-                .push(format_args!(" AND {column} >= "))
-                .push_bind(from.clone());
-            if let Some(until) = until {
-                query
-                    .push(format_args!(" AND {column} < "))
-                    .push_bind(until.clone());
-            }
-        }
-    }
-}
-
 /// Why a versioned update matched no row: the user is gone, or another write changed it first.
 async fn missing_or_changed(tx: &mut Transaction<'static, Postgres>, user: &User) -> StoreError {
     let exists = sqlx::query_scalar::<_, bool>(
@@ -101,35 +83,31 @@ async fn missing_or_changed(tx: &mut Transaction<'static, Postgres>, user: &User
 /// (primary key, status index, or the attribute filter index, which holds the keys too); only
 /// those users are then read, and one aggregate turns them into the JSON array that
 /// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range: a broad filter sorts index entries, not joined rows, and no user document is read.
+/// range; no user document is read. The keys come in the index's order (`listing_sql`: an
+/// attribute filter's page is a walk of at most 61 index entries, however many users match).
 /// `head` goes before the statement (`EXPLAIN` in the tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
     pool_id: &'a UserPoolId,
     plan: &FilterPlan,
-    after: Option<&'a str>,
+    after: Option<&After>,
     limit: usize,
 ) -> QueryBuilder<'a, Postgres> {
     let mut query = QueryBuilder::new(head);
     query.push(
         "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, u.status, \
          u.enabled::int, u.created_at, u.last_modified_at, (SELECT coalesce(json_object_agg(ua.name, ua.value), '{}') \
-         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)) \
-         ORDER BY u.username_key), '[]')::text FROM (",
+         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key))), '[]')::text FROM (",
     );
-    let key = match plan {
+    let limit = fetch_limit(limit);
+    match plan {
         FilterPlan::Attribute { name, value } => {
-            query
-                .push("SELECT a.username_key AS k FROM user_attributes a WHERE a.pool_id = ")
-                .push_bind(pool_id.as_str())
-                .push(" AND a.name = ")
-                .push_bind(name.clone());
-            let (indexed, recheck) = value.indexed();
-            push_match(&mut query, "substr(a.value, 1, 256)", &indexed);
-            if recheck {
-                push_match(&mut query, "a.value", value);
-            }
-            "a.username_key"
+            let filter = AttributeFilter {
+                pool_id: pool_id.as_str(),
+                name,
+                value,
+            };
+            push_attribute_keys(&mut query, "FROM user_attributes a", &filter, after, limit);
         }
         _ => {
             query
@@ -143,15 +121,10 @@ pub(crate) fn list_users_query<'a>(
                 }
                 FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
             }
-            "s.username_key"
+            push_key_order(&mut query, after, limit);
         }
-    };
-    if let Some(after) = after {
-        query.push(format_args!(" AND {key} > ")).push_bind(after);
     }
     query
-        .push(format_args!(" ORDER BY {key} LIMIT "))
-        .push_bind(fetch_limit(limit))
         .push(") p JOIN users u ON u.pool_id = ")
         .push_bind(pool_id.as_str())
         .push(" AND u.username_key = p.k");
@@ -320,11 +293,12 @@ impl UserStore for PgStore {
                 next: None,
             });
         }
-        let json: String = list_users_query("", pool_id, &plan, after, limit)
+        let after = After::parse(&plan, after)?;
+        let json: String = list_users_query("", pool_id, &plan, after.as_ref(), limit)
             .build_query_scalar()
             .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        decode_page(&json, limit)
+        decode_page(&json, limit, &plan)
     }
 }

@@ -12,6 +12,7 @@ pub mod hosted;
 pub mod identity;
 pub mod import_jobs;
 pub mod listed_users;
+pub mod listing_sql;
 pub mod pools;
 pub mod read_cache;
 

@@ -1,7 +1,18 @@
 //! ListUsers pages as both backends return them: the database builds the whole page as one JSON
 //! array, one `[username_key, username, status, enabled, created_at, last_modified_at,
-//! {attributes}]` per user (each backend's `list_users_query`). The page is ordered here, by
-//! username key (byte order, the order of the key columns), whatever order the aggregate kept.
+//! {attributes}]` per user (each backend's `list_users_query`). The page is ordered here, in the
+//! order of the index that found it, whatever order the aggregate kept:
+//!
+//! - an attribute filter (`email ^= "x"`) comes in the filter index's order: the first 256
+//!   characters of the value (`indexed_value`), then the username key. The 60 smallest
+//!   usernames among 100,000 matches would need every match sorted on every page; the index's
+//!   own order is a walk of 61 entries. AWS documents no order for ListUsers.
+//! - everything else by username key (byte order, the order of the key columns).
+//!
+//! A page continues after its last user's position (`After`): the username key, or for an
+//! attribute filter the (indexed value, username key) pair, written as a JSON array in the
+//! (sealed) pagination token. Users added or removed between pages move no other user's
+//! position, so a listing never repeats or skips a user that stays.
 //!
 //! One value per page instead of one row per user: with sqlx's SQLite driver every row is a
 //! hand-off from its worker thread, and every user's document (password material, MFA state)
@@ -9,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use cognate_domain::listing::{ListedUser, page};
+use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, indexed_value, page};
 use cognate_domain::user::UserStatus;
 use cognate_domain::{Page, StoreError, Timestamp};
 use serde::Deserialize;
@@ -27,16 +38,99 @@ struct Row(
     BTreeMap<String, String>,
 );
 
-/// The page of at most `limit` users from the array of `limit + 1` rows at most (`fetch_limit`).
-pub fn decode_page(json: &str, limit: usize) -> Result<Page<ListedUser>, StoreError> {
+/// Where a page continues: strictly after this position in the listing's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// After a username key (listings in username key order).
+    Key(String),
+    /// After (indexed value, username key) in the attribute filter index.
+    Attribute { value: String, key: String },
+}
+
+impl After {
+    /// The position `after` (a page's `next`) names in the listing of `plan`. A position that
+    /// is not one of that listing's is a `Backend` error: pagination tokens are sealed and bound
+    /// to the filter, so it would be a bug, not a caller's mistake.
+    pub fn parse(plan: &FilterPlan, after: Option<&str>) -> Result<Option<Self>, StoreError> {
+        let Some(after) = after else {
+            return Ok(None);
+        };
+        Ok(Some(match plan {
+            FilterPlan::Attribute { .. } => {
+                let (value, key) = serde_json::from_str(after).map_err(|error| {
+                    StoreError::Backend(format!("ListUsers position {after:?}: {error}"))
+                })?;
+                Self::Attribute { value, key }
+            }
+            _ => Self::Key(after.to_owned()),
+        }))
+    }
+
+    /// The text `parse` reads back: a page's `next`.
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Key(key) => key.clone(),
+            Self::Attribute { value, key } => serde_json::json!([value, key]).to_string(),
+        }
+    }
+
+    /// A position in the listing of `plan` near `key`, for tests of plans: for an attribute
+    /// filter, `key` with the filter's own value.
+    pub fn near(plan: &FilterPlan, key: &str) -> Self {
+        match plan {
+            FilterPlan::Attribute { value, .. } => Self::Attribute {
+                value: match value.indexed().0 {
+                    TextMatch::Exact(value) | TextMatch::Range { from: value, .. } => value,
+                },
+                key: key.to_owned(),
+            },
+            _ => Self::Key(key.to_owned()),
+        }
+    }
+}
+
+/// The page of at most `limit` users of the listing of `plan`, from the array of `limit + 1`
+/// rows at most (`fetch_limit`), in the listing's order, `next` its last user's position.
+pub fn decode_page(
+    json: &str,
+    limit: usize,
+    plan: &FilterPlan,
+) -> Result<Page<ListedUser>, StoreError> {
     let rows: Vec<Row> = serde_json::from_str(json)
         .map_err(|error| StoreError::Backend(format!("ListUsers page: {error}")))?;
     let mut users = rows
         .into_iter()
         .map(listed)
         .collect::<Result<Vec<_>, _>>()?;
-    users.sort_unstable_by(|a, b| a.username_key.cmp(&b.username_key));
-    Ok(page(users, limit, |user| user.username_key.clone()))
+    match plan {
+        FilterPlan::Attribute { name, .. } => {
+            users.sort_by_cached_key(|user| {
+                (
+                    attribute_position(user, name).to_owned(),
+                    user.username_key.clone(),
+                )
+            });
+            Ok(page(users, limit, |user| {
+                After::Attribute {
+                    value: attribute_position(user, name).to_owned(),
+                    key: user.username_key.clone(),
+                }
+                .encode()
+            }))
+        }
+        _ => {
+            users.sort_unstable_by(|a, b| a.username_key.cmp(&b.username_key));
+            Ok(page(users, limit, |user| user.username_key.clone()))
+        }
+    }
+}
+
+/// The filtered attribute's value as the filter index orders it. Every listed user has it (the
+/// index found the user by it).
+fn attribute_position<'u>(user: &'u ListedUser, name: &str) -> &'u str {
+    user.attributes
+        .get(name)
+        .map_or("", |value| indexed_value(value))
 }
 
 fn listed(row: Row) -> Result<ListedUser, StoreError> {
@@ -63,7 +157,7 @@ mod tests {
     fn decodes_orders_and_cuts_the_page() {
         let json = r#"[["b","b","FORCE_CHANGE_PASSWORD",0,3000,4000,{}],
                        ["a","A","CONFIRMED",1,1000,2000,{"email":"a@x","sub":"s1"}]]"#;
-        let page = decode_page(json, 1).expect("page");
+        let page = decode_page(json, 1, &FilterPlan::All).expect("page");
         assert_eq!(page.next.as_deref(), Some("a"));
         assert_eq!(page.items.len(), 1);
         let a = &page.items[0];
@@ -76,12 +170,48 @@ mod tests {
             (Timestamp(1000), Timestamp(2000))
         );
         assert_eq!(a.attributes["email"], "a@x");
-        assert!(decode_page("[]", 60).expect("empty").items.is_empty());
+        assert!(
+            decode_page("[]", 60, &FilterPlan::All)
+                .expect("empty")
+                .items
+                .is_empty()
+        );
     }
 
     #[test]
     fn refuses_an_unknown_status() {
         let json = r#"[["a","a","SLEEPING",1,0,0,{}]]"#;
-        assert!(matches!(decode_page(json, 60), Err(StoreError::Backend(_))));
+        assert!(matches!(
+            decode_page(json, 60, &FilterPlan::All),
+            Err(StoreError::Backend(_))
+        ));
+    }
+
+    #[test]
+    fn an_attribute_filter_pages_in_value_then_key_order() {
+        let plan = FilterPlan::new(Some(&cognate_domain::user::UserFilter {
+            field: cognate_domain::user::FilterField::Attribute("email".into()),
+            prefix: true,
+            value: "a".into(),
+        }));
+        let json = r#"[["z","z","CONFIRMED",1,0,0,{"email":"a1"}],
+                       ["b","b","CONFIRMED",1,0,0,{"email":"a2"}],
+                       ["a","a","CONFIRMED",1,0,0,{"email":"a2"}]]"#;
+        let page = decode_page(json, 2, &plan).expect("page");
+        let keys: Vec<_> = page.items.iter().map(|u| u.username_key.as_str()).collect();
+        assert_eq!(keys, ["z", "a"]);
+        let next = page.next.expect("more follow");
+        assert_eq!(
+            After::parse(&plan, Some(&next)).expect("position"),
+            Some(After::Attribute {
+                value: "a2".into(),
+                key: "a".into()
+            })
+        );
+        assert!(After::parse(&plan, Some("a")).is_err());
+        assert_eq!(
+            After::parse(&FilterPlan::All, Some("a")).expect("key"),
+            Some(After::Key("a".into()))
+        );
     }
 }

@@ -7,9 +7,12 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::SqliteStore;
 use crate::error::{decode, json_err, map_err};
-use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, fetch_limit};
+use cognate_domain::listing::{FilterPlan, ListedUser, fetch_limit};
 use cognate_store_sql::found;
-use cognate_store_sql::listed_users::decode_page;
+use cognate_store_sql::listed_users::{After, decode_page};
+use cognate_store_sql::listing_sql::{
+    AttributeFilter, push_attribute_keys, push_key_order, push_match,
+};
 use cognate_store_sql::read_cache::{cached_user, forget_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
@@ -84,38 +87,18 @@ async fn missing_or_changed(tx: &mut Transaction<'static, Sqlite>, user: &User) 
     }
 }
 
-/// Appends `AND <column> = v` or the range of a prefix.
-fn push_match(query: &mut QueryBuilder<'_, Sqlite>, column: &str, value: &TextMatch) {
-    match value {
-        TextMatch::Exact(value) => {
-            query
-                .push(format_args!(" AND {column} = "))
-                .push_bind(value.clone());
-        }
-        TextMatch::Range { from, until } => {
-            query
-                .push(format_args!(" AND {column} >= "))
-                .push_bind(from.clone());
-            if let Some(until) = until {
-                query
-                    .push(format_args!(" AND {column} < "))
-                    .push_bind(until.clone());
-            }
-        }
-    }
-}
-
 /// The ListUsers statement. The inner query takes the page's username keys from one index range
 /// (primary key, status index, or the attribute filter index, which holds the keys too); only
 /// those users are then read, and one aggregate turns them into the JSON array that
 /// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range: a broad filter sorts index entries, not joined rows, and no user document is read.
+/// range; no user document is read. The keys come in the index's order (`listing_sql`: an
+/// attribute filter's page is a walk of at most 61 index entries, however many users match).
 /// `head` goes before the statement (`EXPLAIN QUERY PLAN` in the tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
     pool_id: &'a UserPoolId,
     plan: &FilterPlan,
-    after: Option<&'a str>,
+    after: Option<&After>,
     limit: usize,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(head);
@@ -125,22 +108,21 @@ pub(crate) fn list_users_query<'a>(
          FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)))) \
          FROM (",
     );
-    let key = match plan {
+    let limit = fetch_limit(limit);
+    match plan {
         FilterPlan::Attribute { name, value } => {
-            query
-                .push(
-                    "SELECT a.username_key AS k FROM user_attributes a \
-                     INDEXED BY user_attributes_filter_idx WHERE a.pool_id = ",
-                )
-                .push_bind(pool_id.as_str())
-                .push(" AND a.name = ")
-                .push_bind(name.clone());
-            let (indexed, recheck) = value.indexed();
-            push_match(&mut query, "substr(a.value, 1, 256)", &indexed);
-            if recheck {
-                push_match(&mut query, "a.value", value);
-            }
-            "a.username_key"
+            let filter = AttributeFilter {
+                pool_id: pool_id.as_str(),
+                name,
+                value,
+            };
+            push_attribute_keys(
+                &mut query,
+                "FROM user_attributes a INDEXED BY user_attributes_filter_idx",
+                &filter,
+                after,
+                limit,
+            );
         }
         _ => {
             let index = match plan {
@@ -161,16 +143,11 @@ pub(crate) fn list_users_query<'a>(
                 }
                 FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
             }
-            "s.username_key"
+            push_key_order(&mut query, after, limit);
         }
-    };
-    if let Some(after) = after {
-        query.push(format_args!(" AND {key} > ")).push_bind(after);
     }
     // CROSS JOIN keeps the page's keys the outer loop: each user is one primary key lookup.
     query
-        .push(format_args!(" ORDER BY {key} LIMIT "))
-        .push_bind(fetch_limit(limit))
         .push(") p CROSS JOIN users u ON u.pool_id = ")
         .push_bind(pool_id.as_str())
         .push(" AND u.username_key = p.k");
@@ -327,11 +304,12 @@ impl UserStore for SqliteStore {
                 next: None,
             });
         }
-        let json: String = list_users_query("", pool_id, &plan, after, limit)
+        let after = After::parse(&plan, after)?;
+        let json: String = list_users_query("", pool_id, &plan, after.as_ref(), limit)
             .build_query_scalar()
             .fetch_one(&self.pool)
             .await
             .map_err(map_err)?;
-        decode_page(&json, limit)
+        decode_page(&json, limit, &plan)
     }
 }

@@ -1,6 +1,7 @@
 //! ListUsers: an optional filter (`name = "v"` / `name ^= "v"`, see
 //! `cognate_domain::user_filter`) served by the store's indexes, AttributesToGet, and sealed
-//! pagination tokens bound to the pool and the filter.
+//! pagination tokens bound to the pool and the filter. An attribute filter's users come in its
+//! index's order (value, then username), the others by username: AWS documents no order.
 
 use cognate_awsjson::{ApiError, RequestContext};
 use cognate_domain::listing::ListedUser;
@@ -23,7 +24,9 @@ pub async fn handle(
     let filter = parse_user_filter(text)
         .map_err(filter_error)?
         .map(|filter| for_pool(&pool, filter));
-    let scope = format!("users/{}/{text}", pool.id);
+    // `v2`: an attribute filter's token holds a position (value, username key), no longer a
+    // username key; a token of the old form opens nowhere and is refused like any foreign one.
+    let scope = format!("users/v2/{}/{text}", pool.id);
     let after = paging::open_after(&idp.seal, &scope, input.pagination_token.as_deref())?;
     let page = idp
         .store

@@ -1,8 +1,10 @@
-//! ListUsers: paging and every filter kind, `=` and `^=`.
+//! ListUsers: paging and every filter kind, `=` and `^=`. Attribute filters list in the filter
+//! index's order (the value's first 256 characters, then username key); the others by username
+//! key.
 
 use cognate_domain::Store;
 use cognate_domain::ids::UserPoolId;
-use cognate_domain::listing::ListedUser;
+use cognate_domain::listing::{ListedUser, indexed_value};
 use cognate_domain::user::{FilterField, User, UserFilter, UserStatus};
 
 use super::{filtered, user_pages};
@@ -47,6 +49,22 @@ async fn populate(store: &dyn Store, users: &[User]) -> UserPoolId {
         store.create_user(&twin).await.expect("create twin");
     }
     id
+}
+
+/// The keys of `users` whose attribute `name` starts with `prefix`, in an attribute filter's
+/// order: the indexed part of the value (code point order), then the username key.
+fn in_attribute_order(users: &[User], name: &str, prefix: &str) -> Vec<String> {
+    let mut matches: Vec<(&str, &str)> = users
+        .iter()
+        .filter_map(|user| {
+            let value = user.attributes.get(name)?;
+            value
+                .starts_with(prefix)
+                .then(|| (indexed_value(value), user.username_key.as_str()))
+        })
+        .collect();
+    matches.sort_unstable();
+    matches.into_iter().map(|(_, key)| key.to_owned()).collect()
 }
 
 fn with(mut user: User, name: &str, value: &str) -> User {
@@ -231,7 +249,7 @@ pub async fn list_users_by_attribute(store: &dyn Store) {
     );
     assert_eq!(
         filtered(store, &id, &starts(given(), "")).await,
-        ["u1", "u2", "u3", "u4", "u6"]
+        ["u1", "u2", "u3", "u6", "u4"]
     );
     assert!(filtered(store, &id, &eq(given(), "An")).await.is_empty());
     assert!(
@@ -286,11 +304,11 @@ pub async fn list_users_by_phone_prefix(store: &dyn Store) {
     let phone = || attr("phone_number");
     assert_eq!(
         filtered(store, &id, &starts(phone(), "+1555")).await,
-        ["p1", "p2", "p3", "p8"]
+        ["p3", "p1", "p2", "p8"]
     );
     assert_eq!(
         filtered(store, &id, &starts(phone(), "+1")).await,
-        ["p1", "p2", "p3", "p4", "p5", "p8"]
+        ["p5", "p3", "p1", "p2", "p8", "p4"]
     );
     assert_eq!(filtered(store, &id, &starts(phone(), "1555")).await, ["p6"]);
     assert_eq!(filtered(store, &id, &eq(phone(), "+1555")).await, ["p3"]);
@@ -328,11 +346,11 @@ pub async fn list_users_by_unicode_values(store: &dyn Store) {
     );
     assert_eq!(
         filtered(store, &id, &starts(name(), "Zo")).await,
-        ["n1", "n2", "n3", "n5"]
+        ["n2", "n5", "n1", "n3"]
     );
     assert_eq!(
         filtered(store, &id, &starts(name(), "日本")).await,
-        ["n6", "n7"]
+        ["n7", "n6"]
     );
     assert_eq!(
         filtered(store, &id, &starts(name(), "Ωmega 🙂")).await,
@@ -340,7 +358,7 @@ pub async fn list_users_by_unicode_values(store: &dyn Store) {
     );
     assert_eq!(
         filtered(store, &id, &starts(name(), "Ωmega")).await,
-        ["n10", "n9"]
+        ["n9", "n10"]
     );
 }
 
@@ -374,9 +392,10 @@ pub async fn list_users_by_long_values(store: &dyn Store) {
         ["l3"]
     );
     assert_eq!(filtered(store, &id, &eq(long(), &base)).await, ["l5"]);
+    // The indexed part orders: l1, l2, l3 share their first 256 characters (key order).
     assert_eq!(
         filtered(store, &id, &starts(long(), &base)).await,
-        ["l1", "l2", "l3", "l4", "l5"]
+        ["l5", "l1", "l2", "l3", "l4"]
     );
     assert_eq!(
         filtered(store, &id, &starts(long(), &values[0].1)).await,
@@ -416,16 +435,7 @@ pub async fn list_users_filtered_pages_each_user_once(store: &dyn Store) {
         })
         .collect();
     populate(store, &users).await;
-    let mut expected: Vec<String> = users
-        .iter()
-        .filter(|user| {
-            user.attributes
-                .get("phone_number")
-                .is_some_and(|phone| phone.starts_with("+1555"))
-        })
-        .map(|user| user.username_key.clone())
-        .collect();
-    expected.sort();
+    let expected = in_attribute_order(&users, "phone_number", "+1555");
     assert_eq!(expected.len(), 20);
     let filter = starts(attr("phone_number"), "+1555");
     for limit in [1, 3, 7, 19, 20, 21] {
@@ -462,3 +472,56 @@ pub async fn list_users_filtered_pages_each_user_once(store: &dyn Store) {
     assert_eq!(keys, ["user14", "user15", "user16"]);
     assert_eq!(page.next.as_deref(), Some("user16"));
 }
+
+/// Users added between the pages of an attribute filter's listing, before and after its
+/// position, with values equal to the position's: every user that was there from the start comes
+/// exactly once, in order.
+pub async fn list_users_filtered_pages_survive_inserts(store: &dyn Store) {
+    let id = pool_id(1);
+    // Ten users share each value: a page ends inside a value, and inserts land on both sides.
+    let users: Vec<User> = (0..40)
+        .map(|n| {
+            let value = format!("team-{}", n % 4);
+            with(
+                user(&id, &format!("m{:02}", (n * 13) % 40)),
+                "custom:team",
+                &value,
+            )
+        })
+        .collect();
+    populate(store, &users).await;
+    let expected = in_attribute_order(&users, "custom:team", "team-");
+    let filter = starts(attr("custom:team"), "team-");
+    let (mut seen, mut after) = (Vec::new(), None::<String>);
+    for round in 0..MAX_ROUNDS {
+        let page = store
+            .list_users(&id, Some(&filter), after.as_deref(), 7)
+            .await
+            .expect("list");
+        seen.extend(page.items.iter().map(|user| user.username_key.clone()));
+        let Some(next) = page.next else { break };
+        after = Some(next);
+        assert!(round + 1 < MAX_ROUNDS, "the listing ends");
+        // Before, at and after the position, in key and in value.
+        for (name, team) in [("a", 0), ("m", 2), ("zz", 1), ("n", 3)] {
+            let added = with(
+                user(&id, &format!("{name}-added-{round}")),
+                "custom:team",
+                &format!("team-{team}"),
+            );
+            store.create_user(&added).await.expect("create user");
+        }
+    }
+    let existing: Vec<String> = seen
+        .iter()
+        .filter(|key| !key.contains("-added-"))
+        .cloned()
+        .collect();
+    assert_eq!(existing, expected, "every first user once, in order");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no user twice: {seen:?}");
+}
+
+const MAX_ROUNDS: usize = 100;

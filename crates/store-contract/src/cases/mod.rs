@@ -14,7 +14,7 @@ pub mod tokens;
 pub mod users;
 
 use cognate_domain::ids::UserPoolId;
-use cognate_domain::user::UserFilter;
+use cognate_domain::user::{FilterField, UserFilter};
 use cognate_domain::{Page, Store};
 
 /// More pages than any case makes: a listing that never ends fails instead of hanging.
@@ -61,7 +61,7 @@ pub async fn client_pages(store: &dyn Store, pool: &UserPoolId, limit: usize) ->
     }
 }
 
-/// Every page of ListUsers, as username keys.
+/// Every page of ListUsers, as username keys, each continuing after the previous `next`.
 pub async fn user_pages(
     store: &dyn Store,
     pool: &UserPoolId,
@@ -69,14 +69,23 @@ pub async fn user_pages(
     limit: usize,
 ) -> Vec<Page<String>> {
     let mut pages: Vec<Page<String>> = Vec::new();
+    let mut after: Option<String> = None;
     loop {
-        let after = pages.last().and_then(|page| page.next.clone());
         let page = store
             .list_users(pool, filter, after.as_deref(), limit)
             .await
             .expect("list_users");
-        pages.push(keys(page, |user| user.username_key.clone()));
-        if pages.last().is_some_and(|page| page.next.is_none()) {
+        after.clone_from(&page.next);
+        let mut keys = keys(page, |user| user.username_key.clone());
+        // An attribute filter's page continues after a position of the filter index (value and
+        // key), opaque here: compared as the last key, like the other listings' `next`.
+        if let (Some(next), Some(FilterField::Attribute(_))) =
+            (&mut keys.next, filter.map(|filter| &filter.field))
+        {
+            *next = keys.items.last().cloned().unwrap_or_default();
+        }
+        pages.push(keys);
+        if after.is_none() {
             return pages;
         }
         assert!(pages.len() < MAX_PAGES, "list_users does not end");

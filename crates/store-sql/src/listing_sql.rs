@@ -1,0 +1,201 @@
+//! The part of both backends' ListUsers statements that finds a page's username keys, in the
+//! listing's order from its position (`listed_users::After`). Each backend's `list_users_query`
+//! wraps it (`FROM (<keys>) p JOIN users u ...`); only the table clauses differ (SQLite's
+//! `INDEXED BY`). The inner queries name the attribute filter index `a` and users `s`.
+
+use cognate_domain::listing::TextMatch;
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+use crate::listed_users::After;
+
+/// The attribute filter index's first ordered column after (pool, name).
+const INDEXED: &str = "substr(a.value, 1, 256)";
+
+/// Appends `AND <column> = v` or the range of a prefix.
+pub fn push_match<'a, DB>(query: &mut QueryBuilder<'a, DB>, column: &str, value: &TextMatch)
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    match value {
+        TextMatch::Exact(value) => {
+            query
+                .push(format_args!(" AND {column} = "))
+                .push_bind(value.clone());
+        }
+        TextMatch::Range { from, until } => {
+            query
+                .push(format_args!(" AND {column} >= "))
+                .push_bind(from.clone());
+            push_until(query, column, until.as_deref());
+        }
+    }
+}
+
+fn push_until<'a, DB>(query: &mut QueryBuilder<'a, DB>, column: &str, until: Option<&str>)
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    if let Some(until) = until {
+        query
+            .push(format_args!(" AND {column} < "))
+            .push_bind(until.to_owned());
+    }
+}
+
+/// The keys of a listing in username key order (`s` the users table with its conditions
+/// already written): ` AND key > after ORDER BY key LIMIT n`.
+pub fn push_key_order<'a, DB>(query: &mut QueryBuilder<'a, DB>, after: Option<&After>, limit: i64)
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    if let Some(After::Key(key)) = after {
+        query.push(" AND s.username_key > ").push_bind(key.clone());
+    }
+    query
+        .push(" ORDER BY s.username_key LIMIT ")
+        .push_bind(limit);
+}
+
+/// An attribute filter (`name = value` / `name ^= value`) on `pool_id`.
+pub struct AttributeFilter<'f> {
+    pub pool_id: &'f str,
+    pub name: &'f str,
+    pub value: &'f TextMatch,
+}
+
+/// Which index entries one walk of the filter index takes.
+enum Walk<'w> {
+    /// One indexed value, keys after `after`: `<expr> = v AND key > k` (key order).
+    Equal {
+        value: &'w str,
+        after: Option<&'w str>,
+    },
+    /// Indexed values from `from` (or strictly above it) until `until`: (value, key) order.
+    Range {
+        from: &'w str,
+        strictly: bool,
+        until: Option<&'w str>,
+    },
+}
+
+/// `SELECT v, k` of an attribute filter's page: the first `limit` entries of the filter index
+/// (`from`: the backend's `FROM user_attributes a ...`) after `after`, in the index's order
+/// (indexed value, username key). Neither SQLite nor Postgres reliably seeks an expression
+/// index by a row value `(<expr>, key) > (v, k)`, so a page after a position is two walks that
+/// each stop at `limit`: the rest of the position's own value by key, then the values above it
+/// (a sort of at most 2 × `limit` rows). No page reads more than that, however many users match.
+pub fn push_attribute_keys<'a, DB>(
+    query: &mut QueryBuilder<'a, DB>,
+    from: &str,
+    filter: &AttributeFilter<'_>,
+    after: Option<&After>,
+    limit: i64,
+) where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    let (indexed, recheck) = filter.value.indexed();
+    let whole = |query: &mut QueryBuilder<'a, DB>, walk: Walk<'_>| {
+        push_walk(query, from, filter, walk, recheck, limit)
+    };
+    let position = match after {
+        Some(After::Attribute { value, key }) => Some((value.as_str(), key.as_str())),
+        _ => None,
+    };
+    match (&indexed, position) {
+        (TextMatch::Exact(value), after) => whole(
+            query,
+            Walk::Equal {
+                value,
+                after: after.map(|(_, key)| key),
+            },
+        ),
+        (TextMatch::Range { from, until }, None) => whole(
+            query,
+            Walk::Range {
+                from,
+                strictly: false,
+                until: until.as_deref(),
+            },
+        ),
+        (TextMatch::Range { until, .. }, Some((value, key))) => {
+            query.push("SELECT v, k FROM (SELECT * FROM (");
+            whole(
+                query,
+                Walk::Equal {
+                    value,
+                    after: Some(key),
+                },
+            );
+            query.push(") same UNION ALL SELECT * FROM (");
+            whole(
+                query,
+                Walk::Range {
+                    from: value,
+                    strictly: true,
+                    until: until.as_deref(),
+                },
+            );
+            query
+                .push(") later) both_walks ORDER BY v, k LIMIT ")
+                .push_bind(limit);
+        }
+    }
+}
+
+fn push_walk<'a, DB>(
+    query: &mut QueryBuilder<'a, DB>,
+    from: &str,
+    filter: &AttributeFilter<'_>,
+    walk: Walk<'_>,
+    recheck: bool,
+    limit: i64,
+) where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    query
+        .push(format_args!(
+            "SELECT {INDEXED} AS v, a.username_key AS k {from} WHERE a.pool_id = "
+        ))
+        .push_bind(filter.pool_id.to_owned())
+        .push(" AND a.name = ")
+        .push_bind(filter.name.to_owned());
+    // An equal indexed value is ordered by key alone: SQLite sorts `ORDER BY <expr>, key`
+    // after `<expr> = ?` instead of seeing that the index gives that order.
+    let order = match walk {
+        Walk::Equal { value, after } => {
+            push_match(query, INDEXED, &TextMatch::Exact(value.to_owned()));
+            if let Some(key) = after {
+                query
+                    .push(" AND a.username_key > ")
+                    .push_bind(key.to_owned());
+            }
+            "a.username_key"
+        }
+        Walk::Range {
+            from,
+            strictly,
+            until,
+        } => {
+            let op = if strictly { ">" } else { ">=" };
+            query
+                .push(format_args!(" AND {INDEXED} {op} "))
+                .push_bind(from.to_owned());
+            push_until(query, INDEXED, until);
+            "substr(a.value, 1, 256), a.username_key"
+        }
+    };
+    if recheck {
+        push_match(query, "a.value", filter.value);
+    }
+    query
+        .push(format_args!(" ORDER BY {order} LIMIT "))
+        .push_bind(limit);
+}
