@@ -12,6 +12,7 @@ use crate::identity_pools::{AUTH_ROLE, UNAUTH_ROLE, identity_pool, provider, pro
 backend_tests!(
     caller_identity_names_the_assumed_role,
     tampered_or_expired_credentials_are_refused,
+    credentials_die_with_their_identity,
     classic_flow_assumes_the_role_asked,
     other_actions_are_refused_clearly,
 );
@@ -216,6 +217,82 @@ async fn tampered_or_expired_credentials_are_refused(app: TestApp) {
         code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch",
         "{code}"
     );
+}
+
+/// Credentials are verified without being stored, yet deleting their identity (or its pool)
+/// still revokes them.
+async fn credentials_die_with_their_identity(app: TestApp) {
+    let pool = identity_pool(&app, true, vec![]).await;
+    roles(&app, &pool).await;
+    let mut minted = Vec::new();
+    for _ in 0..2 {
+        let guest = app
+            .identity
+            .get_id()
+            .identity_pool_id(&pool)
+            .send()
+            .await
+            .unwrap()
+            .identity_id
+            .unwrap();
+        let credentials = app
+            .identity
+            .get_credentials_for_identity()
+            .identity_id(&guest)
+            .send()
+            .await
+            .unwrap()
+            .credentials
+            .unwrap();
+        client_for(&app, &credentials)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap();
+        minted.push((guest, credentials));
+    }
+    // Opaque like AWS's: base64, nothing readable in it.
+    let token = minted[0].1.session_token.as_deref().unwrap();
+    assert!(token.len() > 100, "{token}");
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
+        "{token}"
+    );
+    assert!(!token.contains(&minted[0].0) && !token.contains("arn"));
+
+    app.identity
+        .delete_identities()
+        .identity_ids_to_delete(&minted[0].0)
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = failure(
+        client_for(&app, &minted[0].1)
+            .get_caller_identity()
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidClientTokenId");
+    client_for(&app, &minted[1].1)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    app.identity
+        .delete_identity_pool()
+        .identity_pool_id(&pool)
+        .send()
+        .await
+        .unwrap();
+    let (code, _) = failure(
+        client_for(&app, &minted[1].1)
+            .get_caller_identity()
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidClientTokenId");
 }
 
 async fn classic_flow_assumes_the_role_asked(app: TestApp) {

@@ -1,5 +1,6 @@
-//! Identity pools (cognito-identity): pools, identities bound to their logins, the temporary
-//! credentials minted for them, and the signing keys of Cognate's identity issuer.
+//! Identity pools (cognito-identity): pools, identities bound to their logins, and the signing
+//! keys of Cognate's identity issuer. (Temporary credentials are not stored: their session
+//! token carries them sealed, `cognate-identity`'s `credentials`.)
 
 use std::collections::BTreeMap;
 
@@ -61,26 +62,6 @@ pub struct IdentityLogin {
     pub subject: String,
 }
 
-/// Temporary credentials as stored: the secret sealed (SigV4 verification needs it back), the
-/// session token as a hash only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CredentialRecord {
-    pub access_key_id: String,
-    pub identity_id: String,
-    pub pool_id: String,
-    pub role_arn: String,
-    /// The session of the assumed-role ARN (`CognitoIdentityCredentials` for identity pools).
-    #[serde(default)]
-    pub session_name: String,
-    #[serde(with = "crate::bytes::base64")]
-    pub sealed_secret: Vec<u8>,
-    pub session_token_hash: String,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    pub issued_at: Timestamp,
-    pub expires_at: Timestamp,
-}
-
 /// A signing key of the identity issuer (GetOpenIdToken).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityKeyRecord {
@@ -97,7 +78,7 @@ pub trait IdentityStore: Send + Sync {
     async fn get_identity_pool(&self, id: &str) -> Result<IdentityPool, StoreError>;
     /// Replaces the stored pool. `NotFound` when it does not exist.
     async fn update_identity_pool(&self, pool: &IdentityPool) -> Result<(), StoreError>;
-    /// Deletes the pool with its identities, logins and credentials. `NotFound` when absent.
+    /// Deletes the pool with its identities and logins. `NotFound` when absent.
     async fn delete_identity_pool(&self, id: &str) -> Result<(), StoreError>;
     /// Pools ordered by id, starting after `after`.
     async fn list_identity_pools(
@@ -127,7 +108,7 @@ pub trait IdentityStore: Send + Sync {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Page<Identity>, StoreError>;
-    /// Deletes the identity, its logins and credentials. `NotFound` when absent.
+    /// Deletes the identity and its logins. `NotFound` when absent.
     async fn delete_identity(&self, id: &str) -> Result<(), StoreError>;
     /// Removes the identity's logins of the given providers (canonical names).
     async fn unlink_logins(&self, id: &str, providers: &[String]) -> Result<Identity, StoreError>;
@@ -154,11 +135,6 @@ pub trait IdentityStore: Send + Sync {
         identity_id: &str,
         login: &IdentityLogin,
     ) -> Result<Identity, StoreError>;
-
-    /// Stores `records` in one statement, all or none: `NotFound` when the identity of any of
-    /// them does not exist.
-    async fn insert_credentials(&self, records: &[CredentialRecord]) -> Result<(), StoreError>;
-    async fn get_credentials(&self, access_key_id: &str) -> Result<CredentialRecord, StoreError>;
 
     /// Adds the issuer's key unless one exists already (replicas racing converge on one).
     async fn add_identity_key(&self, key: &IdentityKeyRecord) -> Result<(), StoreError>;

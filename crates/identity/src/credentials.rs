@@ -1,12 +1,22 @@
-//! Temporary credentials: minted for an identity and a role, stored so they can be verified
-//! later (STS GetCallerIdentity checks SigV4 signatures made with them).
+//! Temporary credentials: minted for an identity and a role, and verified later (STS
+//! GetCallerIdentity checks SigV4 signatures made with them).
+//!
+//! Nothing is stored when credentials are minted: the session token *is* the credentials'
+//! record (identity, role, session, expiry and the secret key), sealed with the server's seal
+//! key and bound by AAD to the access key id. Every replica sharing the seal key can open it,
+//! and a token that was altered, or presented with another access key id, does not open.
+//! Verification still reads the identity, so deleting an identity (or its pool) revokes the
+//! credentials minted for it, as deleting their stored rows used to.
 
 use std::collections::BTreeMap;
 
-use cognate_awsjson::ApiError;
-use cognate_crypto::secrets::{constant_time_eq, random_chars, random_token, sha256_hex};
-use cognate_domain::identity::{CredentialRecord, Identity as IdentityRecord};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use cognate_crypto::secrets::random_chars;
+use cognate_domain::identity::Identity as IdentityRecord;
+use cognate_domain::{StoreError, Timestamp};
 use cognate_model::identity::Credentials;
+use serde::{Deserialize, Serialize};
 
 use crate::Identity;
 use crate::errors::{Result, internal};
@@ -16,9 +26,9 @@ pub const CREDENTIALS_SECS: i64 = 3600;
 const UPPER_ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const SECRET_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Binds a sealed secret to its access key.
-fn secret_aad(access_key_id: &str) -> Vec<u8> {
-    format!("sts-credentials/{access_key_id}").into_bytes()
+/// Binds a session token to its access key (and keeps it apart from other sealed values).
+fn token_aad(access_key_id: &str) -> Vec<u8> {
+    format!("sts-session-token/{access_key_id}").into_bytes()
 }
 
 /// The session name AWS gives identity-pool credentials (seen in the assumed-role ARN).
@@ -31,16 +41,48 @@ pub struct Session<'a> {
     pub secs: i64,
 }
 
-/// Stored credentials whose session token and expiry checked out, with their secret.
-#[derive(Debug)]
-pub struct LiveCredentials {
-    pub record: CredentialRecord,
+/// What a session token carries, sealed. Short field names keep the token short.
+#[derive(Serialize, Deserialize)]
+pub struct SessionClaims {
+    /// The identity the credentials were minted for.
+    #[serde(rename = "i")]
+    pub identity_id: String,
+    #[serde(rename = "p")]
+    pub pool_id: String,
+    #[serde(rename = "r")]
+    pub role_arn: String,
+    /// The session of the assumed-role ARN (`CognitoIdentityCredentials` for identity pools).
+    #[serde(rename = "n")]
+    pub session_name: String,
+    /// The secret access key, which SigV4 verification needs.
+    #[serde(rename = "s")]
     pub secret: String,
+    /// Session tags (principal tags mapped from the login's claims), carried as AWS's
+    /// session tokens carry theirs.
+    #[serde(rename = "t", default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    #[serde(rename = "x")]
+    pub expires_at: Timestamp,
+}
+
+/// Never shows the secret.
+impl std::fmt::Debug for SessionClaims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionClaims")
+            .field("identity_id", &self.identity_id)
+            .field("pool_id", &self.pool_id)
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .field("secret", &"<redacted>")
+            .field("tags", &self.tags)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl Identity {
-    /// Mints and stores credentials for `identity` in `role_arn`, as identity pools do.
-    pub async fn mint_credentials(
+    /// Mints credentials for `identity` in `role_arn`, as identity pools do.
+    pub fn mint_credentials(
         &self,
         identity: &IdentityRecord,
         role_arn: &str,
@@ -50,11 +92,12 @@ impl Identity {
             name: IDENTITY_POOL_SESSION,
             secs: CREDENTIALS_SECS,
         };
-        self.mint(identity, role_arn, tags, session).await
+        self.mint(identity, role_arn, tags, session)
     }
 
-    /// Mints and stores credentials for a role session of `identity`.
-    pub async fn mint(
+    /// Mints credentials for a role session of `identity`: a fresh key pair, and the session
+    /// token that carries them sealed.
+    pub fn mint(
         &self,
         identity: &IdentityRecord,
         role_arn: &str,
@@ -62,62 +105,74 @@ impl Identity {
         session: Session<'_>,
     ) -> Result<Credentials> {
         let access_key_id = format!("ASIA{}", random_chars(UPPER_ALNUM, 16));
-        let secret = random_chars(SECRET_CHARS, 40);
-        let session_token = random_token(192);
-        let now = self.clock.now();
-        let record = CredentialRecord {
-            sealed_secret: self
-                .seal
-                .seal(secret.as_bytes(), &secret_aad(&access_key_id)),
-            access_key_id,
+        let claims = SessionClaims {
             identity_id: identity.id.clone(),
             pool_id: identity.pool_id.clone(),
             role_arn: role_arn.to_string(),
             session_name: session.name.to_string(),
-            session_token_hash: sha256_hex(session_token.as_bytes()),
+            secret: random_chars(SECRET_CHARS, 40),
             tags,
-            issued_at: now,
-            expires_at: now.plus_secs(session.secs),
+            expires_at: self.clock.now().plus_secs(session.secs),
         };
-        let credentials = Credentials {
-            access_key_id: Some(record.access_key_id.clone()),
-            secret_key: Some(secret.into()),
-            session_token: Some(session_token),
-            expiration: Some(record.expires_at.epoch_seconds()),
-        };
-        self.credential_writes
-            .insert(record)
-            .await
-            .map_err(internal)?;
-        Ok(credentials)
+        let plaintext = serde_json::to_vec(&claims).map_err(|error| {
+            tracing::error!(%error, "session claims could not be encoded");
+            cognate_awsjson::ApiError::internal()
+        })?;
+        let sealed = self.seal.seal(&plaintext, &token_aad(&access_key_id));
+        Ok(Credentials {
+            access_key_id: Some(access_key_id),
+            secret_key: Some(claims.secret.into()),
+            session_token: Some(STANDARD.encode(sealed)),
+            expiration: Some(claims.expires_at.epoch_seconds()),
+        })
     }
 
-    /// The stored credentials of `access_key_id` if `session_token` is theirs and they have not
-    /// expired; None otherwise (unknown key, wrong token, expired).
+    /// The claims of `session_token` if it was minted with `access_key_id`, has not expired
+    /// and its identity still exists; None otherwise (unknown key, wrong or altered token,
+    /// expired, identity deleted).
     pub async fn live_credentials(
         &self,
         access_key_id: &str,
         session_token: &str,
-    ) -> Result<Option<LiveCredentials>> {
-        let record = match self.store.get_credentials(access_key_id).await {
-            Ok(record) => record,
-            Err(cognate_domain::StoreError::NotFound) => return Ok(None),
-            Err(other) => return Err(internal(other)),
+    ) -> Result<Option<SessionClaims>> {
+        let Some(claims) = self.open_token(access_key_id, session_token) else {
+            return Ok(None);
         };
-        let token_hash = sha256_hex(session_token.as_bytes());
-        if !constant_time_eq(token_hash.as_bytes(), record.session_token_hash.as_bytes())
-            || record.expires_at <= self.clock.now()
-        {
+        if claims.expires_at <= self.clock.now() {
             return Ok(None);
         }
-        let secret = self
-            .seal
-            .open(&record.sealed_secret, &secret_aad(&record.access_key_id))
-            .map_err(|error| {
-                tracing::error!(%error, "stored credentials could not be opened (wrong seal key?)");
-                ApiError::internal()
-            })?;
-        let secret = String::from_utf8(secret).map_err(|_| ApiError::internal())?;
-        Ok(Some(LiveCredentials { record, secret }))
+        match self.store.get_identity(&claims.identity_id).await {
+            Ok(record) if record.pool_id == claims.pool_id => Ok(Some(claims)),
+            Ok(_) | Err(StoreError::NotFound) => Ok(None),
+            Err(other) => Err(internal(other)),
+        }
+    }
+
+    /// Opens a session token: None unless this server's seal key sealed it for this access
+    /// key (the AEAD tag is checked in constant time).
+    fn open_token(&self, access_key_id: &str, session_token: &str) -> Option<SessionClaims> {
+        let sealed = STANDARD.decode(session_token).ok()?;
+        let plaintext = self.seal.open(&sealed, &token_aad(access_key_id)).ok()?;
+        serde_json::from_slice(&plaintext).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_debug_hides_the_secret() {
+        let claims = SessionClaims {
+            identity_id: "us-east-1:1".into(),
+            pool_id: "us-east-1:p".into(),
+            role_arn: "arn:aws:iam::1:role/r".into(),
+            session_name: IDENTITY_POOL_SESSION.into(),
+            secret: "very-secret".into(),
+            tags: BTreeMap::new(),
+            expires_at: Timestamp(0),
+        };
+        let shown = format!("{claims:?}");
+        assert!(!shown.contains("very-secret") && shown.contains("<redacted>"));
     }
 }

@@ -2,7 +2,6 @@
 //! operation under `ops/`, registered in `ops/mod.rs`.
 
 mod access;
-mod credential_writes;
 mod credentials;
 mod developer;
 mod disabled;
@@ -53,7 +52,6 @@ pub struct Services {
     pub config: IdentityConfig,
     issuer_key: issuer::IssuerKeyCache,
     oidc: oidc::OidcProviders,
-    credential_writes: Arc<credential_writes::CredentialWrites>,
 }
 
 /// The cognito-identity service: cheap to clone, handed to every operation.
@@ -72,7 +70,6 @@ impl Identity {
         let oidc = oidc::OidcProviders::new(&config.oidc_providers);
         Self(Arc::new(Services {
             oidc,
-            credential_writes: credential_writes::CredentialWrites::new(store.clone()),
             store,
             clock,
             seal,

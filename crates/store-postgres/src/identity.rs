@@ -1,4 +1,4 @@
-//! Identity pools, identities with their logins, credentials, issuer keys: Postgres's SQL for the
+//! Identity pools, identities with their logins, issuer keys: Postgres's SQL for the
 //! shared `cognate_store_sql::identity` logic, and its own way of creating identities and
 //! unlinking logins.
 
@@ -40,9 +40,6 @@ const SQL: IdentitySql = IdentitySql {
                  WHERE pool_id = $1 AND provider = $2 AND subject = $3",
     remove_login: "DELETE FROM identity_logins \
                    WHERE pool_id = $1 AND provider = $2 AND subject = $3 AND identity_id = $4",
-    insert_credentials: "INSERT INTO identity_credentials \
-                         (access_key_id, identity_id, expires_at, data) ",
-    get_credentials: "SELECT data FROM identity_credentials WHERE access_key_id = $1",
     add_key: "INSERT INTO identity_keys (kid, slot, sealed_private_key, public_jwk, created_at) \
               VALUES ($1, 'current', $2, $3, $4) ON CONFLICT DO NOTHING",
     list_keys: "SELECT kid, sealed_private_key, public_jwk, created_at FROM identity_keys \

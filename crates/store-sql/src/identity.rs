@@ -1,10 +1,8 @@
-//! `IdentityStore`: identity pools, identities with their logins, credentials, issuer keys.
+//! `IdentityStore`: identity pools, identities with their logins, issuer keys.
 
 use std::future::Future;
 
-use cognate_domain::identity::{
-    CredentialRecord, Identity, IdentityKeyRecord, IdentityLogin, IdentityPool,
-};
+use cognate_domain::identity::{Identity, IdentityKeyRecord, IdentityLogin, IdentityPool};
 use cognate_domain::listing::{fetch_limit, page};
 use cognate_domain::{Page, StoreError, Timestamp};
 use sqlx::types::Json;
@@ -29,7 +27,7 @@ pub struct IdentitySql {
     pub get_pool: &'static str,
     /// id, name, data
     pub update_pool: &'static str,
-    /// id (identities, logins and credentials go by `ON DELETE CASCADE`)
+    /// id (identities and logins go by `ON DELETE CASCADE`)
     pub delete_pool: &'static str,
     /// limit: the first page
     pub list_pools_first: &'static str,
@@ -61,11 +59,6 @@ pub struct IdentitySql {
     pub move_login: &'static str,
     /// pool_id, provider, subject, identity_id
     pub remove_login: &'static str,
-    /// The head of a multi-row insert, its rows to follow as
-    /// `(access_key_id, identity_id, expires_at, data)`
-    pub insert_credentials: &'static str,
-    /// access_key_id
-    pub get_credentials: &'static str,
     /// kid, sealed_private_key, public_jwk, created_at; a taken slot is skipped
     pub add_key: &'static str,
     /// kid, sealed_private_key, public_jwk, created_at, oldest first
@@ -115,10 +108,8 @@ where
     String: for<'r> Decode<'r, D::Db> + Type<D::Db>,
     for<'q> Json<&'q IdentityPool>: Encode<'q, D::Db> + Type<D::Db>,
     for<'q> Json<&'q Identity>: Encode<'q, D::Db> + Type<D::Db>,
-    for<'q> Json<&'q CredentialRecord>: Encode<'q, D::Db> + Type<D::Db>,
     Json<IdentityPool>: for<'r> Decode<'r, D::Db> + Type<D::Db>,
     Json<Identity>: for<'r> Decode<'r, D::Db> + Type<D::Db>,
-    Json<CredentialRecord>: for<'r> Decode<'r, D::Db> + Type<D::Db>,
     KeyRow: for<'r> FromRow<'r, <D::Db as Database>::Row>,
     LoginRow: for<'r> FromRow<'r, <D::Db as Database>::Row>,
 {
@@ -441,39 +432,6 @@ where
         Ok(())
     }
 
-    pub async fn insert_credentials(&self, records: &[CredentialRecord]) -> Result<(), StoreError> {
-        if records.is_empty() {
-            return Ok(());
-        }
-        let sql = format!(
-            "{}{}",
-            self.sql.insert_credentials,
-            numbered_rows(records.len(), 4)
-        );
-        let mut insert = sqlx::query(&sql);
-        for record in records {
-            insert = insert
-                .bind(record.access_key_id.as_str())
-                .bind(record.identity_id.as_str())
-                .bind(record.expires_at.millis())
-                .bind(Json(record));
-        }
-        insert.execute(self.pool).await.map_err(D::map_err)?;
-        Ok(())
-    }
-
-    pub async fn get_credentials(
-        &self,
-        access_key_id: &str,
-    ) -> Result<CredentialRecord, StoreError> {
-        let Json(record) = sqlx::query_scalar(self.sql.get_credentials)
-            .bind(access_key_id)
-            .fetch_one(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(record)
-    }
-
     pub async fn add_key(&self, key: &IdentityKeyRecord) -> Result<(), StoreError> {
         sqlx::query(self.sql.add_key)
             .bind(key.kid.as_str())
@@ -503,19 +461,6 @@ where
             )
             .collect())
     }
-}
-
-/// `VALUES` with `rows` rows of `columns` parameters numbered `$1`, `$2`… (both backends read
-/// `$N`), e.g. `VALUES ($1, $2), ($3, $4)`.
-fn numbered_rows(rows: usize, columns: usize) -> String {
-    let row = |r: usize| {
-        let numbers: Vec<String> = (1..=columns)
-            .map(|c| format!("${}", r * columns + c))
-            .collect();
-        format!("({})", numbers.join(", "))
-    };
-    let rows: Vec<String> = (0..rows).map(row).collect();
-    format!("VALUES {}", rows.join(", "))
 }
 
 /// Implements `IdentityStore` for a backend's store (a type with a `pool` field) with
@@ -653,21 +598,6 @@ macro_rules! impl_identity_store {
                 self.identities().remove_login(identity_id, login).await
             }
 
-            async fn insert_credentials(
-                &self,
-                records: &[::cognate_domain::identity::CredentialRecord],
-            ) -> Result<(), ::cognate_domain::StoreError> {
-                self.identities().insert_credentials(records).await
-            }
-
-            async fn get_credentials(
-                &self,
-                access_key_id: &str,
-            ) -> Result<::cognate_domain::identity::CredentialRecord, ::cognate_domain::StoreError>
-            {
-                self.identities().get_credentials(access_key_id).await
-            }
-
             async fn add_identity_key(
                 &self,
                 key: &::cognate_domain::identity::IdentityKeyRecord,
@@ -685,15 +615,4 @@ macro_rules! impl_identity_store {
             }
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rows_are_numbered_in_order() {
-        assert_eq!(numbered_rows(1, 2), "VALUES ($1, $2)");
-        assert_eq!(numbered_rows(2, 3), "VALUES ($1, $2, $3), ($4, $5, $6)");
-    }
 }

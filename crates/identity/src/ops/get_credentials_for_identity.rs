@@ -24,7 +24,7 @@ pub async fn handle(
         .as_ref()
         .map(|login| principal_tags::tags_for(&pool, login))
         .unwrap_or_default();
-    let credentials = identity.mint_credentials(&record, &role, tags).await?;
+    let credentials = identity.mint_credentials(&record, &role, tags)?;
     Ok(GetCredentialsForIdentityResponse {
         identity_id: Some(record.id),
         credentials: Some(credentials),

@@ -76,17 +76,15 @@ pub async fn handle(
             "Basic (classic) flow is not enabled for this identity pool.",
         ));
     }
-    let credentials = identity
-        .mint(
-            &record,
-            role_arn,
-            BTreeMap::new(),
-            Session {
-                name: session,
-                secs,
-            },
-        )
-        .await?;
+    let credentials = identity.mint(
+        &record,
+        role_arn,
+        BTreeMap::new(),
+        Session {
+            name: session,
+            secs,
+        },
+    )?;
     let (arn, role_id) = assumed_role(role_arn, session).ok_or_else(StsError::internal)?;
     let expiration = xml::iso8601(identity.clock.now().secs() + secs);
     let secret = credentials.secret_key.map(String::from).unwrap_or_default();

@@ -83,8 +83,8 @@ pub async fn handle(identity: &Identity, request: &StsRequest) -> Result<String,
     if !sigv4::verify(&live.secret, &signed_request, &auth, amz_date) {
         return Err(mismatch());
     }
-    let (arn, user_id) = assumed_role(&live.record.role_arn, &live.record.session_name)
-        .ok_or_else(StsError::internal)?;
+    let (arn, user_id) =
+        assumed_role(&live.role_arn, &live.session_name).ok_or_else(StsError::internal)?;
     let account = arn.split(':').nth(4).unwrap_or_default().to_string();
     Ok(xml::elements(
         &[("Arn", &arn), ("UserId", &user_id), ("Account", &account)],

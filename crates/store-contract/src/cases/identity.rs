@@ -1,10 +1,8 @@
-//! Identity pools, identities bound to logins, credentials and the identity issuer's keys.
+//! Identity pools, identities bound to logins and the identity issuer's keys.
 
 use std::collections::BTreeMap;
 
-use cognate_domain::identity::{
-    CredentialRecord, Identity, IdentityKeyRecord, IdentityLogin, IdentityPool,
-};
+use cognate_domain::identity::{Identity, IdentityKeyRecord, IdentityLogin, IdentityPool};
 use cognate_domain::{Store, StoreError};
 
 use crate::fixtures::T0;
@@ -40,21 +38,6 @@ fn login(pool: &IdentityPool, subject: &str) -> IdentityLogin {
         pool_id: pool.id.clone(),
         provider: PROVIDER.into(),
         subject: subject.into(),
-    }
-}
-
-fn credentials(identity: &Identity, key: &str) -> CredentialRecord {
-    CredentialRecord {
-        access_key_id: key.into(),
-        identity_id: identity.id.clone(),
-        pool_id: identity.pool_id.clone(),
-        role_arn: "arn:aws:iam::1:role/r".into(),
-        session_name: "CognitoIdentityCredentials".into(),
-        sealed_secret: vec![1, 2, 3],
-        session_token_hash: "hash".into(),
-        tags: BTreeMap::new(),
-        issued_at: T0,
-        expires_at: T0.plus_secs(3600),
     }
 }
 
@@ -197,42 +180,12 @@ pub async fn identity_list_delete_and_cascade(store: &dyn Store) {
     assert_eq!(second.items, vec![identities[2].clone()]);
     assert_eq!(second.next, None);
 
-    let record = credentials(&identities[0], "ASIAAAAAAAAAAAAAAAAA");
-    let other = credentials(&identities[1], "ASIABBBBBBBBBBBBBBBB");
-    store
-        .insert_credentials(&[record.clone(), other.clone()])
-        .await
-        .expect("credentials");
-    assert_eq!(
-        store.get_credentials(&record.access_key_id).await,
-        Ok(record.clone())
-    );
-    assert_eq!(
-        store.get_credentials(&other.access_key_id).await,
-        Ok(other.clone())
-    );
     store
         .delete_identity(&identities[0].id)
         .await
         .expect("delete");
     assert_eq!(
-        store.get_credentials(&record.access_key_id).await,
-        Err(StoreError::NotFound)
-    );
-    assert_eq!(
         store.delete_identity(&identities[0].id).await,
-        Err(StoreError::NotFound)
-    );
-    // All or none: one record of a deleted identity fails the whole call.
-    let third = credentials(&identities[2], "ASIACCCCCCCCCCCCCCCC");
-    assert_eq!(
-        store
-            .insert_credentials(&[third.clone(), record.clone()])
-            .await,
-        Err(StoreError::NotFound)
-    );
-    assert_eq!(
-        store.get_credentials(&third.access_key_id).await,
         Err(StoreError::NotFound)
     );
     store.delete_identity_pool(&pool.id).await.expect("pool");
