@@ -316,6 +316,59 @@ mod tests {
         assert!(matches!(docs.get("a"), Lookup::Miss(_)));
     }
 
+    fn groups_page(names: &[&str]) -> Page<Group> {
+        Page {
+            items: names
+                .iter()
+                .map(|name| Group {
+                    pool_id: UserPoolId::new("p"),
+                    name: (*name).to_string(),
+                    description: None,
+                    role_arn: None,
+                    precedence: None,
+                    created_at: cognate_domain::Timestamp(0),
+                    last_modified_at: cognate_domain::Timestamp(0),
+                })
+                .collect(),
+            next: None,
+        }
+    }
+
+    /// The groups `cached_user_groups` answers, the database holding `names` (its read future
+    /// is ready at once, so one poll completes it).
+    fn groups_of(cache: &ReadCache, user: &str, limit: usize, names: &[&str]) -> Vec<String> {
+        use std::task::{Context, Poll, Waker};
+        let pool = UserPoolId::new("p");
+        let page = groups_page(names);
+        let read = cached_user_groups(Some(cache), &pool, user, limit, async { Ok(page) });
+        match std::pin::pin!(read).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(page)) => page.items.into_iter().map(|g| g.name).collect(),
+            other => panic!("read through the cache: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn user_groups_are_forgotten_on_membership_group_and_user_writes() {
+        let cache = ReadCache::default();
+        assert_eq!(groups_of(&cache, "alice", 25, &["a"]), ["a"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["b"]), ["b"]);
+        // Kept: the database's answer is not read again.
+        assert_eq!(groups_of(&cache, "alice", 25, &["changed"]), ["a"]);
+        // Another page size is read, not answered from the entry.
+        assert_eq!(groups_of(&cache, "alice", 1, &["x"]), ["x"]);
+
+        cache.forget_user_groups("p", "alice");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a2"]), ["a2"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["changed"]), ["b"]);
+        cache.forget_user("p", "alice");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a3"]), ["a3"]);
+        cache.forget_pool_groups("p");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a4"]), ["a4"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["b2"]), ["b2"]);
+        cache.forget_pool("p");
+        assert_eq!(groups_of(&cache, "bob", 25, &["b3"]), ["b3"]);
+    }
+
     #[test]
     fn reads_are_kept_until_invalidated() {
         let docs = Documents::<String>::default();
