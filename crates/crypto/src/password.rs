@@ -197,6 +197,25 @@ impl PasswordHasher {
             .await?
     }
 
+    /// Hashes `password` as [`hash`](Self::hash) does and, in the same job on the same
+    /// thread, runs `also` on it (the SRP verifier's exponentiation, which costs about as much
+    /// as a dev-profile hash): a second CPU-heavy step bounded with the hashes, one job per
+    /// core, rather than on tokio's blocking pool, where a burst of new passwords ran up to its
+    /// whole thread count at once; and one hand-off instead of two.
+    pub async fn hash_with<T, F>(&self, password: &str, also: F) -> Result<(String, T)>
+    where
+        T: Send + 'static,
+        F: FnOnce(&str) -> T + Send + 'static,
+    {
+        let password = password.to_owned();
+        let params = self.inner.params.clone();
+        self.run_blocking(move || {
+            let phc = hash_blocking(&password, params)?;
+            Ok((phc, also(&password)))
+        })
+        .await?
+    }
+
     /// Checks `password` against a stored PHC string, using the parameters recorded in
     /// it (so changing the profile does not invalidate existing hashes).
     /// `Ok(false)` on mismatch; `Err` only when the PHC string is unusable.

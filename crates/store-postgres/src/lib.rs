@@ -80,6 +80,12 @@ impl PgStore {
         None
     }
 
+    /// None: other replicas' writes to groups and memberships are not notified, so users'
+    /// groups are read from the database every time.
+    fn group_read_cache(&self) -> Option<&ReadCache> {
+        None
+    }
+
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas
     /// starting together migrate once).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {

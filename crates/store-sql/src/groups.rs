@@ -8,6 +8,7 @@ use cognate_domain::{Page, StoreError};
 use sqlx::types::Json;
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Type};
 
+use crate::read_cache::{ReadCache, cached_user_groups};
 use crate::{Dialect, found};
 
 /// Each backend's SQL for `GroupStore`; the parameters are numbered as the comments say. The
@@ -43,6 +44,9 @@ pub struct GroupSql {
 pub struct Groups<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static GroupSql,
+    /// Where users' groups are kept (`ReadCache::user_groups`): only a backend whose group
+    /// and membership writes all pass here (SQLite); Postgres replicas' are not notified.
+    pub cache: Option<&'a ReadCache>,
 }
 
 /// The statement for a page: the first, or one continuing after a key (separate statements,
@@ -98,9 +102,9 @@ where
             .bind(group.key().as_str())
             .bind(Json(group))
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        self.forget_pool_groups(&group.pool_id);
+        found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn delete(&self, pool_id: &UserPoolId, name: &str) -> Result<(), StoreError> {
@@ -108,9 +112,16 @@ where
             .bind(pool_id.as_str())
             .bind(group_key(name).as_str())
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        found(D::rows_affected(&done))
+            .await;
+        self.forget_pool_groups(pool_id);
+        found(D::rows_affected(&done.map_err(D::map_err)?))
+    }
+
+    /// After a group's update or deletion has run, whether or not it succeeded.
+    fn forget_pool_groups(&self, pool_id: &UserPoolId) {
+        if let Some(cache) = self.cache {
+            cache.forget_pool_groups(pool_id.as_str());
+        }
     }
 
     pub async fn list(
@@ -159,17 +170,35 @@ where
         group_name: &str,
         username_key: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(sql)
+        let done = sqlx::query(sql)
             .bind(pool_id.as_str())
             .bind(group_key(group_name).as_str())
             .bind(username_key)
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
+            .await;
+        if let Some(cache) = self.cache {
+            cache.forget_user_groups(pool_id.as_str(), username_key);
+        }
+        done.map_err(D::map_err)?;
         Ok(())
     }
 
     pub async fn user_groups(
+        &self,
+        pool_id: &UserPoolId,
+        username_key: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Page<Group>, StoreError> {
+        let read = self.read_user_groups(pool_id, username_key, after, limit);
+        match after {
+            // The first page is what every token issued to the user reads.
+            None => cached_user_groups(self.cache, pool_id, username_key, limit, read).await,
+            Some(_) => read.await,
+        }
+    }
+
+    async fn read_user_groups(
         &self,
         pool_id: &UserPoolId,
         username_key: &str,
@@ -224,6 +253,7 @@ macro_rules! impl_group_store {
                 $crate::groups::Groups {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.group_read_cache(),
                 }
             }
         }

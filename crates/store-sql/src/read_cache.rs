@@ -25,11 +25,12 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use cognate_domain::StoreError;
+use cognate_domain::group::Group;
 use cognate_domain::identity::{Identity, IdentityPool};
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::invalidation::{Change, Invalidations};
 use cognate_domain::user::User;
+use cognate_domain::{Page, StoreError};
 
 /// Entries kept per kind; the map is emptied when full (they are cheap to read again).
 const CAPACITY: usize = 10_000;
@@ -46,6 +47,11 @@ pub struct ReadCache {
     /// The identity each login is bound to, by [`login_key`]. Only bindings found are kept, so
     /// creating an identity invalidates nothing; any other identity write clears both maps.
     pub identities_by_login: Documents<Identity>,
+    /// The first page of a user's groups (what its tokens' group claims come from), by
+    /// `user_key`, with the page size it was read with. Kept only where group writes are all
+    /// this process's (SQLite: see `Groups::cache`); a membership change forgets the user's
+    /// entry, a group's update or deletion its pool's.
+    pub user_groups: Documents<(usize, Page<Group>)>,
 }
 
 /// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
@@ -81,6 +87,7 @@ impl ReadCache {
                 self.pools.clear();
                 self.clients.clear();
                 self.users.clear();
+                self.user_groups.clear();
                 self.identity_pools.clear();
                 self.forget_identities();
             }
@@ -92,11 +99,25 @@ impl ReadCache {
         self.pools.invalidate(pool_id);
         self.clients.clear();
         self.users.invalidate_prefix(&user_key(pool_id, ""));
+        self.forget_pool_groups(pool_id);
+    }
+
+    /// After a group of the pool changed or was deleted (with its memberships).
+    pub fn forget_pool_groups(&self, pool_id: &str) {
+        self.user_groups.invalidate_prefix(&user_key(pool_id, ""));
     }
 
     /// After a statement that may have changed the user has run, whether or not it succeeded.
+    /// A deleted user's memberships go with it (`ON DELETE CASCADE`), so its groups too.
     pub fn forget_user(&self, pool_id: &str, username_key: &str) {
         self.users.invalidate(&user_key(pool_id, username_key));
+        self.forget_user_groups(pool_id, username_key);
+    }
+
+    /// After a membership of the user was added or removed.
+    pub fn forget_user_groups(&self, pool_id: &str, username_key: &str) {
+        self.user_groups
+            .invalidate(&user_key(pool_id, username_key));
     }
 
     /// Forgets every identity (after a write to `identities` or `identity_logins`: an
@@ -133,6 +154,31 @@ pub async fn cached_user(
     let user = read.await?;
     cache.users.put(&key, Arc::new(user.clone()), generation);
     Ok(user)
+}
+
+/// The first page of `limit` groups of `username_key` in `pool_id`: kept, or read by `read`
+/// and kept (unless a write raced it).
+pub async fn cached_user_groups(
+    cache: Option<&ReadCache>,
+    pool_id: &UserPoolId,
+    username_key: &str,
+    limit: usize,
+    read: impl Future<Output = Result<Page<Group>, StoreError>>,
+) -> Result<Page<Group>, StoreError> {
+    let Some(cache) = cache else {
+        return read.await;
+    };
+    let key = user_key(pool_id.as_str(), username_key);
+    let generation = match cache.user_groups.get(&key) {
+        Lookup::Hit(kept) if kept.0 == limit => return Ok(kept.1.clone()),
+        Lookup::Hit(_) => None,
+        Lookup::Miss(generation) => generation,
+    };
+    let page = read.await?;
+    cache
+        .user_groups
+        .put(&key, Arc::new((limit, page.clone())), generation);
+    Ok(page)
 }
 
 /// The key of a login in `identities_by_login`; the lengths keep any two logins apart.
@@ -268,6 +314,59 @@ mod tests {
         docs.invalidate("a");
         docs.put("a", Arc::new("old".into()), generation);
         assert!(matches!(docs.get("a"), Lookup::Miss(_)));
+    }
+
+    fn groups_page(names: &[&str]) -> Page<Group> {
+        Page {
+            items: names
+                .iter()
+                .map(|name| Group {
+                    pool_id: UserPoolId::new("p"),
+                    name: (*name).to_string(),
+                    description: None,
+                    role_arn: None,
+                    precedence: None,
+                    created_at: cognate_domain::Timestamp(0),
+                    last_modified_at: cognate_domain::Timestamp(0),
+                })
+                .collect(),
+            next: None,
+        }
+    }
+
+    /// The groups `cached_user_groups` answers, the database holding `names` (its read future
+    /// is ready at once, so one poll completes it).
+    fn groups_of(cache: &ReadCache, user: &str, limit: usize, names: &[&str]) -> Vec<String> {
+        use std::task::{Context, Poll, Waker};
+        let pool = UserPoolId::new("p");
+        let page = groups_page(names);
+        let read = cached_user_groups(Some(cache), &pool, user, limit, async { Ok(page) });
+        match std::pin::pin!(read).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(Ok(page)) => page.items.into_iter().map(|g| g.name).collect(),
+            other => panic!("read through the cache: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn user_groups_are_forgotten_on_membership_group_and_user_writes() {
+        let cache = ReadCache::default();
+        assert_eq!(groups_of(&cache, "alice", 25, &["a"]), ["a"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["b"]), ["b"]);
+        // Kept: the database's answer is not read again.
+        assert_eq!(groups_of(&cache, "alice", 25, &["changed"]), ["a"]);
+        // Another page size is read, not answered from the entry.
+        assert_eq!(groups_of(&cache, "alice", 1, &["x"]), ["x"]);
+
+        cache.forget_user_groups("p", "alice");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a2"]), ["a2"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["changed"]), ["b"]);
+        cache.forget_user("p", "alice");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a3"]), ["a3"]);
+        cache.forget_pool_groups("p");
+        assert_eq!(groups_of(&cache, "alice", 25, &["a4"]), ["a4"]);
+        assert_eq!(groups_of(&cache, "bob", 25, &["b2"]), ["b2"]);
+        cache.forget_pool("p");
+        assert_eq!(groups_of(&cache, "bob", 25, &["b3"]), ["b3"]);
     }
 
     #[test]

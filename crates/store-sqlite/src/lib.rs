@@ -77,6 +77,11 @@ impl SqliteStore {
         Some(&self.cache)
     }
 
+    /// Users' groups, kept too: exact, as the only writer.
+    fn group_read_cache(&self) -> Option<&ReadCache> {
+        Some(&self.cache)
+    }
+
     /// Opens (creating the file and its parent directory when missing) the database at
     /// `sqlite://path` and brings its schema up to date. WAL journal, a busy timeout, foreign
     /// keys on. `sqlite::memory:` (or `mode=memory`) gives the same as `in_memory`.

@@ -94,6 +94,21 @@ async fn bursts_are_bounded_and_all_complete() {
     }
 }
 
+#[tokio::test]
+async fn hash_with_runs_the_extra_step_on_the_hashing_thread() {
+    let hasher = PasswordHasher::with_concurrency(PasswordProfile::Dev, 1).unwrap();
+    let (phc, (seen, thread)) = hasher
+        .hash_with("Correct horse 1!", |password| {
+            let thread = std::thread::current().name().map(str::to_string);
+            (password.to_string(), thread)
+        })
+        .await
+        .unwrap();
+    assert!(hasher.verify("Correct horse 1!", &phc).await.unwrap());
+    assert_eq!(seen, "Correct horse 1!");
+    assert_eq!(thread.as_deref(), Some("argon2-0"));
+}
+
 #[test]
 fn invalid_custom_parameters_are_rejected() {
     let profile = PasswordProfile::Custom {

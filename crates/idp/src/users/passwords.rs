@@ -63,11 +63,7 @@ impl Idp {
         candidate: &str,
         temporary: bool,
     ) -> Result<()> {
-        let phc = self.hasher.hash(candidate).await.map_err(hash_failure)?;
-        let material = PasswordMaterial {
-            phc,
-            srp: Some(self.srp_verifier_for(pool, user, candidate).await?),
-        };
+        let material = self.hash_material(pool, user, candidate).await?;
         let sealed = self.seal_material(user, &material)?;
         if let Some(previous) = user.password.take() {
             let keep = pool.password_policy.password_history_size as usize;
@@ -156,27 +152,31 @@ impl Idp {
         serde_json::from_slice(&plain).map_err(|_| ApiError::internal())
     }
 
-    /// The SRP verifier to store beside the hash: salt and g^x over
+    /// The argon2 hash and the SRP verifier to store for `password`: salt and g^x over
     /// `<poolName><username>:<password>`, the username being what the challenge sends as
-    /// USER_ID_FOR_SRP (the stored one; usernames never change).
-    async fn srp_verifier_for(
+    /// USER_ID_FOR_SRP (the stored one; usernames never change). The verifier's 3072-bit
+    /// exponentiation runs in the hash's job on the hasher's threads, bounded with the hashes.
+    async fn hash_material(
         &self,
         pool: &UserPool,
         user: &User,
         password: &str,
-    ) -> Result<SrpVerifier> {
+    ) -> Result<PasswordMaterial> {
         let pool_name = crate::auth::srp::pool_name(pool).to_string();
         let user_id = user.username.clone();
-        let password = password.to_owned();
-        // One 3072-bit exponentiation: off the async threads.
-        let (salt_hex, verifier_hex) = tokio::task::spawn_blocking(move || {
-            cognate_crypto::srp::new_verifier(&pool_name, &user_id, &password)
-        })
-        .await
-        .map_err(|_| ApiError::internal())?;
-        Ok(SrpVerifier {
-            salt_hex,
-            verifier_hex,
+        let (phc, (salt_hex, verifier_hex)) = self
+            .hasher
+            .hash_with(password, move |password| {
+                cognate_crypto::srp::new_verifier(&pool_name, &user_id, password)
+            })
+            .await
+            .map_err(hash_failure)?;
+        Ok(PasswordMaterial {
+            phc,
+            srp: Some(SrpVerifier {
+                salt_hex,
+                verifier_hex,
+            }),
         })
     }
 }
