@@ -14,7 +14,7 @@ use cognate_store_sql::listed_users::{After, decode_page};
 use cognate_store_sql::listing_sql::{
     AttributeFilter, push_attribute_keys, push_key_order, push_match,
 };
-use cognate_store_sql::read_cache::{cached_user, forget_user};
+use cognate_store_sql::read_cache::{before_user_write, cached_user, forget_user, saved_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
 /// statement each, whatever the number of rows.
@@ -194,9 +194,9 @@ impl PgStore {
     }
 
     /// `update_user_extra`'s write: the document and version alone, if the stored version is
-    /// still `user.version`. One statement in its own transaction (no BEGIN and COMMIT round
+    /// still `user.version`; returns the user as now stored. One statement in its own transaction (no BEGIN and COMMIT round
     /// trips); its UPDATE notifies other replicas like any other (migration 0008's trigger).
-    async fn save_extra(&self, user: &User) -> Result<(), StoreError> {
+    async fn save_extra(&self, user: &User) -> Result<User, StoreError> {
         let saved = User {
             version: user.version + 1,
             ..user.clone()
@@ -215,7 +215,7 @@ impl PgStore {
         if done.rows_affected() == 0 {
             return Err(missing_or_changed(&self.pool, user).await);
         }
-        Ok(())
+        Ok(saved)
     }
 }
 
@@ -293,9 +293,17 @@ impl UserStore for PgStore {
     }
 
     async fn update_user_extra(&self, user: &User) -> Result<(), StoreError> {
-        let saved = self.save_extra(user).await;
-        forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
-        saved
+        let before = before_user_write(self.read_cache());
+        match self.save_extra(user).await {
+            Ok(saved) => {
+                saved_user(self.read_cache(), saved, before);
+                Ok(())
+            }
+            Err(error) => {
+                forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
+                Err(error)
+            }
+        }
     }
 
     async fn delete_user(
