@@ -118,6 +118,12 @@ pub trait UserStore: Send + Sync {
     /// version still equals `user.version` (the stored version becomes `user.version + 1`).
     /// A changed version is `Conflict { constraint: "users_version" }`; a missing user `NotFound`.
     async fn update_user(&self, user: &User) -> Result<(), StoreError>;
+    /// Saves a change of `user.extra` alone (the sign-in state a password check claims and
+    /// settles, challenge sessions): the document and the version, under `update_user`'s
+    /// version check and errors, in one statement. The indexed columns and the attribute and
+    /// alias rows are left as stored, so `user` must be the stored user at `user.version` with
+    /// nothing but `extra` changed; `update_user` rewrites every attribute and alias row.
+    async fn update_user_extra(&self, user: &User) -> Result<(), StoreError>;
     async fn delete_user(&self, pool_id: &UserPoolId, username_key: &str)
     -> Result<(), StoreError>;
     /// Users after the position `after` (a previous page's `next`), optionally filtered. An

@@ -108,6 +108,8 @@ macro_rules! store_contract_tests {
             users::user_attributes_round_trip,
             users::user_update_of_a_stale_version_is_refused,
             users::user_concurrent_updates_one_wins,
+            users::user_extra_update_saves_the_document_under_the_version,
+            users::user_concurrent_extra_updates_one_wins,
             tokens::refresh_token_round_trip_and_revoke,
             tokens::refresh_token_rotates_once,
             tokens::refresh_tokens_of_a_user_are_revoked_together,

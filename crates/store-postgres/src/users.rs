@@ -14,7 +14,7 @@ use cognate_store_sql::listed_users::{After, decode_page};
 use cognate_store_sql::listing_sql::{
     AttributeFilter, push_attribute_keys, push_key_order, push_match,
 };
-use cognate_store_sql::read_cache::{cached_user, forget_user};
+use cognate_store_sql::read_cache::{before_user_write, cached_user, forget_user, saved_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone): one
 /// statement each, whatever the number of rows.
@@ -62,13 +62,16 @@ async fn insert_rows(
 }
 
 /// Why a versioned update matched no row: the user is gone, or another write changed it first.
-async fn missing_or_changed(tx: &mut Transaction<'static, Postgres>, user: &User) -> StoreError {
+async fn missing_or_changed<'e>(
+    executor: impl sqlx::Executor<'e, Database = Postgres>,
+    user: &User,
+) -> StoreError {
     let exists = sqlx::query_scalar::<_, bool>(
         "SELECT TRUE FROM users WHERE pool_id = $1 AND username_key = $2",
     )
     .bind(user.pool_id.as_str())
     .bind(&user.username_key)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(executor)
     .await;
     match exists {
         Ok(Some(_)) => StoreError::Conflict {
@@ -173,7 +176,7 @@ impl PgStore {
         .await
         .map_err(map_err)?;
         if done.rows_affected() == 0 {
-            return Err(missing_or_changed(&mut tx, user).await);
+            return Err(missing_or_changed(&mut *tx, user).await);
         }
         for sql in [
             "DELETE FROM user_attributes WHERE pool_id = $1 AND username_key = $2",
@@ -188,6 +191,31 @@ impl PgStore {
         }
         insert_rows(&mut tx, user).await?;
         tx.commit().await.map_err(map_err)
+    }
+
+    /// `update_user_extra`'s write: the document and version alone, if the stored version is
+    /// still `user.version`; returns the user as now stored. One statement in its own transaction (no BEGIN and COMMIT round
+    /// trips); its UPDATE notifies other replicas like any other (migration 0008's trigger).
+    async fn save_extra(&self, user: &User) -> Result<User, StoreError> {
+        let saved = User {
+            version: user.version + 1,
+            ..user.clone()
+        };
+        let done = sqlx::query(
+            "UPDATE users SET data = $3, version = $4 + 1 \
+             WHERE pool_id = $1 AND username_key = $2 AND version = $4",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(Json(&saved))
+        .bind(user.version)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_changed(&self.pool, user).await);
+        }
+        Ok(saved)
     }
 }
 
@@ -262,6 +290,20 @@ impl UserStore for PgStore {
         let saved = self.save_user(user).await;
         forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
         saved
+    }
+
+    async fn update_user_extra(&self, user: &User) -> Result<(), StoreError> {
+        let before = before_user_write(self.read_cache());
+        match self.save_extra(user).await {
+            Ok(saved) => {
+                saved_user(self.read_cache(), saved, before);
+                Ok(())
+            }
+            Err(error) => {
+                forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
+                Err(error)
+            }
+        }
     }
 
     async fn delete_user(

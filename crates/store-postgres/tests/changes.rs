@@ -175,6 +175,27 @@ async fn a_following_store_serves_another_replicas_writes() {
     let theirs = store.get_user(&pool_id, &alice.username_key).await.unwrap();
     assert!(theirs.enabled);
 
+    // Another replica's save of the document alone (a sign-in's lockout claim) notifies as
+    // well: the cached copy here goes, and the next read has the new version.
+    let mut claimed = theirs.clone();
+    claimed
+        .extra
+        .insert("claimed".into(), serde_json::Value::Bool(true));
+    other.update_user_extra(&claimed).await.unwrap();
+    let started = Instant::now();
+    loop {
+        let read = store.get_user(&pool_id, &alice.username_key).await.unwrap();
+        if read.version == theirs.version + 1 {
+            assert_eq!(read.extra["claimed"], serde_json::Value::Bool(true));
+            break;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "a state-only save was never seen"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
     // A pool's deletion by another replica drops its users here.
     other.delete_pool(&pool_id).await.unwrap();
     seen.until(&pool(pool_id.as_str())).await;

@@ -10,7 +10,9 @@
 //! `identities` or `identity_logins` (in `identity.rs`), invalidates here once it has run (for
 //! a transaction: once it has committed or failed). A read that raced a write cannot store what
 //! it read: each invalidation bumps a generation, and a value read from the database is kept
-//! only if the generation is the one seen before the read.
+//! only if the generation is the one seen before the read. A user's state-only save
+//! (`update_user_extra`) keeps what it stored instead, when nothing was invalidated while it
+//! ran (`saved_user`), so a sign-in's next read of its user needs no database.
 //!
 //! On Postgres, shared by replicas, a store keeps one only while it follows the change
 //! notifications (`follow`), and only for user pools, clients and users, the tables whose
@@ -135,6 +137,25 @@ pub fn forget_user(cache: Option<&ReadCache>, pool_id: &str, username_key: &str)
     }
 }
 
+/// Where the cache stood before a write of a user: give it to `saved_user` after the write.
+pub fn before_user_write(cache: Option<&ReadCache>) -> Option<u64> {
+    cache.and_then(|cache| cache.users.generation())
+}
+
+/// After a versioned write of `saved` (the user as now stored) that began when the cache stood
+/// at `before`: keeps `saved` when nothing was invalidated in between, so the user's next read
+/// (a sign-in's settle, then its next sign-in) needs no database; else forgets the user as any
+/// write does. Exact: any later write of the user invalidates after it commits, which is after
+/// this write committed, so either it moved the generation before this (nothing is kept) or it
+/// drops what this keeps. A read that began before the write keeps nothing (the generation
+/// moves here either way).
+pub fn saved_user(cache: Option<&ReadCache>, saved: User, before: Option<u64>) {
+    if let Some(cache) = cache {
+        let key = user_key(saved.pool_id.as_str(), &saved.username_key);
+        cache.users.replace(&key, Arc::new(saved), before);
+    }
+}
+
 /// The user `username_key` of `pool_id`: from the cache when it holds it, else by `read`
 /// (kept unless a write raced it). A missing user is not kept: inserts need not invalidate.
 pub async fn cached_user(
@@ -243,6 +264,27 @@ impl<T> Documents<T> {
         inner.entries.insert(key.to_owned(), value);
     }
 
+    /// The generation now (`None` once poisoned): taken before a write whose result is then
+    /// given to `replace`.
+    pub fn generation(&self) -> Option<u64> {
+        self.inner.lock().ok().map(|inner| inner.generation)
+    }
+
+    /// After a write of `key` that began at `generation`: keeps `value`, what the write
+    /// stored, if nothing was invalidated since; else forgets `key`. Moves the generation
+    /// either way, as any write's invalidation does.
+    pub fn replace(&self, key: &str, value: Arc<T>, generation: Option<u64>) {
+        self.forget(|inner_generation, entries| {
+            entries.remove(key);
+            if generation == Some(inner_generation) {
+                if entries.len() >= CAPACITY {
+                    entries.clear();
+                }
+                entries.insert(key.to_owned(), value);
+            }
+        });
+    }
+
     /// The document under `key`: kept, or read by `read` and kept (a read that finds nothing
     /// keeps nothing). Without `docs` (a backend that keeps nothing), just `read`.
     pub async fn read_through<F, Fut>(
@@ -269,26 +311,28 @@ impl<T> Documents<T> {
 
     /// Forgets `key`, after a statement that may have changed it has run.
     pub fn invalidate(&self, key: &str) {
-        self.forget(|entries| {
+        self.forget(|_, entries| {
             entries.remove(key);
         });
     }
 
     /// Forgets every key starting with `prefix` (a pool's users).
     pub fn invalidate_prefix(&self, prefix: &str) {
-        self.forget(|entries| entries.retain(|key, _| !key.starts_with(prefix)));
+        self.forget(|_, entries| entries.retain(|key, _| !key.starts_with(prefix)));
     }
 
     /// Forgets everything (a pool's deletion cascades to its clients).
     pub fn clear(&self) {
-        self.forget(HashMap::clear);
+        self.forget(|_, entries| entries.clear());
     }
 
-    fn forget(&self, change: impl FnOnce(&mut HashMap<String, Arc<T>>)) {
+    /// Moves the generation and applies `change`, which is given the generation as it was.
+    fn forget(&self, change: impl FnOnce(u64, &mut HashMap<String, Arc<T>>)) {
         match self.inner.lock() {
             Ok(mut inner) => {
-                inner.generation = inner.generation.wrapping_add(1);
-                change(&mut inner.entries);
+                let before = inner.generation;
+                inner.generation = before.wrapping_add(1);
+                change(before, &mut inner.entries);
             }
             // Never used again once poisoned (`get` misses, `put` keeps nothing); clear it
             // all the same so no stale entry can outlive the poisoning.
@@ -367,6 +411,28 @@ mod tests {
         assert_eq!(groups_of(&cache, "bob", 25, &["b2"]), ["b2"]);
         cache.forget_pool("p");
         assert_eq!(groups_of(&cache, "bob", 25, &["b3"]), ["b3"]);
+    }
+
+    #[test]
+    fn a_write_keeps_what_it_stored_unless_another_invalidated_meanwhile() {
+        let docs = Documents::<String>::default();
+        let before = docs.generation();
+        docs.replace("a", Arc::new("v2".into()), before);
+        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v2"));
+
+        // Another write (of any key) between this one's start and end: nothing is kept.
+        let before = docs.generation();
+        docs.invalidate("b");
+        docs.replace("a", Arc::new("v3".into()), before);
+        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
+
+        // A read that began before a write keeps nothing.
+        let Lookup::Miss(read_at) = docs.get("a") else {
+            panic!("forgotten entry hit");
+        };
+        docs.replace("a", Arc::new("v4".into()), docs.generation());
+        docs.put("a", Arc::new("v3".into()), read_at);
+        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v4"));
     }
 
     #[test]

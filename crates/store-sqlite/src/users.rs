@@ -13,7 +13,7 @@ use cognate_store_sql::listed_users::{After, decode_page};
 use cognate_store_sql::listing_sql::{
     AttributeFilter, push_attribute_keys, push_key_order, push_match,
 };
-use cognate_store_sql::read_cache::{cached_user, forget_user};
+use cognate_store_sql::read_cache::{before_user_write, cached_user, forget_user, saved_user};
 
 /// Writes the attribute and alias rows of `user` (whose old rows, if any, are gone).
 pub(crate) async fn insert_rows(
@@ -70,13 +70,16 @@ pub(crate) async fn insert_user(
 }
 
 /// Why a versioned update matched no row: the user is gone, or another write changed it first.
-async fn missing_or_changed(tx: &mut Transaction<'static, Sqlite>, user: &User) -> StoreError {
+async fn missing_or_changed<'e>(
+    executor: impl sqlx::Executor<'e, Database = Sqlite>,
+    user: &User,
+) -> StoreError {
     let exists = sqlx::query_scalar::<_, bool>(
         "SELECT TRUE FROM users WHERE pool_id = ?1 AND username_key = ?2",
     )
     .bind(user.pool_id.as_str())
     .bind(&user.username_key)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(executor)
     .await;
     match exists {
         Ok(Some(_)) => StoreError::Conflict {
@@ -200,7 +203,7 @@ impl SqliteStore {
         .await
         .map_err(map_err)?;
         if done.rows_affected() == 0 {
-            return Err(missing_or_changed(&mut tx, user).await);
+            return Err(missing_or_changed(&mut *tx, user).await);
         }
         for table in ["user_attributes", "user_aliases"] {
             sqlx::query(&format!(
@@ -214,6 +217,32 @@ impl SqliteStore {
         }
         insert_rows(&mut tx, user).await?;
         tx.commit().await.map_err(map_err)
+    }
+
+    /// `update_user_extra`'s write: the document and version alone, if the stored version is
+    /// still `user.version`; returns the user as now stored. One statement in its own implicit transaction: no BEGIN, COMMIT or
+    /// row rewrites, each of which is a round trip to the connection's thread.
+    async fn save_extra(&self, user: &User) -> Result<User, StoreError> {
+        let saved = User {
+            version: user.version + 1,
+            ..user.clone()
+        };
+        let data = serde_json::to_string(&saved).map_err(json_err)?;
+        let done = sqlx::query(
+            "UPDATE users SET data = ?3, version = ?4 + 1 \
+             WHERE pool_id = ?1 AND username_key = ?2 AND version = ?4",
+        )
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(&data)
+        .bind(user.version)
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(missing_or_changed(&self.pool, user).await);
+        }
+        Ok(saved)
     }
 }
 
@@ -273,6 +302,20 @@ impl UserStore for SqliteStore {
         let saved = self.save_user(user).await;
         forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
         saved
+    }
+
+    async fn update_user_extra(&self, user: &User) -> Result<(), StoreError> {
+        let before = before_user_write(self.read_cache());
+        match self.save_extra(user).await {
+            Ok(saved) => {
+                saved_user(self.read_cache(), saved, before);
+                Ok(())
+            }
+            Err(error) => {
+                forget_user(self.read_cache(), user.pool_id.as_str(), &user.username_key);
+                Err(error)
+            }
+        }
     }
 
     async fn delete_user(

@@ -100,15 +100,14 @@ impl Idp {
         replaced: fn() -> ApiError,
     ) -> Result<String> {
         let sub = user.sub.clone();
+        // Starts from the user the sign-in holds (the save checks its version).
+        let read = Some(user.clone());
         let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
+            .modify_user_state_from(pool, &user.username_key, read, |stored, state| {
                 if stored.sub != sub {
                     return Err(replaced());
                 }
-                let mut state = UserState::of(stored);
-                let token = open(&mut state, client, challenge, data.clone(), now);
-                state.save_into(stored);
-                Ok(token)
+                Ok(open(state, client, challenge, data.clone(), now))
             })
             .await?;
         Ok(token)

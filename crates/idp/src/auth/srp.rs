@@ -337,18 +337,23 @@ impl Idp {
         now: Timestamp,
     ) -> Result<String> {
         let sub = user.sub.clone();
+        // Starts from the user just read (the save checks its version).
+        let read = Some(user.clone());
         let (_, token) = self
-            .modify_user(pool, &user.username_key, |stored| {
+            .modify_user_state_from(pool, &user.username_key, read, |stored, state| {
                 if stored.sub != sub {
                     return Err(incorrect_credentials());
                 }
-                let mut state = UserState::of(stored);
-                if lockout::is_locked(&state, now) {
+                if lockout::is_locked(state, now) {
                     return Err(attempts_exceeded());
                 }
-                let token = session::open(&mut state, client, CHALLENGE, Default::default(), now);
-                state.save_into(stored);
-                Ok(token)
+                Ok(session::open(
+                    state,
+                    client,
+                    CHALLENGE,
+                    Default::default(),
+                    now,
+                ))
             })
             .await?;
         Ok(token)

@@ -177,14 +177,11 @@ impl Idp {
         loop {
             let now = self.clock.now();
             let outcome = self
-                .modify_user_from(pool, &user.username_key, read.take(), |stored| {
+                .modify_user_state_from(pool, &user.username_key, read.take(), |stored, state| {
                     if stored.sub != user.sub {
                         return Err(incorrect_credentials());
                     }
-                    let mut state = UserState::of(stored);
-                    change(&mut state, now)?;
-                    state.save_into(stored);
-                    Ok(())
+                    change(state, now)
                 })
                 .await;
             match outcome {

@@ -21,6 +21,7 @@ use cognate_model::idp::ErrorCode;
 
 use crate::Idp;
 use crate::errors::{Result, internal};
+use crate::users::state::UserState;
 
 /// How many times a read-modify-write of a user is retried when another request won the race.
 const MAX_CAS_ATTEMPTS: usize = 8;
@@ -137,7 +138,41 @@ impl Idp {
         &self,
         pool: &UserPool,
         username_key: &str,
+        read: Option<User>,
+        change: impl FnMut(&mut User) -> Result<T>,
+    ) -> Result<(User, T)> {
+        self.save_changed(pool, username_key, read, Save::Whole, change)
+            .await
+    }
+
+    /// `modify_user_from` for a change of the user's state (`UserState`) alone, as sign-ins
+    /// make (lockout claims, challenge sessions): `change` sees the user but changes only its
+    /// state, so each save writes the document and version (`UserStore::update_user_extra`),
+    /// not the attribute and alias rows, which stay as stored at the version read.
+    pub async fn modify_user_state_from<T>(
+        &self,
+        pool: &UserPool,
+        username_key: &str,
+        read: Option<User>,
+        mut change: impl FnMut(&User, &mut UserState) -> Result<T>,
+    ) -> Result<(User, T)> {
+        let change_state = |user: &mut User| {
+            let mut state = UserState::of(user);
+            let outcome = change(user, &mut state)?;
+            state.save_into(user);
+            Ok(outcome)
+        };
+        self.save_changed(pool, username_key, read, Save::Extra, change_state)
+            .await
+    }
+
+    /// The read-modify-write loop of `modify_user_from` and `modify_user_state_from`.
+    async fn save_changed<T>(
+        &self,
+        pool: &UserPool,
+        username_key: &str,
         mut read: Option<User>,
+        save: Save,
         mut change: impl FnMut(&mut User) -> Result<T>,
     ) -> Result<(User, T)> {
         for _ in 0..MAX_CAS_ATTEMPTS {
@@ -151,8 +186,14 @@ impl Idp {
                 Err(other) => return Err(internal(other)),
             };
             let outcome = change(&mut user)?;
-            user.aliases = aliases_of(pool, &user);
-            match self.store.update_user(&user).await {
+            let saved = match save {
+                Save::Whole => {
+                    user.aliases = aliases_of(pool, &user);
+                    self.store.update_user(&user).await
+                }
+                Save::Extra => self.store.update_user_extra(&user).await,
+            };
+            match saved {
                 Ok(()) => {
                     user.version += 1;
                     return Ok((user, outcome));
@@ -168,6 +209,15 @@ impl Idp {
         Err(ErrorCode::TooManyRequestsException
             .msg("Too many concurrent updates of this user; try again."))
     }
+}
+
+/// What a read-modify-write of a user saves.
+#[derive(Clone, Copy)]
+enum Save {
+    /// The whole user: document, columns, attribute and alias rows (`update_user`).
+    Whole,
+    /// The document alone, for a change of `extra` (`update_user_extra`).
+    Extra,
 }
 
 /// Unique-index conflicts on user writes, as Cognito reports them.

@@ -633,3 +633,97 @@ pub async fn user_concurrent_updates_one_wins(store: &dyn Store) {
     );
     assert_eq!(store.get_user(&id, "alice").await.expect("get").version, 1);
 }
+
+/// A save of `extra` alone: the document and version change, under the version check of
+/// `update_user`; the user is still found by every key and filter it was found by, and a
+/// later full update (at the new version) still replaces its rows.
+pub async fn user_extra_update_saves_the_document_under_the_version(store: &dyn Store) {
+    let (id, _) = pools(store).await;
+    let mut alice = user(&id, "alice");
+    alice
+        .attributes
+        .insert("email".into(), "alice@example.com".into());
+    alice.aliases = vec![alias("email", "alice@example.com")];
+    store.create_user(&alice).await.expect("create");
+    let read = store.get_user(&id, "alice").await.expect("get");
+
+    let mut claimed = read.clone();
+    claimed
+        .extra
+        .insert("state".into(), json!({ "checks_in_flight": [1] }));
+    store.update_user_extra(&claimed).await.expect("save extra");
+    claimed.version += 1;
+    assert_eq!(store.get_user(&id, "alice").await.expect("get"), claimed);
+    assert_eq!(
+        store
+            .get_user_by_alias(&id, "email", "alice@example.com")
+            .await
+            .expect("by email"),
+        claimed
+    );
+    assert_eq!(
+        filtered(store, &id, &attribute_is("email", "alice@example.com")).await,
+        ["alice"]
+    );
+
+    // The copy read before the save is stale for either kind of save.
+    assert_eq!(
+        store.update_user_extra(&read).await,
+        Err(conflict("users_version"))
+    );
+    assert_eq!(
+        store.update_user(&read).await,
+        Err(conflict("users_version"))
+    );
+    assert_eq!(store.get_user(&id, "alice").await.expect("get"), claimed);
+
+    let mut renamed = claimed.clone();
+    renamed
+        .attributes
+        .insert("email".into(), "alice@new.example.com".into());
+    renamed.aliases = vec![alias("email", "alice@new.example.com")];
+    store
+        .update_user(&renamed)
+        .await
+        .expect("full update after");
+    assert_eq!(
+        store
+            .get_user_by_alias(&id, "email", "alice@new.example.com")
+            .await
+            .expect("new email")
+            .version,
+        claimed.version + 1
+    );
+
+    assert_eq!(
+        store.update_user_extra(&user(&id, "ghost")).await,
+        Err(StoreError::NotFound)
+    );
+}
+
+/// Parallel saves of `extra` from one read: exactly one wins, the others conflict.
+pub async fn user_concurrent_extra_updates_one_wins(store: &dyn Store) {
+    let (id, _) = pools(store).await;
+    store
+        .create_user(&user(&id, "alice"))
+        .await
+        .expect("create");
+    let read = store.get_user(&id, "alice").await.expect("get");
+    let writes = (0..8).map(|n| {
+        let mut attempt = read.clone();
+        attempt.extra.insert("writer".into(), json!(n));
+        async move { store.update_user_extra(&attempt).await }
+    });
+    let outcomes = futures::future::join_all(writes).await;
+    let wins = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(wins, 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|outcome| outcome.is_ok() || *outcome == Err(conflict("users_version")))
+    );
+    let stored = store.get_user(&id, "alice").await.expect("get");
+    assert_eq!(stored.version, 1);
+    let winner = outcomes.iter().position(Result::is_ok);
+    assert_eq!(stored.extra["writer"], json!(winner));
+}
