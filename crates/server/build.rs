@@ -7,8 +7,8 @@
 fn main() {
     println!("cargo:rerun-if-env-changed=COGNATE_NO_PACKED_RELOCS");
     let target = std::env::var("TARGET").unwrap_or_default();
-    let packed = std::env::var_os("COGNATE_NO_PACKED_RELOCS").is_none()
-        && target.ends_with("-linux-gnu");
+    let packed =
+        std::env::var_os("COGNATE_NO_PACKED_RELOCS").is_none() && target.ends_with("-linux-gnu");
     if packed {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
