@@ -194,8 +194,9 @@ impl PgStore {
     }
 
     /// `update_user_extra`'s write: the document and version alone, if the stored version is
-    /// still `user.version`; returns the user as now stored. One statement in its own transaction (no BEGIN and COMMIT round
-    /// trips); its UPDATE notifies other replicas like any other (migration 0008's trigger).
+    /// still `user.version`; returns the user as now stored. One statement in its own
+    /// transaction (no BEGIN and COMMIT round trips); its UPDATE notifies other replicas like
+    /// any other (migration 0008's trigger).
     async fn save_extra(&self, user: &User) -> Result<User, StoreError> {
         let saved = User {
             version: user.version + 1,

@@ -220,8 +220,9 @@ impl SqliteStore {
     }
 
     /// `update_user_extra`'s write: the document and version alone, if the stored version is
-    /// still `user.version`; returns the user as now stored. One statement in its own implicit transaction: no BEGIN, COMMIT or
-    /// row rewrites, each of which is a round trip to the connection's thread.
+    /// still `user.version`; returns the user as now stored. One statement in its own implicit
+    /// transaction: no BEGIN, COMMIT or row rewrites, each of which is a round trip to the
+    /// connection's thread.
     async fn save_extra(&self, user: &User) -> Result<User, StoreError> {
         let saved = User {
             version: user.version + 1,
