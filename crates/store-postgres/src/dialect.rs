@@ -2,8 +2,9 @@
 
 use cognate_domain::StoreError;
 use cognate_store_sql::Dialect;
-use sqlx::postgres::PgQueryResult;
-use sqlx::{PgPool, Transaction};
+use sqlx::postgres::{PgArguments, PgQueryResult};
+use sqlx::query::Query;
+use sqlx::{PgPool, QueryBuilder, Transaction};
 
 use crate::error::map_err;
 
@@ -40,5 +41,11 @@ impl Dialect for Postgres {
             .await
             .map_err(map_err)?;
         Ok(done.rows_affected())
+    }
+
+    fn build<'q, 'a: 'q>(
+        query: &'q mut QueryBuilder<'a, sqlx::Postgres>,
+    ) -> Query<'q, sqlx::Postgres, PgArguments> {
+        query.build()
     }
 }

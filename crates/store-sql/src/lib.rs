@@ -15,11 +15,13 @@ pub mod listed_users;
 pub mod listing_sql;
 pub mod pools;
 pub mod read_cache;
+pub mod tokens;
 
 use std::future::Future;
 
 use cognate_domain::StoreError;
-use sqlx::{Database, Encode, Pool, Transaction, Type};
+use sqlx::query::Query;
+use sqlx::{Database, Encode, Pool, QueryBuilder, Transaction, Type};
 
 /// For the `impl_*_store!` macros, so that the backends need not name the crate themselves.
 #[doc(hidden)]
@@ -49,6 +51,13 @@ pub trait Dialect: Send + Sync + 'static {
         sql: &'static str,
         key: &str,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// `query.build()`, for shared code. Only code that names the backend can let the statement
+    /// borrow the builder for less than what it binds (SQLite's arguments are covariant in
+    /// that lifetime, which an associated type hides), so generic code cannot call `build`.
+    fn build<'q, 'a: 'q>(
+        query: &'q mut QueryBuilder<'a, Self::Db>,
+    ) -> Query<'q, Self::Db, <Self::Db as Database>::Arguments<'q>>;
 }
 
 /// An update or delete that touched no row: the thing it names does not exist.

@@ -2,8 +2,9 @@
 
 use cognate_domain::StoreError;
 use cognate_store_sql::Dialect;
-use sqlx::sqlite::SqliteQueryResult;
-use sqlx::{SqlitePool, Transaction};
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteQueryResult};
+use sqlx::{QueryBuilder, SqlitePool, Transaction};
 
 use crate::error::map_err;
 
@@ -43,5 +44,11 @@ impl Dialect for Sqlite {
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(done.rows_affected())
+    }
+
+    fn build<'q, 'a: 'q>(
+        query: &'q mut QueryBuilder<'a, sqlx::Sqlite>,
+    ) -> Query<'q, sqlx::Sqlite, SqliteArguments<'q>> {
+        query.build()
     }
 }
