@@ -16,6 +16,7 @@ pub mod listing_sql;
 pub mod pools;
 pub mod read_cache;
 pub mod tokens;
+pub mod users;
 
 use std::future::Future;
 

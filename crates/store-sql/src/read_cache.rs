@@ -5,8 +5,8 @@
 //! reading and decoding their JSON documents was most of the store's work for such requests.
 //!
 //! Exact on SQLite, where this process is the only writer: every statement that writes
-//! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, each backend's
-//! `users.rs` and `bulk.rs`, and the cascade of a pool's deletion), or `identity_pools`,
+//! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, `users.rs`, each
+//! backend's `bulk.rs`, and the cascade of a pool's deletion), or `identity_pools`,
 //! `identities` or `identity_logins` (in `identity.rs`), invalidates here once it has run (for
 //! a transaction: once it has committed or failed). A read that raced a write cannot store what
 //! it read: each invalidation bumps a generation, and a value read from the database is kept

@@ -11,7 +11,6 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::SqliteStore;
 use crate::error::{json_err, map_err};
-use crate::users::insert_user;
 
 /// Rows per multi-row INSERT: SQLite allows 32766 bound values; users bind 10 each.
 const ROWS_PER_STATEMENT: usize = 1000;
@@ -37,7 +36,7 @@ pub(crate) async fn create_users(
     let mut results = Vec::with_capacity(users.len());
     for user in users {
         run(&mut tx, "SAVEPOINT bulk_user").await?;
-        let outcome = insert_user(&mut tx, user).await;
+        let outcome = store.users().insert(&mut tx, user).await;
         match &outcome {
             Ok(()) => {}
             Err(StoreError::Backend(message)) => return Err(StoreError::Backend(message.clone())),

@@ -62,11 +62,6 @@ pub(crate) fn json_err(err: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("stored document: {err}"))
 }
 
-/// A stored JSON document (every table's `data` column).
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, StoreError> {
-    serde_json::from_str(data).map_err(json_err)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
