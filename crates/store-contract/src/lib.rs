@@ -125,6 +125,7 @@ macro_rules! store_contract_tests {
             listing::list_users_by_long_values,
             listing::list_users_filtered_pages_survive_inserts,
             listing::list_users_filtered_pages_each_user_once,
+            listing::list_users_shows_every_write_at_once,
             groups::group_crud_and_case_insensitive_names,
             groups::group_list_pages_each_group_once,
             groups::group_members_both_ways,

@@ -3,13 +3,11 @@
 
 use cognate_domain::StoreError;
 use cognate_domain::ids::UserPoolId;
-use cognate_domain::listing::{FilterPlan, fetch_limit};
+use cognate_domain::listing::FilterPlan;
 use cognate_domain::user::User;
 use cognate_store_sql::Dialect;
 use cognate_store_sql::listed_users::After;
-use cognate_store_sql::listing_sql::{
-    AttributeFilter, push_attribute_keys, push_key_order, push_match,
-};
+use cognate_store_sql::listing_sql::{KeyTables, push_page_keys};
 use cognate_store_sql::users::{UserDialect, UserSql};
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
@@ -90,15 +88,65 @@ impl UserDialect for dialect::Postgres {
     ) -> QueryBuilder<'a, Postgres> {
         list_users_query("", pool_id, plan, after, limit)
     }
+
+    fn page_keys_query<'a>(
+        pool_id: &'a UserPoolId,
+        plan: &FilterPlan,
+        after: Option<&After>,
+        limit: usize,
+    ) -> QueryBuilder<'a, Postgres> {
+        let mut query = QueryBuilder::new(
+            "SELECT coalesce(json_agg(json_build_array(p.v, p.k)), '[]')::text FROM (",
+        );
+        push_page_keys(
+            &mut query,
+            &KEY_TABLES,
+            pool_id.as_str(),
+            plan,
+            after,
+            limit,
+        );
+        query.push(") p");
+        query
+    }
+
+    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Postgres> {
+        let mut query = QueryBuilder::new(LISTED_USERS);
+        query
+            .push("SELECT unnest(")
+            .push_bind(keys)
+            .push("::text[]) AS k");
+        push_users_of_keys(&mut query, pool_id);
+        query
+    }
 }
 
-/// The ListUsers statement. The inner query takes the page's username keys from one index range
-/// (primary key, status index, or the attribute filter index, which holds the keys too); only
-/// those users are then read, and one aggregate turns them into the JSON array that
+const KEY_TABLES: KeyTables = KeyTables {
+    attributes: "FROM user_attributes a",
+    users_by_status: "FROM users s",
+    users_by_enabled: "FROM users s",
+    users: "FROM users s",
+};
+
+/// The JSON array of the users whose keys `p.k` the statement's subquery selects, that
 /// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range; no user document is read. The keys come in the index's order (`listing_sql`: an
-/// attribute filter's page is a walk of at most 61 index entries, however many users match).
-/// `head` goes before the statement (`EXPLAIN` in the tests).
+/// range; no user document is read.
+const LISTED_USERS: &str = "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, \
+    u.status, u.enabled::int, u.created_at, u.last_modified_at, (SELECT coalesce(json_object_agg(ua.name, \
+    ua.value), '{}') FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key))), \
+    '[]')::text FROM (";
+
+/// Closes the keys' subquery `p` and joins each to its user.
+fn push_users_of_keys<'a>(query: &mut QueryBuilder<'a, Postgres>, pool_id: &'a UserPoolId) {
+    query
+        .push(") p JOIN users u ON u.pool_id = ")
+        .push_bind(pool_id.as_str())
+        .push(" AND u.username_key = p.k");
+}
+
+/// The ListUsers statement: the page's username keys from one index range (primary key, status
+/// index, or the attribute filter index, which holds the keys too; `push_page_keys`), then only
+/// those users, as `LISTED_USERS`. `head` goes before the statement (`EXPLAIN` in the tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
     pool_id: &'a UserPoolId,
@@ -107,40 +155,16 @@ pub(crate) fn list_users_query<'a>(
     limit: usize,
 ) -> QueryBuilder<'a, Postgres> {
     let mut query = QueryBuilder::new(head);
-    query.push(
-        "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, u.status, \
-         u.enabled::int, u.created_at, u.last_modified_at, (SELECT coalesce(json_object_agg(ua.name, ua.value), '{}') \
-         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key))), '[]')::text FROM (",
+    query.push(LISTED_USERS);
+    push_page_keys(
+        &mut query,
+        &KEY_TABLES,
+        pool_id.as_str(),
+        plan,
+        after,
+        limit,
     );
-    let limit = fetch_limit(limit);
-    match plan {
-        FilterPlan::Attribute { name, value } => {
-            let filter = AttributeFilter {
-                pool_id: pool_id.as_str(),
-                name,
-                value,
-            };
-            push_attribute_keys(&mut query, "FROM user_attributes a", &filter, after, limit);
-        }
-        _ => {
-            query
-                .push("SELECT s.username_key AS k FROM users s WHERE s.pool_id = ")
-                .push_bind(pool_id.as_str());
-            match plan {
-                FilterPlan::Username(value) => push_match(&mut query, "s.username_key", value),
-                FilterPlan::Status(value) => push_match(&mut query, "s.status", value),
-                FilterPlan::Enabled(enabled) => {
-                    query.push(" AND s.enabled = ").push_bind(*enabled);
-                }
-                FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
-            }
-            push_key_order(&mut query, after, limit);
-        }
-    }
-    query
-        .push(") p JOIN users u ON u.pool_id = ")
-        .push_bind(pool_id.as_str())
-        .push(" AND u.username_key = p.k");
+    push_users_of_keys(&mut query, pool_id);
     query
 }
 

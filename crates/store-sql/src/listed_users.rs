@@ -17,8 +17,15 @@
 //! One value per page instead of one row per user: with sqlx's SQLite driver every row is a
 //! hand-off from its worker thread, and every user's document (password material, MFA state)
 //! was decoded only to show six fields and the attributes.
+//!
+//! Where the backend keeps a read cache (SQLite always; Postgres while it follows the change
+//! notifications), a page is two steps instead (`users::Users::list`): the index walk alone
+//! (`decode_walk`: each entry's position), then the users the cache does not hold, read together
+//! as above and kept; the page's order and `next` come from the walk (`page_of_walk`). Listing
+//! users listed before then reads no user row: the profile of a filtered page over 2,000 users
+//! had SQLite's reads of the users and their attributes, and their JSON, as most of its time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, indexed_value, page};
 use cognate_domain::user::UserStatus;
@@ -96,12 +103,23 @@ pub fn decode_page(
     limit: usize,
     plan: &FilterPlan,
 ) -> Result<Page<ListedUser>, StoreError> {
+    Ok(page_in_order(decode_users(json)?, limit, plan))
+}
+
+/// The users of an array as the ListUsers statements write it, in its order.
+pub fn decode_users(json: &str) -> Result<Vec<ListedUser>, StoreError> {
     let rows: Vec<Row> = serde_json::from_str(json)
         .map_err(|error| StoreError::Backend(format!("ListUsers page: {error}")))?;
-    let mut users = rows
-        .into_iter()
-        .map(listed)
-        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(listed).collect()
+}
+
+/// The page of at most `limit` of `users` (at most `limit + 1`, whatever their order) in the
+/// listing's order, `next` its last user's position.
+pub fn page_in_order(
+    mut users: Vec<ListedUser>,
+    limit: usize,
+    plan: &FilterPlan,
+) -> Page<ListedUser> {
     match plan {
         FilterPlan::Attribute { name, .. } => {
             users.sort_by_cached_key(|user| {
@@ -110,19 +128,62 @@ pub fn decode_page(
                     user.username_key.clone(),
                 )
             });
-            Ok(page(users, limit, |user| {
+            page(users, limit, |user| {
                 After::Attribute {
                     value: attribute_position(user, name).to_owned(),
                     key: user.username_key.clone(),
                 }
                 .encode()
-            }))
+            })
         }
         _ => {
             users.sort_unstable_by(|a, b| a.username_key.cmp(&b.username_key));
-            Ok(page(users, limit, |user| user.username_key.clone()))
+            page(users, limit, |user| user.username_key.clone())
         }
     }
+}
+
+/// A page's index walk as the backends' `page_keys_query` writes it: `[indexed value, username
+/// key]` per entry (the value empty outside attribute filters).
+pub fn decode_walk(json: &str) -> Result<Vec<(String, String)>, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|error| StoreError::Backend(format!("ListUsers page keys: {error}")))
+}
+
+/// The page of at most `limit` users that the index `walk` (at most `limit + 1` entries, whatever
+/// their order) found, `users` those of its users still there. The order and `next` come from
+/// the walk, not from the users read after it: a user changed in between cannot move the page's
+/// end past users that stay.
+pub fn page_of_walk(
+    mut walk: Vec<(String, String)>,
+    users: Vec<ListedUser>,
+    limit: usize,
+    plan: &FilterPlan,
+) -> Page<ListedUser> {
+    walk.sort_unstable();
+    let next = match walk.len() > limit {
+        true => {
+            walk.truncate(limit);
+            walk.last().map(|(value, key)| match plan {
+                FilterPlan::Attribute { .. } => After::Attribute {
+                    value: value.clone(),
+                    key: key.clone(),
+                }
+                .encode(),
+                _ => key.clone(),
+            })
+        }
+        false => None,
+    };
+    let mut by_key: HashMap<String, ListedUser> = users
+        .into_iter()
+        .map(|user| (user.username_key.clone(), user))
+        .collect();
+    let items = walk
+        .iter()
+        .filter_map(|(_, key)| by_key.remove(key))
+        .collect();
+    Page { items, next }
 }
 
 /// The filtered attribute's value as the filter index orders it. Every listed user has it (the

@@ -3,7 +3,7 @@
 //! wraps it (`FROM (<keys>) p JOIN users u ...`); only the table clauses differ (SQLite's
 //! `INDEXED BY`). The inner queries name the attribute filter index `a` and users `s`.
 
-use cognate_domain::listing::TextMatch;
+use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 use crate::listed_users::After;
@@ -11,8 +11,66 @@ use crate::listed_users::After;
 /// The attribute filter index's first ordered column after (pool, name).
 const INDEXED: &str = "substr(a.value, 1, 256)";
 
+/// Each backend's table clauses for a page's keys (SQLite names the index each filter walks).
+pub struct KeyTables {
+    /// The attribute filter index, named `a`: `FROM user_attributes a ...`.
+    pub attributes: &'static str,
+    /// The users table, named `s`, for a status filter, an enabled filter and anything else.
+    pub users_by_status: &'static str,
+    pub users_by_enabled: &'static str,
+    pub users: &'static str,
+}
+
+/// The query selecting the username keys `k` and their indexed values `v` (for an attribute
+/// filter; empty for the others) of the page of at most `limit` users of `plan`'s listing after `after`, one more to
+/// know whether more follow: a walk of one index range in the listing's order. `plan` is not
+/// `FilterPlan::Nothing` (which selects nothing).
+pub fn push_page_keys<'a, DB>(
+    query: &mut QueryBuilder<'a, DB>,
+    tables: &KeyTables,
+    pool_id: &'a str,
+    plan: &FilterPlan,
+    after: Option<&After>,
+    limit: usize,
+) where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    let limit = fetch_limit(limit);
+    if let FilterPlan::Attribute { name, value } = plan {
+        let filter = AttributeFilter {
+            pool_id,
+            name,
+            value,
+        };
+        return push_attribute_keys(query, tables.attributes, &filter, after, limit);
+    }
+    let users = match plan {
+        FilterPlan::Status(_) => tables.users_by_status,
+        FilterPlan::Enabled(_) => tables.users_by_enabled,
+        _ => tables.users,
+    };
+    query
+        .push(format_args!(
+            "SELECT '' AS v, s.username_key AS k {users} WHERE s.pool_id = "
+        ))
+        .push_bind(pool_id);
+    match plan {
+        FilterPlan::Username(value) => push_match(query, "s.username_key", value),
+        FilterPlan::Status(value) => push_match(query, "s.status", value),
+        FilterPlan::Enabled(enabled) => {
+            query.push(" AND s.enabled = ").push_bind(*enabled);
+        }
+        FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
+    }
+    push_key_order(query, after, limit);
+}
+
 /// Appends `AND <column> = v` or the range of a prefix.
-pub fn push_match<'a, DB>(query: &mut QueryBuilder<'a, DB>, column: &str, value: &TextMatch)
+fn push_match<'a, DB>(query: &mut QueryBuilder<'a, DB>, column: &str, value: &TextMatch)
 where
     DB: Database,
     String: Encode<'a, DB> + Type<DB>,
@@ -46,7 +104,7 @@ where
 
 /// The keys of a listing in username key order (`s` the users table with its conditions
 /// already written): ` AND key > after ORDER BY key LIMIT n`.
-pub fn push_key_order<'a, DB>(query: &mut QueryBuilder<'a, DB>, after: Option<&After>, limit: i64)
+fn push_key_order<'a, DB>(query: &mut QueryBuilder<'a, DB>, after: Option<&After>, limit: i64)
 where
     DB: Database,
     String: Encode<'a, DB> + Type<DB>,
@@ -61,10 +119,10 @@ where
 }
 
 /// An attribute filter (`name = value` / `name ^= value`) on `pool_id`.
-pub struct AttributeFilter<'f> {
-    pub pool_id: &'f str,
-    pub name: &'f str,
-    pub value: &'f TextMatch,
+struct AttributeFilter<'f> {
+    pool_id: &'f str,
+    name: &'f str,
+    value: &'f TextMatch,
 }
 
 /// Which index entries one walk of the filter index takes.
@@ -88,7 +146,7 @@ enum Walk<'w> {
 /// index by a row value `(<expr>, key) > (v, k)`, so a page after a position is two walks that
 /// each stop at `limit`: the rest of the position's own value by key, then the values above it
 /// (a sort of at most 2 × `limit` rows). No page reads more than that, however many users match.
-pub fn push_attribute_keys<'a, DB>(
+fn push_attribute_keys<'a, DB>(
     query: &mut QueryBuilder<'a, DB>,
     from: &str,
     filter: &AttributeFilter<'_>,

@@ -3,6 +3,8 @@
 //! carries the revocation state an access token is checked against), and identity pools' GetId
 //! and GetCredentialsForIdentity their identity pool and the identity a login is bound to;
 //! reading and decoding their JSON documents was most of the store's work for such requests.
+//! ListUsers keeps what it shows of each user apart (`listed_users`, forgotten with the user):
+//! a listing's users would otherwise push out the users that requests are signing in.
 //!
 //! Exact on SQLite, where this process is the only writer: every statement that writes
 //! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, `users.rs`, each
@@ -31,6 +33,7 @@ use cognate_domain::group::Group;
 use cognate_domain::identity::{Identity, IdentityPool};
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::invalidation::{Change, Invalidations};
+use cognate_domain::listing::ListedUser;
 use cognate_domain::user::User;
 use cognate_domain::{Page, StoreError};
 
@@ -54,6 +57,9 @@ pub struct ReadCache {
     /// this process's (SQLite: see `Groups::cache`); a membership change forgets the user's
     /// entry, a group's update or deletion its pool's.
     pub user_groups: Documents<(usize, Page<Group>)>,
+    /// What ListUsers shows of a user, by `user_key`: a page's users are found by its index
+    /// walk, then taken from here or read (and kept) together. Forgotten with the user.
+    pub listed_users: Documents<ListedUser>,
 }
 
 /// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
@@ -89,6 +95,7 @@ impl ReadCache {
                 self.pools.clear();
                 self.clients.clear();
                 self.users.clear();
+                self.listed_users.clear();
                 self.user_groups.clear();
                 self.identity_pools.clear();
                 self.forget_identities();
@@ -101,6 +108,7 @@ impl ReadCache {
         self.pools.invalidate(pool_id);
         self.clients.clear();
         self.users.invalidate_prefix(&user_key(pool_id, ""));
+        self.listed_users.invalidate_prefix(&user_key(pool_id, ""));
         self.forget_pool_groups(pool_id);
     }
 
@@ -113,6 +121,8 @@ impl ReadCache {
     /// A deleted user's memberships go with it (`ON DELETE CASCADE`), so its groups too.
     pub fn forget_user(&self, pool_id: &str, username_key: &str) {
         self.users.invalidate(&user_key(pool_id, username_key));
+        self.listed_users
+            .invalidate(&user_key(pool_id, username_key));
         self.forget_user_groups(pool_id, username_key);
     }
 
@@ -202,6 +212,43 @@ pub async fn cached_user_groups(
     Ok(page)
 }
 
+/// What the cache holds of a page's users (`keys`, of `pool_id`): the users it keeps, the keys
+/// it does not, and the generation to keep those under once read (`keep_listed_users`).
+pub fn kept_listed_users(
+    cache: &ReadCache,
+    pool_id: &str,
+    keys: Vec<String>,
+) -> (Vec<ListedUser>, Vec<String>, Option<u64>) {
+    let keyed: Vec<String> = keys.iter().map(|key| user_key(pool_id, key)).collect();
+    let (kept, generation) = cache.listed_users.get_many(&keyed);
+    let mut found = Vec::with_capacity(keys.len());
+    let mut missing = Vec::new();
+    for (key, kept) in keys.into_iter().zip(kept) {
+        match kept {
+            Some(user) => found.push(ListedUser::clone(&user)),
+            None => missing.push(key),
+        }
+    }
+    (found, missing, generation)
+}
+
+/// Keeps `users` of `pool_id`, read after `kept_listed_users` returned `generation` (unless a
+/// write has invalidated anything since).
+pub fn keep_listed_users(
+    cache: &ReadCache,
+    pool_id: &str,
+    users: &[ListedUser],
+    generation: Option<u64>,
+) {
+    let entries = users.iter().map(|user| {
+        (
+            user_key(pool_id, &user.username_key),
+            Arc::new(user.clone()),
+        )
+    });
+    cache.listed_users.put_many(entries, generation);
+}
+
 /// The key of a login in `identities_by_login`; the lengths keep any two logins apart.
 pub fn login_key(pool_id: &str, provider: &str, subject: &str) -> String {
     format!(
@@ -252,16 +299,41 @@ impl<T> Documents<T> {
     /// Keeps `value`, read from the database after `get` returned `generation`, unless a
     /// write has invalidated anything since.
     pub fn put(&self, key: &str, value: Arc<T>, generation: Option<u64>) {
+        self.put_many([(key.to_owned(), value)], generation);
+    }
+
+    /// The documents under `keys` (each kept one, or `None`), and the generation a database
+    /// read of the others must be kept under: `get` of each, under one lock.
+    pub fn get_many(&self, keys: &[String]) -> (Vec<Option<Arc<T>>>, Option<u64>) {
+        match self.inner.lock() {
+            Ok(inner) => (
+                keys.iter()
+                    .map(|key| inner.entries.get(key).cloned())
+                    .collect(),
+                Some(inner.generation),
+            ),
+            Err(_) => (keys.iter().map(|_| None).collect(), None),
+        }
+    }
+
+    /// `put` of each entry, under one lock.
+    pub fn put_many(
+        &self,
+        entries: impl IntoIterator<Item = (String, Arc<T>)>,
+        generation: Option<u64>,
+    ) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
         if generation != Some(inner.generation) {
             return;
         }
-        if inner.entries.len() >= CAPACITY {
-            inner.entries.clear();
+        for (key, value) in entries {
+            if inner.entries.len() >= CAPACITY {
+                inner.entries.clear();
+            }
+            inner.entries.insert(key, value);
         }
-        inner.entries.insert(key.to_owned(), value);
     }
 
     /// The generation now (`None` once poisoned): taken before a write whose result is then

@@ -13,8 +13,11 @@ use sqlx::{
     Transaction, Type,
 };
 
-use crate::listed_users::{After, decode_page};
-use crate::read_cache::{ReadCache, before_user_write, cached_user, forget_user, saved_user};
+use crate::listed_users::{After, decode_page, decode_users, decode_walk, page_of_walk};
+use crate::read_cache::{
+    ReadCache, before_user_write, cached_user, forget_user, keep_listed_users, kept_listed_users,
+    saved_user,
+};
 use crate::{Dialect, found};
 
 /// Each backend's SQL for `UserStore`; the parameters are numbered as the comments say. The
@@ -55,13 +58,26 @@ pub trait UserDialect: Dialect {
         user: &User,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The ListUsers statement for one page: one row, the JSON array that `decode_page` reads.
+    /// The ListUsers statement for one page: one row, the JSON array that `decode_users` reads.
     fn list_users_query<'a>(
         pool_id: &'a UserPoolId,
         plan: &FilterPlan,
         after: Option<&After>,
         limit: usize,
     ) -> QueryBuilder<'a, Self::Db>;
+
+    /// The index walk of `list_users_query` alone: one row, the JSON array that `decode_walk`
+    /// reads.
+    fn page_keys_query<'a>(
+        pool_id: &'a UserPoolId,
+        plan: &FilterPlan,
+        after: Option<&After>,
+        limit: usize,
+    ) -> QueryBuilder<'a, Self::Db>;
+
+    /// The users `keys` of `pool_id` as `list_users_query` writes them (in no order; those that
+    /// are gone left out).
+    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Self::Db>;
 }
 
 /// `UserStore` over one backend's pool and SQL.
@@ -276,13 +292,52 @@ where
             });
         }
         let after = After::parse(&plan, after)?;
-        let mut query = D::list_users_query(pool_id, &plan, after.as_ref(), limit);
-        let json: String = D::build(&mut query)
+        match self.cache {
+            Some(cache) => {
+                self.list_through(cache, pool_id, &plan, after.as_ref(), limit)
+                    .await
+            }
+            None => {
+                let query = D::list_users_query(pool_id, &plan, after.as_ref(), limit);
+                decode_page(&self.text_of(query).await?, limit, &plan)
+            }
+        }
+    }
+
+    /// A page where the backend keeps listed users: the page's index walk, then its users from
+    /// the cache, those it does not hold read together (and kept). A page of users listed
+    /// before reads no user row.
+    async fn list_through(
+        &self,
+        cache: &ReadCache,
+        pool_id: &UserPoolId,
+        plan: &FilterPlan,
+        after: Option<&After>,
+        limit: usize,
+    ) -> Result<Page<ListedUser>, StoreError> {
+        let walk = decode_walk(
+            &self
+                .text_of(D::page_keys_query(pool_id, plan, after, limit))
+                .await?,
+        )?;
+        let keys = walk.iter().map(|(_, key)| key.clone()).collect();
+        let (mut users, missing, generation) = kept_listed_users(cache, pool_id.as_str(), keys);
+        if !missing.is_empty() {
+            let query = D::listed_users_query(pool_id, missing);
+            let read = decode_users(&self.text_of(query).await?)?;
+            keep_listed_users(cache, pool_id.as_str(), &read, generation);
+            users.extend(read);
+        }
+        Ok(page_of_walk(walk, users, limit, plan))
+    }
+
+    /// The text of the one row `query` selects.
+    async fn text_of(&self, mut query: QueryBuilder<'_, D::Db>) -> Result<String, StoreError> {
+        D::build(&mut query)
             .try_map(|row| row.try_get(0))
             .fetch_one(self.pool)
             .await
-            .map_err(D::map_err)?;
-        decode_page(&json, limit, &plan)
+            .map_err(D::map_err)
     }
 }
 

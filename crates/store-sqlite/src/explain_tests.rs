@@ -2,10 +2,10 @@
 
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::user::{FilterField, UserFilter};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 
 use crate::SqliteStore;
-use crate::users::list_users_query;
+use crate::users::{list_users_query, listed_users_query, page_keys_query};
 use cognate_domain::listing::FilterPlan;
 use cognate_store_sql::listed_users::After;
 
@@ -44,30 +44,45 @@ fn filters() -> Vec<(UserFilter, &'static str)> {
     ]
 }
 
-async fn plan(
-    store: &SqliteStore,
-    pool: &UserPoolId,
-    filter: &UserFilter,
-    after: Option<&str>,
-) -> Vec<String> {
-    let plan = FilterPlan::new(Some(filter));
-    let rows = list_users_query(
-        "EXPLAIN QUERY PLAN ",
-        pool,
-        &plan,
-        after.map(|key| After::near(&plan, key)).as_ref(),
-        60,
-    )
-    .build()
-    .fetch_all(store.pool())
-    .await
-    .expect("explain");
-    rows.iter()
+/// The plan of `query` (built with the head `EXPLAIN QUERY PLAN `), one line per step.
+async fn explain(store: &SqliteStore, mut query: QueryBuilder<'_, Sqlite>) -> Vec<String> {
+    query
+        .build()
+        .fetch_all(store.pool())
+        .await
+        .expect("explain")
+        .iter()
         .map(|row| row.get::<String, _>("detail"))
         .collect()
 }
 
-fn assert_index_lookup(lines: &[String], index: &str, filter: &UserFilter) {
+/// The plans of a page's statements: the whole page in one (`list_users_query`) and the index
+/// walk alone (`page_keys_query`).
+async fn plans(
+    store: &SqliteStore,
+    pool: &UserPoolId,
+    filter: &UserFilter,
+    after: Option<&str>,
+) -> [Vec<String>; 2] {
+    let plan = FilterPlan::new(Some(filter));
+    let after = after.map(|key| After::near(&plan, key));
+    let head = "EXPLAIN QUERY PLAN ";
+    [
+        explain(
+            store,
+            list_users_query(head, pool, &plan, after.as_ref(), 60),
+        )
+        .await,
+        explain(
+            store,
+            page_keys_query(head, pool, &plan, after.as_ref(), 60),
+        )
+        .await,
+    ]
+}
+
+/// A page's walk: a search of `index`, no other scan than of the walk's own rows.
+fn assert_index_walk(lines: &[String], index: &str, filter: &UserFilter) {
     assert!(
         lines
             .iter()
@@ -90,12 +105,24 @@ fn assert_index_lookup(lines: &[String], index: &str, filter: &UserFilter) {
             || ["SCAN same", "SCAN later"].contains(&pair[0].as_str())),
         "{filter:?} sorts: {lines:#?}"
     );
-    assert!(
-        lines
-            .iter()
-            .any(|line| line.starts_with("SEARCH ua USING PRIMARY KEY")),
-        "{filter:?}: attributes by primary key: {lines:#?}"
-    );
+}
+
+/// A whole page: its walk, then each user and its attributes by primary key.
+fn assert_index_lookup(lines: &[String], index: &str, filter: &UserFilter) {
+    assert_index_walk(lines, index, filter);
+    assert_users_by_key(lines);
+}
+
+fn assert_users_by_key(lines: &[String]) {
+    for step in [
+        "SEARCH u USING INDEX sqlite_autoindex_users_1",
+        "SEARCH ua USING PRIMARY KEY",
+    ] {
+        assert!(
+            lines.iter().any(|line| line.starts_with(step)),
+            "{step}: {lines:#?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -104,9 +131,33 @@ async fn filters_are_index_lookups() {
     let pool = UserPoolId::new("us-east-1_Plan");
     for (filter, index) in filters() {
         for after in [None, Some("user0000010")] {
-            assert_index_lookup(&plan(&store, &pool, &filter, after).await, index, &filter);
+            let [page, walk] = plans(&store, &pool, &filter, after).await;
+            assert_index_lookup(&page, index, &filter);
+            assert_index_walk(&walk, index, &filter);
         }
     }
+}
+
+/// The users of a walk's keys (those a cache does not hold): each by primary key, whatever
+/// their number.
+#[tokio::test]
+async fn listed_users_are_primary_key_lookups() {
+    let store = SqliteStore::in_memory().await.expect("store");
+    let pool = UserPoolId::new("us-east-1_Plan");
+    let keys = vec!["user0000001".to_owned(), "user0000002".to_owned()];
+    let lines = explain(
+        &store,
+        listed_users_query("EXPLAIN QUERY PLAN ", &pool, keys),
+    )
+    .await;
+    assert_users_by_key(&lines);
+    assert!(
+        lines
+            .iter()
+            .filter(|line| line.starts_with("SCAN"))
+            .all(|line| line.contains("json_each")),
+        "{lines:#?}"
+    );
 }
 
 /// Fills a pool with a million users (set-based SQL, not the store API) and prints the plans and
@@ -145,9 +196,10 @@ async fn million_users_filters_stay_index_lookups() {
     println!("populated in {:?}", started.elapsed());
     for (filter, index) in filters() {
         for after in [None, Some("user0500000")] {
-            let lines = plan(&store, &pool, &filter, after).await;
+            let [lines, walk] = plans(&store, &pool, &filter, after).await;
             println!("{filter:?} after {after:?}\n  {}", lines.join("\n  "));
             assert_index_lookup(&lines, index, &filter);
+            assert_index_walk(&walk, index, &filter);
             let position =
                 after.map(|key| After::near(&FilterPlan::new(Some(&filter)), key).encode());
             let started = std::time::Instant::now();

@@ -3,13 +3,11 @@
 
 use cognate_domain::StoreError;
 use cognate_domain::ids::UserPoolId;
-use cognate_domain::listing::{FilterPlan, fetch_limit};
+use cognate_domain::listing::FilterPlan;
 use cognate_domain::user::User;
 use cognate_store_sql::Dialect;
 use cognate_store_sql::listed_users::After;
-use cognate_store_sql::listing_sql::{
-    AttributeFilter, push_attribute_keys, push_key_order, push_match,
-};
+use cognate_store_sql::listing_sql::{KeyTables, push_page_keys};
 use cognate_store_sql::users::{UserDialect, UserSql};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
@@ -73,15 +71,51 @@ impl UserDialect for dialect::Sqlite {
     ) -> QueryBuilder<'a, Sqlite> {
         list_users_query("", pool_id, plan, after, limit)
     }
+
+    fn page_keys_query<'a>(
+        pool_id: &'a UserPoolId,
+        plan: &FilterPlan,
+        after: Option<&After>,
+        limit: usize,
+    ) -> QueryBuilder<'a, Sqlite> {
+        page_keys_query("", pool_id, plan, after, limit)
+    }
+
+    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Sqlite> {
+        listed_users_query("", pool_id, keys)
+    }
 }
 
-/// The ListUsers statement. The inner query takes the page's username keys from one index range
-/// (primary key, status index, or the attribute filter index, which holds the keys too); only
-/// those users are then read, and one aggregate turns them into the JSON array that
+/// The table each filter's walk reads, with the index it walks named (`INDEXED BY`), so that
+/// no plan can change under the listing's order.
+const KEY_TABLES: KeyTables = KeyTables {
+    attributes: "FROM user_attributes a INDEXED BY user_attributes_filter_idx",
+    users_by_status: "FROM users s INDEXED BY users_pool_status_idx",
+    users_by_enabled: "FROM users s INDEXED BY users_pool_enabled_idx",
+    users: "FROM users s",
+};
+
+/// The JSON array of the users whose keys `p.k` the statement's subquery selects, that
 /// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range; no user document is read. The keys come in the index's order (`listing_sql`: an
-/// attribute filter's page is a walk of at most 61 index entries, however many users match).
-/// `head` goes before the statement (`EXPLAIN QUERY PLAN` in the tests).
+/// range; no user document is read.
+const LISTED_USERS: &str = "SELECT json_group_array(json_array(u.username_key, u.username, \
+    u.status, u.enabled, u.created_at, u.last_modified_at, json((SELECT json_group_object(ua.name, \
+    ua.value) FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)))) \
+    FROM (";
+
+/// Closes the keys' subquery `p` and joins each to its user. CROSS JOIN keeps the keys the outer
+/// loop: each user is one primary key lookup.
+fn push_users_of_keys<'a>(query: &mut QueryBuilder<'a, Sqlite>, pool_id: &'a UserPoolId) {
+    query
+        .push(") p CROSS JOIN users u ON u.pool_id = ")
+        .push_bind(pool_id.as_str())
+        .push(" AND u.username_key = p.k");
+}
+
+/// The ListUsers statement: the page's username keys from one index range (primary key, status
+/// index, or the attribute filter index, which holds the keys too; `push_page_keys`), then only
+/// those users, as `LISTED_USERS`. `head` goes before the statement (`EXPLAIN QUERY PLAN` in the
+/// tests).
 pub(crate) fn list_users_query<'a>(
     head: &str,
     pool_id: &'a UserPoolId,
@@ -90,55 +124,55 @@ pub(crate) fn list_users_query<'a>(
     limit: usize,
 ) -> QueryBuilder<'a, Sqlite> {
     let mut query = QueryBuilder::new(head);
-    query.push(
-        "SELECT json_group_array(json_array(u.username_key, u.username, u.status, u.enabled, \
-         u.created_at, u.last_modified_at, json((SELECT json_group_object(ua.name, ua.value) \
-         FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)))) \
-         FROM (",
+    query.push(LISTED_USERS);
+    push_page_keys(
+        &mut query,
+        &KEY_TABLES,
+        pool_id.as_str(),
+        plan,
+        after,
+        limit,
     );
-    let limit = fetch_limit(limit);
-    match plan {
-        FilterPlan::Attribute { name, value } => {
-            let filter = AttributeFilter {
-                pool_id: pool_id.as_str(),
-                name,
-                value,
-            };
-            push_attribute_keys(
-                &mut query,
-                "FROM user_attributes a INDEXED BY user_attributes_filter_idx",
-                &filter,
-                after,
-                limit,
-            );
-        }
-        _ => {
-            let index = match plan {
-                FilterPlan::Status(_) => " INDEXED BY users_pool_status_idx",
-                FilterPlan::Enabled(_) => " INDEXED BY users_pool_enabled_idx",
-                _ => "",
-            };
-            query
-                .push(format_args!(
-                    "SELECT s.username_key AS k FROM users s{index} WHERE s.pool_id = "
-                ))
-                .push_bind(pool_id.as_str());
-            match plan {
-                FilterPlan::Username(value) => push_match(&mut query, "s.username_key", value),
-                FilterPlan::Status(value) => push_match(&mut query, "s.status", value),
-                FilterPlan::Enabled(enabled) => {
-                    query.push(" AND s.enabled = ").push_bind(*enabled);
-                }
-                FilterPlan::All | FilterPlan::Nothing | FilterPlan::Attribute { .. } => {}
-            }
-            push_key_order(&mut query, after, limit);
-        }
-    }
-    // CROSS JOIN keeps the page's keys the outer loop: each user is one primary key lookup.
+    push_users_of_keys(&mut query, pool_id);
     query
-        .push(") p CROSS JOIN users u ON u.pool_id = ")
-        .push_bind(pool_id.as_str())
-        .push(" AND u.username_key = p.k");
+}
+
+/// The walk of `list_users_query` alone: `[indexed value, username key]` per entry.
+pub(crate) fn page_keys_query<'a>(
+    head: &str,
+    pool_id: &'a UserPoolId,
+    plan: &FilterPlan,
+    after: Option<&After>,
+    limit: usize,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::new(head);
+    query.push("SELECT json_group_array(json_array(p.v, p.k)) FROM (");
+    push_page_keys(
+        &mut query,
+        &KEY_TABLES,
+        pool_id.as_str(),
+        plan,
+        after,
+        limit,
+    );
+    query.push(") p");
+    query
+}
+
+/// The users `keys` as `list_users_query` writes them. The keys are one parameter, a JSON
+/// array, so that one cached statement serves any number of them.
+pub(crate) fn listed_users_query<'a>(
+    head: &str,
+    pool_id: &'a UserPoolId,
+    keys: Vec<String>,
+) -> QueryBuilder<'a, Sqlite> {
+    let mut query = QueryBuilder::new(head);
+    query
+        .push(LISTED_USERS)
+        .push("SELECT value AS k FROM json_each(")
+        .push_bind(serde_json::Value::from(keys).to_string())
+        .push(")");
+    push_users_of_keys(&mut query, pool_id);
     query
 }
 

@@ -525,3 +525,54 @@ pub async fn list_users_filtered_pages_survive_inserts(store: &dyn Store) {
 }
 
 const MAX_ROUNDS: usize = 100;
+
+/// What a page shows of its users is what was last written, at once: a backend that keeps
+/// listed users (a read cache) forgets each on any write of it.
+pub async fn list_users_shows_every_write_at_once(store: &dyn Store) {
+    let id = pool_id(1);
+    populate(store, &[user(&id, "a"), user(&id, "b"), user(&id, "c")]).await;
+    let email_starts = |prefix: &str| starts(attr("email"), prefix);
+    let shown = |page: Vec<ListedUser>| -> Vec<(String, String, bool)> {
+        page.into_iter()
+            .map(|user| {
+                let email = user.attributes.get("email").cloned().unwrap_or_default();
+                (user.username_key, email, user.enabled)
+            })
+            .collect()
+    };
+    let pool = &id;
+    let list = |filter: Option<UserFilter>| async move {
+        let page = store
+            .list_users(pool, filter.as_ref(), None, 60)
+            .await
+            .expect("list");
+        assert_eq!(page.next, None);
+        page.items
+    };
+    // Listed (and so kept, where a backend keeps them) before the writes.
+    assert_eq!(list(None).await.len(), 3);
+    assert_eq!(list(Some(email_starts("b"))).await.len(), 1);
+
+    let mut b = store.get_user(&id, "b").await.expect("get b");
+    b.enabled = false;
+    b.attributes.insert("email".into(), "z@example.com".into());
+    store.update_user(&b).await.expect("update b");
+    store.delete_user(&id, "c").await.expect("delete c");
+    let mut a = store.get_user(&id, "a").await.expect("get a");
+    a.extra.insert("failed_attempts".into(), 3.into());
+    store.update_user_extra(&a).await.expect("state of a");
+
+    let t = |key: &str, email: &str, enabled| (key.to_owned(), email.to_owned(), enabled);
+    assert_eq!(
+        shown(list(None).await),
+        [
+            t("a", "a@example.com", true),
+            t("b", "z@example.com", false)
+        ]
+    );
+    assert!(list(Some(email_starts("b"))).await.is_empty());
+    assert_eq!(
+        shown(list(Some(email_starts("z"))).await),
+        [t("b", "z@example.com", false)]
+    );
+}
