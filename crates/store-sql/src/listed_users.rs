@@ -25,6 +25,7 @@
 //! users listed before then reads no user row: the profile of a filtered page over 2,000 users
 //! had SQLite's reads of the users and their attributes, and their JSON, as most of its time.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use cognate_domain::listing::{FilterPlan, ListedUser, TextMatch, indexed_value, page};
@@ -143,9 +144,17 @@ pub fn page_in_order(
     }
 }
 
+/// One entry of a page's index walk: the indexed value (empty outside attribute filters) and
+/// the username key, borrowed from the statement's text where it has no escapes.
+#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkEntry<'j>(
+    #[serde(borrow)] pub Cow<'j, str>,
+    #[serde(borrow)] pub Cow<'j, str>,
+);
+
 /// A page's index walk as the backends' `page_keys_query` writes it: `[indexed value, username
-/// key]` per entry (the value empty outside attribute filters).
-pub fn decode_walk(json: &str) -> Result<Vec<(String, String)>, StoreError> {
+/// key]` per entry.
+pub fn decode_walk(json: &str) -> Result<Vec<WalkEntry<'_>>, StoreError> {
     serde_json::from_str(json)
         .map_err(|error| StoreError::Backend(format!("ListUsers page keys: {error}")))
 }
@@ -155,7 +164,7 @@ pub fn decode_walk(json: &str) -> Result<Vec<(String, String)>, StoreError> {
 /// the walk, not from the users read after it: a user changed in between cannot move the page's
 /// end past users that stay.
 pub fn page_of_walk(
-    mut walk: Vec<(String, String)>,
+    mut walk: Vec<WalkEntry<'_>>,
     users: Vec<ListedUser>,
     limit: usize,
     plan: &FilterPlan,
@@ -164,26 +173,32 @@ pub fn page_of_walk(
     let next = match walk.len() > limit {
         true => {
             walk.truncate(limit);
-            walk.last().map(|(value, key)| match plan {
+            walk.last().map(|WalkEntry(value, key)| match plan {
                 FilterPlan::Attribute { .. } => After::Attribute {
-                    value: value.clone(),
-                    key: key.clone(),
+                    value: value.clone().into_owned(),
+                    key: key.clone().into_owned(),
                 }
                 .encode(),
-                _ => key.clone(),
+                _ => key.clone().into_owned(),
             })
         }
         false => None,
     };
-    let mut by_key: HashMap<String, ListedUser> = users
-        .into_iter()
-        .map(|user| (user.username_key.clone(), user))
-        .collect();
-    let items = walk
+    let place: HashMap<&str, usize> = walk
         .iter()
-        .filter_map(|(_, key)| by_key.remove(key))
+        .enumerate()
+        .map(|(at, WalkEntry(_, key))| (key.as_ref(), at))
         .collect();
-    Page { items, next }
+    let mut placed: Vec<Option<ListedUser>> = walk.iter().map(|_| None).collect();
+    for user in users {
+        if let Some(&at) = place.get(user.username_key.as_str()) {
+            placed[at] = Some(user);
+        }
+    }
+    Page {
+        items: placed.into_iter().flatten().collect(),
+        next,
+    }
 }
 
 /// The filtered attribute's value as the filter index orders it. Every listed user has it (the

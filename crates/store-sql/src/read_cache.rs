@@ -214,21 +214,28 @@ pub async fn cached_user_groups(
 
 /// What the cache holds of a page's users (`keys`, of `pool_id`): the users it keeps, the keys
 /// it does not, and the generation to keep those under once read (`keep_listed_users`).
-pub fn kept_listed_users(
+pub fn kept_listed_users<'k>(
     cache: &ReadCache,
     pool_id: &str,
-    keys: Vec<String>,
+    keys: impl ExactSizeIterator<Item = &'k str>,
 ) -> (Vec<ListedUser>, Vec<String>, Option<u64>) {
-    let keyed: Vec<String> = keys.iter().map(|key| user_key(pool_id, key)).collect();
-    let (kept, generation) = cache.listed_users.get_many(&keyed);
-    let mut found = Vec::with_capacity(keys.len());
+    let prefix = user_key(pool_id, "");
+    let mut kept = Vec::with_capacity(keys.len());
     let mut missing = Vec::new();
-    for (key, kept) in keys.into_iter().zip(kept) {
-        match kept {
-            Some(user) => found.push(ListedUser::clone(&user)),
-            None => missing.push(key),
-        }
-    }
+    let generation = cache.listed_users.with_each(
+        keys,
+        |key, buffer| {
+            buffer.clear();
+            buffer.push_str(&prefix);
+            buffer.push_str(key);
+        },
+        |key, found| match found {
+            Some(user) => kept.push(user.clone()),
+            None => missing.push(key.to_owned()),
+        },
+    );
+    // Copied once the lock is released.
+    let found = kept.iter().map(|user| ListedUser::clone(user)).collect();
     (found, missing, generation)
 }
 
@@ -302,18 +309,25 @@ impl<T> Documents<T> {
         self.put_many([(key.to_owned(), value)], generation);
     }
 
-    /// The documents under `keys` (each kept one, or `None`), and the generation a database
-    /// read of the others must be kept under: `get` of each, under one lock.
-    pub fn get_many(&self, keys: &[String]) -> (Vec<Option<Arc<T>>>, Option<u64>) {
-        match self.inner.lock() {
-            Ok(inner) => (
-                keys.iter()
-                    .map(|key| inner.entries.get(key).cloned())
-                    .collect(),
-                Some(inner.generation),
-            ),
-            Err(_) => (keys.iter().map(|_| None).collect(), None),
+    /// Calls `each` with every key of `keys` and the document kept under it, if any (its cache
+    /// key written by `cache_key` into a buffer), under one lock; returns the generation a
+    /// database read of the others must be kept under.
+    pub fn with_each<'k>(
+        &self,
+        keys: impl Iterator<Item = &'k str>,
+        cache_key: impl Fn(&str, &mut String),
+        mut each: impl FnMut(&'k str, Option<&Arc<T>>),
+    ) -> Option<u64> {
+        let inner = self.inner.lock().ok();
+        let mut buffer = String::new();
+        for key in keys {
+            cache_key(key, &mut buffer);
+            each(
+                key,
+                inner.as_ref().and_then(|inner| inner.entries.get(&buffer)),
+            );
         }
+        inner.map(|inner| inner.generation)
     }
 
     /// `put` of each entry, under one lock.

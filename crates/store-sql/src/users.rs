@@ -13,7 +13,7 @@ use sqlx::{
     Transaction, Type,
 };
 
-use crate::listed_users::{After, decode_page, decode_users, decode_walk, page_of_walk};
+use crate::listed_users::{After, WalkEntry, decode_page, decode_users, decode_walk, page_of_walk};
 use crate::read_cache::{
     ReadCache, before_user_write, cached_user, forget_user, keep_listed_users, kept_listed_users,
     saved_user,
@@ -315,12 +315,11 @@ where
         after: Option<&After>,
         limit: usize,
     ) -> Result<Page<ListedUser>, StoreError> {
-        let walk = decode_walk(
-            &self
-                .text_of(D::page_keys_query(pool_id, plan, after, limit))
-                .await?,
-        )?;
-        let keys = walk.iter().map(|(_, key)| key.clone()).collect();
+        let walked = self
+            .text_of(D::page_keys_query(pool_id, plan, after, limit))
+            .await?;
+        let walk = decode_walk(&walked)?;
+        let keys = walk.iter().map(|WalkEntry(_, key)| key.as_ref());
         let (mut users, missing, generation) = kept_listed_users(cache, pool_id.as_str(), keys);
         if !missing.is_empty() {
             let query = D::listed_users_query(pool_id, missing);
