@@ -7,7 +7,10 @@ use std::future::Future;
 
 use sqlx::{Executor, PgConnection, Row};
 
-use crate::users::list_users_query;
+use cognate_store_sql::listing_sql::list_users_query;
+use cognate_store_sql::users::UserDialect;
+
+use crate::dialect;
 use crate::{PgStore, create_scratch_database, drop_scratch_database};
 use cognate_domain::listing::FilterPlan;
 use cognate_store_sql::listed_users::After;
@@ -56,8 +59,9 @@ async fn plan(
 ) -> Vec<String> {
     let plan = FilterPlan::new(Some(filter));
     let rows = list_users_query(
+        &<dialect::Postgres as UserDialect>::LISTING,
         head,
-        pool,
+        pool.as_str(),
         &plan,
         after.map(|key| After::near(&plan, key)).as_ref(),
         60,

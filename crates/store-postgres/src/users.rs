@@ -2,14 +2,11 @@
 //! and alias rows (a statement each, over arrays) and ListUsers statement.
 
 use cognate_domain::StoreError;
-use cognate_domain::ids::UserPoolId;
-use cognate_domain::listing::FilterPlan;
 use cognate_domain::user::User;
 use cognate_store_sql::Dialect;
-use cognate_store_sql::listed_users::After;
-use cognate_store_sql::listing_sql::{KeyTables, push_page_keys};
+use cognate_store_sql::listing_sql::{KeyTables, ListingSql};
 use cognate_store_sql::users::{UserDialect, UserSql};
-use sqlx::{Postgres, QueryBuilder, Transaction};
+use sqlx::{Postgres, Transaction};
 
 use crate::PgStore;
 use crate::dialect;
@@ -80,92 +77,21 @@ impl UserDialect for dialect::Postgres {
         Ok(())
     }
 
-    fn list_users_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Postgres> {
-        list_users_query("", pool_id, plan, after, limit)
-    }
-
-    fn page_keys_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Postgres> {
-        let mut query = QueryBuilder::new(
-            "SELECT coalesce(json_agg(json_build_array(p.v, p.k)), '[]')::text FROM (",
-        );
-        push_page_keys(
-            &mut query,
-            &KEY_TABLES,
-            pool_id.as_str(),
-            plan,
-            after,
-            limit,
-        );
-        query.push(") p");
-        query
-    }
-
-    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Postgres> {
-        let mut query = QueryBuilder::new(LISTED_USERS);
-        query
-            .push("SELECT unnest(")
-            .push_bind(keys)
-            .push("::text[]) AS k");
-        push_users_of_keys(&mut query, pool_id);
-        query
-    }
-}
-
-const KEY_TABLES: KeyTables = KeyTables {
-    attributes: "FROM user_attributes a",
-    users_by_status: "FROM users s",
-    users_by_enabled: "FROM users s",
-    users: "FROM users s",
-};
-
-/// The JSON array of the users whose keys `p.k` the statement's subquery selects, that
-/// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range; no user document is read.
-const LISTED_USERS: &str = "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, \
-    u.status, u.enabled::int, u.created_at, u.last_modified_at, (SELECT coalesce(json_object_agg(ua.name, \
-    ua.value), '{}') FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key))), \
-    '[]')::text FROM (";
-
-/// Closes the keys' subquery `p` and joins each to its user.
-fn push_users_of_keys<'a>(query: &mut QueryBuilder<'a, Postgres>, pool_id: &'a UserPoolId) {
-    query
-        .push(") p JOIN users u ON u.pool_id = ")
-        .push_bind(pool_id.as_str())
-        .push(" AND u.username_key = p.k");
-}
-
-/// The ListUsers statement: the page's username keys from one index range (primary key, status
-/// index, or the attribute filter index, which holds the keys too; `push_page_keys`), then only
-/// those users, as `LISTED_USERS`. `head` goes before the statement (`EXPLAIN` in the tests).
-pub(crate) fn list_users_query<'a>(
-    head: &str,
-    pool_id: &'a UserPoolId,
-    plan: &FilterPlan,
-    after: Option<&After>,
-    limit: usize,
-) -> QueryBuilder<'a, Postgres> {
-    let mut query = QueryBuilder::new(head);
-    query.push(LISTED_USERS);
-    push_page_keys(
-        &mut query,
-        &KEY_TABLES,
-        pool_id.as_str(),
-        plan,
-        after,
-        limit,
-    );
-    push_users_of_keys(&mut query, pool_id);
-    query
+    const LISTING: ListingSql = ListingSql {
+        key_tables: KeyTables {
+            attributes: "FROM user_attributes a",
+            users_by_status: "FROM users s",
+            users_by_enabled: "FROM users s",
+            users: "FROM users s",
+        },
+        listed_users: "SELECT coalesce(json_agg(json_build_array(u.username_key, u.username, \
+            u.status, u.enabled::int, u.created_at, u.last_modified_at, \
+            (SELECT coalesce(json_object_agg(ua.name, ua.value), '{}') FROM user_attributes ua \
+            WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key))), '[]')::text FROM (",
+        walk: "SELECT coalesce(json_agg(json_build_array(p.v, p.k)), '[]')::text FROM (",
+        keys_of_array: ("SELECT jsonb_array_elements_text(CAST(", " AS jsonb)) AS k"),
+        join_users: ") p JOIN users u ON u.pool_id = ",
+    };
 }
 
 cognate_store_sql::impl_user_store!(PgStore, dialect::Postgres, SQL, crate::bulk::create_users);

@@ -69,6 +69,101 @@ pub fn push_page_keys<'a, DB>(
     push_key_order(query, after, limit);
 }
 
+/// Each backend's text for the ListUsers statements (`list_users_query`, `page_keys_query`,
+/// `listed_users_query`).
+pub struct ListingSql {
+    pub key_tables: KeyTables,
+    /// The JSON array of the users whose keys `p.k` a subquery selects, each
+    /// `[username_key, username, status, enabled (0/1), created_at, last_modified_at,
+    /// {attributes}]` (what `listed_users::decode_users` reads), up to `FROM (`.
+    pub listed_users: &'static str,
+    /// The JSON array of a walk's entries, `[p.v, p.k]` each, up to `FROM (`.
+    pub walk: &'static str,
+    /// Around the one parameter, a JSON array of username keys: a subquery selecting them as `k`.
+    pub keys_of_array: (&'static str, &'static str),
+    /// Closes the keys' subquery `p` and joins its users `u` on the pool, bound next.
+    pub join_users: &'static str,
+}
+
+/// The ListUsers statement: the page's username keys from one index range (primary key, status
+/// index, or the attribute filter index, which holds the keys too; `push_page_keys`), then only
+/// those users, as `sql.listed_users` writes them: one row. `head` goes before the statement
+/// (`EXPLAIN` in the tests).
+pub fn list_users_query<'a, DB>(
+    sql: &ListingSql,
+    head: &str,
+    pool_id: &'a str,
+    plan: &FilterPlan,
+    after: Option<&After>,
+    limit: usize,
+) -> QueryBuilder<'a, DB>
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::new(head);
+    query.push(sql.listed_users);
+    push_page_keys(&mut query, &sql.key_tables, pool_id, plan, after, limit);
+    query
+        .push(sql.join_users)
+        .push_bind(pool_id)
+        .push(" AND u.username_key = p.k");
+    query
+}
+
+/// The walk of `list_users_query` alone: one row, `[indexed value, username key]` per entry.
+pub fn page_keys_query<'a, DB>(
+    sql: &ListingSql,
+    head: &str,
+    pool_id: &'a str,
+    plan: &FilterPlan,
+    after: Option<&After>,
+    limit: usize,
+) -> QueryBuilder<'a, DB>
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    let mut query = QueryBuilder::new(head);
+    query.push(sql.walk);
+    push_page_keys(&mut query, &sql.key_tables, pool_id, plan, after, limit);
+    query.push(") p");
+    query
+}
+
+/// The users `keys` of `pool_id` as `list_users_query` writes them, in no order, those that are
+/// gone left out. The keys are one parameter, a JSON array, so that one prepared statement
+/// serves any number of them.
+pub fn listed_users_query<'a, DB>(
+    sql: &ListingSql,
+    head: &str,
+    pool_id: &'a str,
+    keys: &[String],
+) -> QueryBuilder<'a, DB>
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    let (before, after) = sql.keys_of_array;
+    let mut query = QueryBuilder::new(head);
+    query
+        .push(sql.listed_users)
+        .push(before)
+        .push_bind(serde_json::Value::from(keys).to_string())
+        .push(after)
+        .push(sql.join_users)
+        .push_bind(pool_id)
+        .push(" AND u.username_key = p.k");
+    query
+}
+
 /// Appends `AND <column> = v` or the range of a prefix.
 fn push_match<'a, DB>(query: &mut QueryBuilder<'a, DB>, column: &str, value: &TextMatch)
 where

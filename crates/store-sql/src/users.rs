@@ -14,6 +14,7 @@ use sqlx::{
 };
 
 use crate::listed_users::{After, WalkEntry, decode_page, decode_users, decode_walk, page_of_walk};
+use crate::listing_sql::{ListingSql, list_users_query, listed_users_query, page_keys_query};
 use crate::read_cache::{
     ReadCache, before_user_write, cached_user, forget_user, keep_listed_users, kept_listed_users,
     saved_user,
@@ -58,26 +59,8 @@ pub trait UserDialect: Dialect {
         user: &User,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The ListUsers statement for one page: one row, the JSON array that `decode_users` reads.
-    fn list_users_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Self::Db>;
-
-    /// The index walk of `list_users_query` alone: one row, the JSON array that `decode_walk`
-    /// reads.
-    fn page_keys_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Self::Db>;
-
-    /// The users `keys` of `pool_id` as `list_users_query` writes them (in no order; those that
-    /// are gone left out).
-    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Self::Db>;
+    /// The text of the ListUsers statements.
+    const LISTING: ListingSql;
 }
 
 /// `UserStore` over one backend's pool and SQL.
@@ -96,6 +79,7 @@ where
     for<'q> &'q str: Encode<'q, D::Db> + Type<D::Db>,
     for<'q> i64: Encode<'q, D::Db> + Type<D::Db>,
     for<'q> bool: Encode<'q, D::Db> + Type<D::Db>,
+    for<'q> String: Encode<'q, D::Db>,
     for<'q> Json<&'q User>: Encode<'q, D::Db> + Type<D::Db>,
     bool: for<'r> Decode<'r, D::Db>,
     String: for<'r> Decode<'r, D::Db> + Type<D::Db>,
@@ -298,7 +282,14 @@ where
                     .await
             }
             None => {
-                let query = D::list_users_query(pool_id, &plan, after.as_ref(), limit);
+                let query = list_users_query(
+                    &D::LISTING,
+                    "",
+                    pool_id.as_str(),
+                    &plan,
+                    after.as_ref(),
+                    limit,
+                );
                 decode_page(&self.text_of(query).await?, limit, &plan)
             }
         }
@@ -316,13 +307,20 @@ where
         limit: usize,
     ) -> Result<Page<ListedUser>, StoreError> {
         let walked = self
-            .text_of(D::page_keys_query(pool_id, plan, after, limit))
+            .text_of(page_keys_query(
+                &D::LISTING,
+                "",
+                pool_id.as_str(),
+                plan,
+                after,
+                limit,
+            ))
             .await?;
         let walk = decode_walk(&walked)?;
         let keys = walk.iter().map(|WalkEntry(_, key)| key.as_ref());
         let (mut users, missing, generation) = kept_listed_users(cache, pool_id.as_str(), keys);
         if !missing.is_empty() {
-            let query = D::listed_users_query(pool_id, missing);
+            let query = listed_users_query(&D::LISTING, "", pool_id.as_str(), &missing);
             let read = decode_users(&self.text_of(query).await?)?;
             keep_listed_users(cache, pool_id.as_str(), &read, generation);
             users.extend(read);

@@ -2,14 +2,11 @@
 //! and alias rows (a statement a row) and ListUsers statement.
 
 use cognate_domain::StoreError;
-use cognate_domain::ids::UserPoolId;
-use cognate_domain::listing::FilterPlan;
 use cognate_domain::user::User;
 use cognate_store_sql::Dialect;
-use cognate_store_sql::listed_users::After;
-use cognate_store_sql::listing_sql::{KeyTables, push_page_keys};
+use cognate_store_sql::listing_sql::{KeyTables, ListingSql};
 use cognate_store_sql::users::{UserDialect, UserSql};
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 use crate::SqliteStore;
 use crate::dialect;
@@ -63,117 +60,24 @@ impl UserDialect for dialect::Sqlite {
         Ok(())
     }
 
-    fn list_users_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Sqlite> {
-        list_users_query("", pool_id, plan, after, limit)
-    }
-
-    fn page_keys_query<'a>(
-        pool_id: &'a UserPoolId,
-        plan: &FilterPlan,
-        after: Option<&After>,
-        limit: usize,
-    ) -> QueryBuilder<'a, Sqlite> {
-        page_keys_query("", pool_id, plan, after, limit)
-    }
-
-    fn listed_users_query(pool_id: &UserPoolId, keys: Vec<String>) -> QueryBuilder<'_, Sqlite> {
-        listed_users_query("", pool_id, keys)
-    }
-}
-
-/// The table each filter's walk reads, with the index it walks named (`INDEXED BY`), so that
-/// no plan can change under the listing's order.
-const KEY_TABLES: KeyTables = KeyTables {
-    attributes: "FROM user_attributes a INDEXED BY user_attributes_filter_idx",
-    users_by_status: "FROM users s INDEXED BY users_pool_status_idx",
-    users_by_enabled: "FROM users s INDEXED BY users_pool_enabled_idx",
-    users: "FROM users s",
-};
-
-/// The JSON array of the users whose keys `p.k` the statement's subquery selects, that
-/// `cognate_store_sql::listed_users` decodes, each user's attributes read from their primary key
-/// range; no user document is read.
-const LISTED_USERS: &str = "SELECT json_group_array(json_array(u.username_key, u.username, \
-    u.status, u.enabled, u.created_at, u.last_modified_at, json((SELECT json_group_object(ua.name, \
-    ua.value) FROM user_attributes ua WHERE ua.pool_id = u.pool_id AND ua.username_key = u.username_key)))) \
-    FROM (";
-
-/// Closes the keys' subquery `p` and joins each to its user. CROSS JOIN keeps the keys the outer
-/// loop: each user is one primary key lookup.
-fn push_users_of_keys<'a>(query: &mut QueryBuilder<'a, Sqlite>, pool_id: &'a UserPoolId) {
-    query
-        .push(") p CROSS JOIN users u ON u.pool_id = ")
-        .push_bind(pool_id.as_str())
-        .push(" AND u.username_key = p.k");
-}
-
-/// The ListUsers statement: the page's username keys from one index range (primary key, status
-/// index, or the attribute filter index, which holds the keys too; `push_page_keys`), then only
-/// those users, as `LISTED_USERS`. `head` goes before the statement (`EXPLAIN QUERY PLAN` in the
-/// tests).
-pub(crate) fn list_users_query<'a>(
-    head: &str,
-    pool_id: &'a UserPoolId,
-    plan: &FilterPlan,
-    after: Option<&After>,
-    limit: usize,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::new(head);
-    query.push(LISTED_USERS);
-    push_page_keys(
-        &mut query,
-        &KEY_TABLES,
-        pool_id.as_str(),
-        plan,
-        after,
-        limit,
-    );
-    push_users_of_keys(&mut query, pool_id);
-    query
-}
-
-/// The walk of `list_users_query` alone: `[indexed value, username key]` per entry.
-pub(crate) fn page_keys_query<'a>(
-    head: &str,
-    pool_id: &'a UserPoolId,
-    plan: &FilterPlan,
-    after: Option<&After>,
-    limit: usize,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::new(head);
-    query.push("SELECT json_group_array(json_array(p.v, p.k)) FROM (");
-    push_page_keys(
-        &mut query,
-        &KEY_TABLES,
-        pool_id.as_str(),
-        plan,
-        after,
-        limit,
-    );
-    query.push(") p");
-    query
-}
-
-/// The users `keys` as `list_users_query` writes them. The keys are one parameter, a JSON
-/// array, so that one cached statement serves any number of them.
-pub(crate) fn listed_users_query<'a>(
-    head: &str,
-    pool_id: &'a UserPoolId,
-    keys: Vec<String>,
-) -> QueryBuilder<'a, Sqlite> {
-    let mut query = QueryBuilder::new(head);
-    query
-        .push(LISTED_USERS)
-        .push("SELECT value AS k FROM json_each(")
-        .push_bind(serde_json::Value::from(keys).to_string())
-        .push(")");
-    push_users_of_keys(&mut query, pool_id);
-    query
+    const LISTING: ListingSql = ListingSql {
+        // The index each filter walks is named (`INDEXED BY`), so that no plan can change under
+        // the listing's order.
+        key_tables: KeyTables {
+            attributes: "FROM user_attributes a INDEXED BY user_attributes_filter_idx",
+            users_by_status: "FROM users s INDEXED BY users_pool_status_idx",
+            users_by_enabled: "FROM users s INDEXED BY users_pool_enabled_idx",
+            users: "FROM users s",
+        },
+        listed_users: "SELECT json_group_array(json_array(u.username_key, u.username, u.status, \
+            u.enabled, u.created_at, u.last_modified_at, json((SELECT json_group_object(ua.name, \
+            ua.value) FROM user_attributes ua WHERE ua.pool_id = u.pool_id \
+            AND ua.username_key = u.username_key)))) FROM (",
+        walk: "SELECT json_group_array(json_array(p.v, p.k)) FROM (",
+        keys_of_array: ("SELECT value AS k FROM json_each(", ")"),
+        // CROSS JOIN keeps the page's keys the outer loop: each user is one primary key lookup.
+        join_users: ") p CROSS JOIN users u ON u.pool_id = ",
+    };
 }
 
 cognate_store_sql::impl_user_store!(SqliteStore, dialect::Sqlite, SQL, crate::bulk::create_users);
