@@ -192,7 +192,7 @@ async fn million_users_filters_stay_index_lookups() {
                 'attributes', json_object('email', printf('user%07d@example.com', i),
                     'phone_number', printf('+%d%09d', 1 + i % 50, (i * 7919) % 1000000000)),
                 'aliases', json_array(), 'password', json('null'), 'password_history', json_array(),
-                'extra', json_object())
+                'extra', json_object()), 0
          FROM n",
         "INSERT INTO user_attributes SELECT pool_id, username_key, 'email', json_extract(data, '$.attributes.email') FROM users",
         "INSERT INTO user_attributes SELECT pool_id, username_key, 'phone_number', json_extract(data, '$.attributes.phone_number') FROM users",
