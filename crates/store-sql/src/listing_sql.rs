@@ -1,7 +1,7 @@
-//! The part of both backends' ListUsers statements that finds a page's username keys, in the
-//! listing's order from its position (`listed_users::After`). Each backend's `list_users_query`
-//! wraps it (`FROM (<keys>) p JOIN users u ...`); only the table clauses differ (SQLite's
-//! `INDEXED BY`). The inner queries name the attribute filter index `a` and users `s`.
+//! Both backends' ListUsers statements, built once over each backend's text (`ListingSql`): the
+//! walk that finds a page's username keys in the listing's order from its position
+//! (`listed_users::After`, `push_page_keys`), and the statements around it (`FROM (<keys>) p
+//! JOIN users u ...`). The inner queries name the attribute filter index `a` and users `s`.
 
 use cognate_domain::listing::{FilterPlan, TextMatch, fetch_limit};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -22,9 +22,9 @@ pub struct KeyTables {
 }
 
 /// The query selecting the username keys `k` and their indexed values `v` (for an attribute
-/// filter; empty for the others) of the page of at most `limit` users of `plan`'s listing after `after`, one more to
-/// know whether more follow: a walk of one index range in the listing's order. `plan` is not
-/// `FilterPlan::Nothing` (which selects nothing).
+/// filter; empty for the others) of the page of at most `limit` users of `plan`'s listing after
+/// `after`, one more to know whether more follow: a walk of one index range in the listing's
+/// order. `plan` is not `FilterPlan::Nothing` (which selects nothing).
 pub fn push_page_keys<'a, DB>(
     query: &mut QueryBuilder<'a, DB>,
     tables: &KeyTables,
@@ -107,10 +107,7 @@ where
     let mut query = QueryBuilder::new(head);
     query.push(sql.listed_users);
     push_page_keys(&mut query, &sql.key_tables, pool_id, plan, after, limit);
-    query
-        .push(sql.join_users)
-        .push_bind(pool_id)
-        .push(" AND u.username_key = p.k");
+    push_join_users(&mut query, sql, pool_id);
     query
 }
 
@@ -157,11 +154,21 @@ where
         .push(sql.listed_users)
         .push(before)
         .push_bind(serde_json::Value::from(keys).to_string())
-        .push(after)
+        .push(after);
+    push_join_users(&mut query, sql, pool_id);
+    query
+}
+
+/// Closes the keys' subquery `p` and joins each key to its user `u` of `pool_id`.
+fn push_join_users<'a, DB>(query: &mut QueryBuilder<'a, DB>, sql: &ListingSql, pool_id: &'a str)
+where
+    DB: Database,
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    query
         .push(sql.join_users)
         .push_bind(pool_id)
         .push(" AND u.username_key = p.k");
-    query
 }
 
 /// Appends `AND <column> = v` or the range of a prefix.
