@@ -106,10 +106,11 @@ where
         found(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
-    /// After a statement that may have changed the client has run, whether or not it succeeded.
+    /// After a statement that may have changed the client has run, whether or not it succeeded
+    /// (a deleted client's refresh tokens go with it).
     fn forget(&self, client_id: &str) {
         if let Some(cache) = self.cache {
-            cache.clients.invalidate(client_id);
+            cache.forget_client(client_id);
         }
     }
 

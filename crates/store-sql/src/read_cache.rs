@@ -5,6 +5,10 @@
 //! reading and decoding their JSON documents was most of the store's work for such requests.
 //! ListUsers keeps what it shows of each user apart (`listed_users`, forgotten with the user):
 //! a listing's users would otherwise push out the users that requests are signing in.
+//! REFRESH_TOKEN_AUTH finds its refresh token by hash (`refresh_tokens`): kept wherever users
+//! are, as a token's row changes only with its user's sessions (revocation, rotation, a global
+//! sign-out: notified as the user's change on Postgres) or its user's, client's or pool's
+//! deletion, and each of those forgets it.
 //!
 //! Exact on SQLite, where this process is the only writer: every statement that writes
 //! `user_pools`, `app_clients` or `users` (in `pools.rs`, `clients.rs`, `users.rs`, each
@@ -34,6 +38,7 @@ use cognate_domain::identity::{Identity, IdentityPool};
 use cognate_domain::ids::UserPoolId;
 use cognate_domain::invalidation::{Change, Invalidations};
 use cognate_domain::listing::ListedUser;
+use cognate_domain::tokens::RefreshTokenRecord;
 use cognate_domain::user::User;
 use cognate_domain::{Page, StoreError};
 
@@ -60,6 +65,10 @@ pub struct ReadCache {
     /// What ListUsers shows of a user, by `user_key`: a page's users are found by its index
     /// walk, then taken from here or read (and kept) together. Forgotten with the user.
     pub listed_users: Documents<ListedUser>,
+    /// Refresh tokens by hash. A token is only ever inserted under a new hash, so inserts
+    /// invalidate nothing; revoking or rotating one forgets it, and a change of its user,
+    /// client or pool forgets every token of theirs.
+    pub refresh_tokens: Documents<RefreshTokenRecord>,
 }
 
 /// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
@@ -85,7 +94,7 @@ impl ReadCache {
     fn forget_change(&self, change: &Change) {
         match change {
             Change::Pool { pool_id } => self.forget_pool(pool_id),
-            Change::Client { client_id, .. } => self.clients.invalidate(client_id),
+            Change::Client { client_id, .. } => self.forget_client(client_id),
             Change::User {
                 pool_id,
                 username_key,
@@ -99,8 +108,16 @@ impl ReadCache {
                 self.user_groups.clear();
                 self.identity_pools.clear();
                 self.forget_identities();
+                self.refresh_tokens.clear();
             }
         }
+    }
+
+    /// After a client changed or was deleted (with its refresh tokens).
+    pub fn forget_client(&self, client_id: &str) {
+        self.clients.invalidate(client_id);
+        self.refresh_tokens
+            .invalidate_where(|token| token.client_id.as_str() == client_id);
     }
 
     /// After a pool changed or was deleted (with its clients and users).
@@ -110,6 +127,8 @@ impl ReadCache {
         self.users.invalidate_prefix(&user_key(pool_id, ""));
         self.listed_users.invalidate_prefix(&user_key(pool_id, ""));
         self.forget_pool_groups(pool_id);
+        self.refresh_tokens
+            .invalidate_where(|token| token.pool_id.as_str() == pool_id);
     }
 
     /// After a group of the pool changed or was deleted (with its memberships).
@@ -118,12 +137,21 @@ impl ReadCache {
     }
 
     /// After a statement that may have changed the user has run, whether or not it succeeded.
-    /// A deleted user's memberships go with it (`ON DELETE CASCADE`), so its groups too.
+    /// A deleted user's memberships and refresh tokens go with it (`ON DELETE CASCADE`), so
+    /// its groups and tokens too.
     pub fn forget_user(&self, pool_id: &str, username_key: &str) {
         self.users.invalidate(&user_key(pool_id, username_key));
         self.listed_users
             .invalidate(&user_key(pool_id, username_key));
         self.forget_user_groups(pool_id, username_key);
+        self.forget_user_refresh_tokens(pool_id, username_key);
+    }
+
+    /// After the user's sessions changed (a global sign-out revoked its refresh tokens).
+    pub fn forget_user_refresh_tokens(&self, pool_id: &str, username_key: &str) {
+        self.refresh_tokens.invalidate_where(|token| {
+            token.pool_id.as_str() == pool_id && token.username_key == username_key
+        });
     }
 
     /// After a membership of the user was added or removed.
@@ -405,6 +433,11 @@ impl<T> Documents<T> {
     /// Forgets every key starting with `prefix` (a pool's users).
     pub fn invalidate_prefix(&self, prefix: &str) {
         self.forget(|_, entries| entries.retain(|key, _| !key.starts_with(prefix)));
+    }
+
+    /// Forgets every document `stale` picks (a user's refresh tokens, kept by hash).
+    pub fn invalidate_where(&self, stale: impl Fn(&T) -> bool) {
+        self.forget(|_, entries| entries.retain(|_, value| !stale(value)));
     }
 
     /// Forgets everything (a pool's deletion cascades to its clients).

@@ -10,6 +10,7 @@ use sqlx::{
 };
 
 use crate::Dialect;
+use crate::read_cache::{Documents, ReadCache};
 
 /// Each backend's SQL for `RefreshTokenStore` and `OutboxStore`; the parameters are numbered as
 /// the comments say. Listing messages is the same text on both (`Tokens::list_messages`).
@@ -45,6 +46,8 @@ fn token((Json(mut record), revoked, rotated_at): TokenRow) -> RefreshTokenRecor
 pub struct Tokens<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static TokenSql,
+    /// Refresh tokens kept by hash, where the backend keeps users (see `read_cache`).
+    pub cache: Option<&'a ReadCache>,
 }
 
 impl<D: Dialect> Tokens<'_, D>
@@ -78,12 +81,32 @@ where
         Ok(())
     }
 
+    /// From the cache when it holds the token: every refresh starts here.
     pub async fn get(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError> {
-        self.by_hash(self.sql.get, token_hash).await
+        let kept = self.cache.map(|cache| &cache.refresh_tokens);
+        let read = || async {
+            match self.by_hash(self.sql.get, token_hash).await {
+                Ok(record) => Ok(Some(record)),
+                Err(StoreError::NotFound) => Ok(None),
+                Err(other) => Err(other),
+            }
+        };
+        Documents::read_through(kept, token_hash, read)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     pub async fn revoke(&self, token_hash: &str) -> Result<RefreshTokenRecord, StoreError> {
-        self.by_hash(self.sql.revoke, token_hash).await
+        let revoked = self.by_hash(self.sql.revoke, token_hash).await;
+        self.forget(token_hash);
+        revoked
+    }
+
+    /// After a statement that may have changed the token has run, whether or not it succeeded.
+    fn forget(&self, token_hash: &str) {
+        if let Some(cache) = self.cache {
+            cache.refresh_tokens.invalidate(token_hash);
+        }
     }
 
     /// The one token `sql` returns for `token_hash`.
@@ -105,8 +128,9 @@ where
             .bind(token_hash)
             .bind(at.millis())
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
+            .await;
+        self.forget(token_hash);
+        let done = done.map_err(D::map_err)?;
         if D::rows_affected(&done) == 1 {
             return Ok(());
         }
@@ -126,9 +150,11 @@ where
             .bind(pool_id.as_str())
             .bind(username_key)
             .execute(self.pool)
-            .await
-            .map_err(D::map_err)?;
-        Ok(D::rows_affected(&done))
+            .await;
+        if let Some(cache) = self.cache {
+            cache.forget_user_refresh_tokens(pool_id.as_str(), username_key);
+        }
+        Ok(D::rows_affected(&done.map_err(D::map_err)?))
     }
 
     pub async fn add_message(&self, message: &OutboxMessage) -> Result<i64, StoreError> {
@@ -185,6 +211,7 @@ macro_rules! impl_token_store {
                 $crate::tokens::Tokens {
                     pool: &self.pool,
                     sql: &$sql,
+                    cache: self.read_cache(),
                 }
             }
         }

@@ -71,6 +71,11 @@ pub async fn refresh_token_rotates_once(store: &dyn Store) {
         .insert_refresh_token(&refresh("h1", &id, "alice"))
         .await
         .expect("insert");
+    // Read first, so a store that keeps it must forget it when it rotates.
+    assert_eq!(
+        store.get_refresh_token("h1").await.map(|r| r.rotated_at),
+        Ok(None)
+    );
     let at = T0.plus_secs(60);
     store
         .mark_refresh_token_rotated("h1", at)
@@ -99,6 +104,8 @@ pub async fn refresh_tokens_of_a_user_are_revoked_together(store: &dyn Store) {
             .insert_refresh_token(&refresh(hash, &id, name))
             .await
             .expect("insert");
+        // Read first, so a store that keeps them must forget them when they are revoked.
+        assert!(!store.get_refresh_token(hash).await.expect("get").revoked);
     }
     assert_eq!(store.revoke_user_refresh_tokens(&id, "alice").await, Ok(2));
     assert_eq!(store.revoke_user_refresh_tokens(&id, "alice").await, Ok(0));
@@ -117,6 +124,10 @@ pub async fn refresh_tokens_die_with_their_user_and_client(store: &dyn Store) {
         .insert_refresh_token(&refresh("b1", &id, "bob"))
         .await
         .expect("insert");
+    // Read first, so a store that keeps them must forget them when they cascade away.
+    for hash in ["a1", "b1"] {
+        store.get_refresh_token(hash).await.expect("get");
+    }
     store.delete_user(&id, "alice").await.expect("delete user");
     store
         .create_user(&user(&id, "alice"))
@@ -138,6 +149,22 @@ pub async fn refresh_tokens_die_with_their_user_and_client(store: &dyn Store) {
     orphan.username_key = "carol".into();
     assert_eq!(
         store.insert_refresh_token(&orphan).await,
+        Err(StoreError::NotFound)
+    );
+
+    // And with their pool.
+    store
+        .create_client(&client(&id, &client_id(1)))
+        .await
+        .expect("client again");
+    store
+        .insert_refresh_token(&refresh("b2", &id, "bob"))
+        .await
+        .expect("insert");
+    store.get_refresh_token("b2").await.expect("get");
+    store.delete_pool(&id).await.expect("delete pool");
+    assert_eq!(
+        store.get_refresh_token("b2").await,
         Err(StoreError::NotFound)
     );
 }
