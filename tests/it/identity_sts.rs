@@ -2,6 +2,8 @@
 //! and names the assumed role; AssumeRoleWithWebIdentity serves the classic flow with
 //! GetOpenIdToken's token; other actions answer a clear error. Both backends.
 
+use std::collections::HashMap;
+
 use aws_sdk_sts as sts;
 use cognate_testkit::identity::types::Credentials;
 use cognate_testkit::{PASSWORD, TestApp, backend_tests, failure};
@@ -53,6 +55,33 @@ async fn roles(app: &TestApp, pool: &str) {
         .unwrap();
 }
 
+/// GetId, then GetCredentialsForIdentity, for a new identity of `pool`: a guest's, or with
+/// `login` (provider name, ID token) an authenticated one's.
+async fn mint(app: &TestApp, pool: &str, login: Option<(&str, &str)>) -> (String, Credentials) {
+    let logins = login.map(|(provider, token)| HashMap::from([(provider.into(), token.into())]));
+    let id = app
+        .identity
+        .get_id()
+        .identity_pool_id(pool)
+        .set_logins(logins.clone())
+        .send()
+        .await
+        .unwrap()
+        .identity_id
+        .unwrap();
+    let credentials = app
+        .identity
+        .get_credentials_for_identity()
+        .identity_id(&id)
+        .set_logins(logins)
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    (id, credentials)
+}
+
 async fn caller_identity_names_the_assumed_role(app: TestApp) {
     let (user_pool, client) = app.pool_with_client().await;
     app.confirmed_user(&user_pool, "alice", PASSWORD).await;
@@ -65,26 +94,7 @@ async fn caller_identity_names_the_assumed_role(app: TestApp) {
     let name = provider_name(&user_pool);
 
     // Enhanced flow, authenticated: the authenticated role.
-    let id = app
-        .identity
-        .get_id()
-        .identity_pool_id(&pool)
-        .logins(&name, &id_token)
-        .send()
-        .await
-        .unwrap()
-        .identity_id
-        .unwrap();
-    let credentials = app
-        .identity
-        .get_credentials_for_identity()
-        .identity_id(&id)
-        .logins(&name, &id_token)
-        .send()
-        .await
-        .unwrap()
-        .credentials
-        .unwrap();
+    let (_, credentials) = mint(&app, &pool, Some((&name, &id_token))).await;
     let caller = client_for(&app, &credentials)
         .get_caller_identity()
         .send()
@@ -103,24 +113,7 @@ async fn caller_identity_names_the_assumed_role(app: TestApp) {
     );
 
     // Unauthenticated: the unauthenticated role.
-    let guest = app
-        .identity
-        .get_id()
-        .identity_pool_id(&pool)
-        .send()
-        .await
-        .unwrap()
-        .identity_id
-        .unwrap();
-    let credentials = app
-        .identity
-        .get_credentials_for_identity()
-        .identity_id(&guest)
-        .send()
-        .await
-        .unwrap()
-        .credentials
-        .unwrap();
+    let (_, credentials) = mint(&app, &pool, None).await;
     let caller = client_for(&app, &credentials)
         .get_caller_identity()
         .send()
@@ -135,24 +128,7 @@ async fn caller_identity_names_the_assumed_role(app: TestApp) {
 async fn tampered_or_expired_credentials_are_refused(app: TestApp) {
     let pool = identity_pool(&app, true, vec![]).await;
     roles(&app, &pool).await;
-    let guest = app
-        .identity
-        .get_id()
-        .identity_pool_id(&pool)
-        .send()
-        .await
-        .unwrap()
-        .identity_id
-        .unwrap();
-    let credentials = app
-        .identity
-        .get_credentials_for_identity()
-        .identity_id(&guest)
-        .send()
-        .await
-        .unwrap()
-        .credentials
-        .unwrap();
+    let (_, credentials) = mint(&app, &pool, None).await;
     let key = credentials.access_key_id.as_deref().unwrap();
     let secret = credentials.secret_key.as_deref().unwrap();
     let token = credentials.session_token.as_deref().unwrap();
@@ -226,24 +202,7 @@ async fn credentials_die_with_their_identity(app: TestApp) {
     roles(&app, &pool).await;
     let mut minted = Vec::new();
     for _ in 0..2 {
-        let guest = app
-            .identity
-            .get_id()
-            .identity_pool_id(&pool)
-            .send()
-            .await
-            .unwrap()
-            .identity_id
-            .unwrap();
-        let credentials = app
-            .identity
-            .get_credentials_for_identity()
-            .identity_id(&guest)
-            .send()
-            .await
-            .unwrap()
-            .credentials
-            .unwrap();
+        let (guest, credentials) = mint(&app, &pool, None).await;
         client_for(&app, &credentials)
             .get_caller_identity()
             .send()
