@@ -2,7 +2,9 @@
 //! AdminDisableUser, password change, client update or pool update made through one replica is
 //! honoured by the replica that made it at once, and by the other one soon after (issue 16:
 //! within a second; each replica's change listener drops its caches on the database's
-//! notifications).
+//! notifications). So are a group membership (the groups a refresh's tokens claim) and an
+//! identity's deletion (GetCredentialsForIdentity), whose caches follow migration 0010's
+//! notifications.
 //!
 //! Each case observes the same thing on both replicas before and after the change (error codes,
 //! or "ok"): equal before; on the writer, different right after its answer; on the other,
@@ -25,7 +27,10 @@ use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AuthFlowType, ExplicitAuthFlowsType, MessageActionType,
 };
-use cognate_testkit::{FIXTURE_FLOWS, PASSWORD, idp_client, postgres_admin_url};
+use cognate_testkit::identity;
+use cognate_testkit::{FIXTURE_FLOWS, PASSWORD, identity_client, idp_client, postgres_admin_url};
+
+use crate::auth::claims;
 
 /// The requirement is one second; the rest is slack for a loaded CI machine. Polling stops as
 /// soon as the other replica agrees.
@@ -41,6 +46,7 @@ const PUBLIC_URL: &str = "http://cognate-replicas.test";
 struct Replica {
     child: Child,
     idp: Client,
+    identity: identity::Client,
 }
 
 impl Drop for Replica {
@@ -84,9 +90,11 @@ impl Replica {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("starting {}: {e}", binary.display()));
+        let endpoint = format!("http://127.0.0.1:{port}");
         let mut replica = Self {
             child,
-            idp: idp_client(&format!("http://127.0.0.1:{port}")),
+            idp: idp_client(&endpoint),
+            identity: identity_client(&endpoint),
         };
         let started = Instant::now();
         while replica
@@ -119,9 +127,10 @@ fn outcome<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> String {
 }
 
 /// Observes on `writer` at once and on `other` until it agrees (or the deadline passes).
-async fn honoured_by_both<F, Fut>(what: &str, writer: &Client, other: &Client, before: &str, see: F)
+async fn honoured_by_both<C, F, Fut>(what: &str, writer: &C, other: &C, before: &str, see: F)
 where
-    F: Fn(Client) -> Fut,
+    C: Clone,
+    F: Fn(C) -> Fut,
     Fut: Future<Output = String>,
 {
     let on_writer = see(writer.clone()).await;
@@ -145,9 +154,10 @@ where
 }
 
 /// What both replicas see before a change: the same, or the test means nothing.
-async fn same_before<F, Fut>(what: &str, a: &Client, b: &Client, see: F) -> String
+async fn same_before<C, F, Fut>(what: &str, a: &C, b: &C, see: F) -> String
 where
-    F: Fn(Client) -> Fut,
+    C: Clone,
+    F: Fn(C) -> Fut,
     Fut: Future<Output = String>,
 {
     let (on_a, on_b) = (see(a.clone()).await, see(b.clone()).await);
@@ -254,7 +264,9 @@ async fn two_replicas_honour_each_others_changes() {
     let a = Replica::start(&binary, &url, &seal_key).await;
     let b = Replica::start(&binary, &url, &seal_key).await;
     let fixture = Fixture::create(&a.idp).await;
-    for name in ["signout", "revoke", "disable", "password", "client", "pool"] {
+    for name in [
+        "signout", "revoke", "disable", "password", "group", "client", "pool",
+    ] {
         fixture.user(&a.idp, name).await;
     }
     global_sign_out(&a.idp, &b.idp, &fixture).await;
@@ -262,6 +274,8 @@ async fn two_replicas_honour_each_others_changes() {
     // The other direction too: B writes, A follows.
     admin_disable_user(&b.idp, &a.idp, &fixture).await;
     password_change(&a.idp, &b.idp, &fixture).await;
+    group_membership(&b.idp, &a.idp, &fixture).await;
+    identity_deletion(&a.identity, &b.identity).await;
     client_update(&b.idp, &a.idp, &fixture).await;
     pool_update(&a.idp, &b.idp, &fixture).await;
     drop((a, b));
@@ -281,6 +295,87 @@ async fn global_sign_out(writer: &Client, other: &Client, f: &Fixture) {
         .await
         .unwrap();
     honoured_by_both("GlobalSignOut", writer, other, &before, see).await;
+}
+
+/// The groups the ID token of a refresh claims ("none" without any).
+async fn refreshed_groups(idp: Client, client_id: String, refresh: String) -> String {
+    let refreshed = idp
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", refresh)
+        .send()
+        .await;
+    let Ok(refreshed) = refreshed else {
+        return outcome(refreshed);
+    };
+    let id_token = refreshed.authentication_result.unwrap().id_token.unwrap();
+    match claims(&id_token).get("cognito:groups") {
+        Some(groups) => groups.to_string(),
+        None => "none".into(),
+    }
+}
+
+async fn group_membership(writer: &Client, other: &Client, f: &Fixture) {
+    writer
+        .create_group()
+        .user_pool_id(&f.pool_id)
+        .group_name("readers")
+        .send()
+        .await
+        .unwrap();
+    let (_, refresh) = sign_in(other, &f.client_id, "group").await;
+    let see = |idp| refreshed_groups(idp, f.client_id.clone(), refresh.clone());
+    let before = same_before("AdminAddUserToGroup", writer, other, see).await;
+    writer
+        .admin_add_user_to_group()
+        .user_pool_id(&f.pool_id)
+        .username("group")
+        .group_name("readers")
+        .send()
+        .await
+        .unwrap();
+    honoured_by_both("AdminAddUserToGroup", writer, other, &before, see).await;
+}
+
+/// GetCredentialsForIdentity's outcome for `identity_id`.
+async fn credentials(identity: identity::Client, identity_id: String) -> String {
+    let minted = identity
+        .get_credentials_for_identity()
+        .identity_id(identity_id)
+        .send()
+        .await;
+    outcome(minted)
+}
+
+async fn identity_deletion(writer: &identity::Client, other: &identity::Client) {
+    let pool = writer
+        .create_identity_pool()
+        .identity_pool_name("replicas")
+        .allow_unauthenticated_identities(true)
+        .send()
+        .await
+        .unwrap()
+        .identity_pool_id;
+    let role = "arn:aws:iam::123456789012:role/guest";
+    writer
+        .set_identity_pool_roles()
+        .identity_pool_id(&pool)
+        .roles("unauthenticated", role)
+        .send()
+        .await
+        .unwrap();
+    let guest = other.get_id().identity_pool_id(&pool).send().await;
+    let guest = guest.unwrap().identity_id.unwrap();
+    let see = |identity| credentials(identity, guest.clone());
+    let before = same_before("DeleteIdentities", writer, other, see).await;
+    writer
+        .delete_identities()
+        .identity_ids_to_delete(&guest)
+        .send()
+        .await
+        .unwrap();
+    honoured_by_both("DeleteIdentities", writer, other, &before, see).await;
 }
 
 async fn revoke_token(writer: &Client, other: &Client, f: &Fixture) {

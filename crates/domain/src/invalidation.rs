@@ -2,7 +2,8 @@
 //! (in-process caches) told about it.
 //!
 //! Replicas share the database and nothing else. A cache of anything a write can change (a
-//! pool, a client, a user, a user's sessions, a pool's keys) subscribes here and drops what a
+//! pool, a client, a user, a user's sessions, a pool's keys or groups, an identity pool or its
+//! identities) subscribes here and drops what a
 //! [`Change`] names. Who publishes:
 //! - on Postgres, a listener in `cognate-store-postgres` receives the notifications that the
 //!   tables' triggers raise on every committed write (any replica's, this one's too) and
@@ -32,6 +33,13 @@ pub enum Change {
     },
     /// The pool's signing keys changed.
     Keys { pool_id: String },
+    /// A user pool's groups changed (a group updated or deleted, with its memberships).
+    Groups { pool_id: String },
+    /// An identity pool changed or was deleted (with its identities).
+    IdentityPool { identity_pool_id: String },
+    /// Identities changed (their logins, or deletion): which ones is not told, as an identity's
+    /// login bindings are kept by login and by identity alike.
+    Identities,
     /// Anything may have changed (missed notifications): drop everything.
     Everything,
 }

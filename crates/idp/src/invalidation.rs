@@ -30,7 +30,11 @@ impl Idp {
                         services.key_cache.forget(pool_id);
                     }
                     Change::Everything => services.key_cache.clear(),
-                    Change::Client { .. } | Change::User { .. } => {}
+                    Change::Client { .. }
+                    | Change::User { .. }
+                    | Change::Groups { .. }
+                    | Change::IdentityPool { .. }
+                    | Change::Identities => {}
                 }
             }
         });

@@ -114,6 +114,11 @@ fn parse(payload: &str) -> Option<Change> {
             username_key: text("user")?,
         },
         (Some("keys"), Some(pool_id)) => Change::Keys { pool_id },
+        (Some("groups"), Some(pool_id)) => Change::Groups { pool_id },
+        (Some("identity_pool"), Some(identity_pool_id)) => {
+            Change::IdentityPool { identity_pool_id }
+        }
+        (Some("identities"), _) => Change::Identities,
         _ => {
             tracing::warn!(payload, "unknown change notification; caches dropped");
             Change::Everything
@@ -150,6 +155,19 @@ mod tests {
                 pool_id: "p1".into()
             })
         );
+        assert_eq!(
+            parse(r#"{"k":"groups","pool":"p1"}"#),
+            Some(Change::Groups {
+                pool_id: "p1".into()
+            })
+        );
+        assert_eq!(
+            parse(r#"{"k":"identity_pool","pool":"eu-west-1:x"}"#),
+            Some(Change::IdentityPool {
+                identity_pool_id: "eu-west-1:x".into()
+            })
+        );
+        assert_eq!(parse(r#"{"k":"identities"}"#), Some(Change::Identities));
         assert_eq!(parse(r#"{"k":"future"}"#), Some(Change::Everything));
     }
 }

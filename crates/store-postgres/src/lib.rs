@@ -68,22 +68,10 @@ impl std::fmt::Debug for PgStore {
 }
 
 impl PgStore {
-    /// The pools, clients and users this store keeps decoded (for the shared query logic).
+    /// What this store keeps decoded (`cognate_store_sql::read_cache`), for the shared query
+    /// logic.
     fn read_cache(&self) -> Option<&ReadCache> {
         self.cache.as_deref()
-    }
-
-    /// None: other replicas' writes to the identity tables are not notified (migration 0008
-    /// covers user pools, clients, users, refresh tokens and keys), so identity reads go to
-    /// the database every time.
-    fn identity_read_cache(&self) -> Option<&ReadCache> {
-        None
-    }
-
-    /// None: other replicas' writes to groups and memberships are not notified, so users'
-    /// groups are read from the database every time.
-    fn group_read_cache(&self) -> Option<&ReadCache> {
-        None
     }
 
     /// Connects and brings the schema up to date (migrations take an advisory lock, so replicas

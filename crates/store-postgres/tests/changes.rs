@@ -1,5 +1,6 @@
 //! The change listener against a real Postgres (skipped when `TEST_DATABASE_URL` is unset):
-//! the triggers of migration 0008 notify committed writes, and the listener publishes them.
+//! the triggers of migrations 0008 and 0010 notify committed writes, and the listener
+//! publishes them.
 
 #![allow(clippy::unwrap_used)]
 
@@ -134,6 +135,46 @@ async fn committed_writes_are_published_rolled_back_ones_are_not() {
     .await;
     exec(&store, "UPDATE users SET enabled = false").await;
     assert_eq!(seen.until(&pool("p1")).await, [pool("p1")]);
+
+    // Migration 0010. A membership added or removed is its user's change; a group's update or
+    // deletion, its pool's groups'.
+    exec(
+        &store,
+        "INSERT INTO user_groups VALUES ('p1', 'g', 'g', 0, '{}')",
+    )
+    .await;
+    exec(
+        &store,
+        "INSERT INTO group_members VALUES ('p1', 'g', 'alice')",
+    )
+    .await;
+    assert_eq!(
+        seen.until(&user("p1", "alice")).await,
+        [user("p1", "alice")]
+    );
+    exec(&store, "UPDATE user_groups SET data = '{\"x\": 1}'").await;
+    let groups = Change::Groups {
+        pool_id: "p1".into(),
+    };
+    assert_eq!(seen.until(&groups).await, [groups]);
+
+    // An identity pool's update names it; an identity's or a login's tells of all identities.
+    exec(
+        &store,
+        "INSERT INTO identity_pools VALUES ('ip1', 'n', 0, '{}');
+         INSERT INTO identities VALUES ('i1', 'ip1', 0, '{}');
+         INSERT INTO identity_logins VALUES ('ip1', 'provider', 'subject', 'i1')",
+    )
+    .await;
+    exec(&store, "UPDATE identity_pools SET name = 'm'").await;
+    let identity_pool = Change::IdentityPool {
+        identity_pool_id: "ip1".into(),
+    };
+    assert_eq!(seen.until(&identity_pool).await, [identity_pool]);
+    exec(&store, "DELETE FROM identity_logins").await;
+    assert_eq!(seen.until(&Change::Identities).await, [Change::Identities]);
+    exec(&store, "UPDATE identities SET data = '{\"x\": 1}'").await;
+    assert_eq!(seen.until(&Change::Identities).await, [Change::Identities]);
 
     listening.abort();
     store.close().await;

@@ -44,8 +44,7 @@ pub struct GroupSql {
 pub struct Groups<'a, D: Dialect> {
     pub pool: &'a Pool<D::Db>,
     pub sql: &'static GroupSql,
-    /// Where users' groups are kept (`ReadCache::user_groups`): only a backend whose group
-    /// and membership writes all pass here (SQLite); Postgres replicas' are not notified.
+    /// Where users' groups are kept (`ReadCache::user_groups`; see `read_cache`).
     pub cache: Option<&'a ReadCache>,
 }
 
@@ -253,7 +252,7 @@ macro_rules! impl_group_store {
                 $crate::groups::Groups {
                     pool: &self.pool,
                     sql: &$sql,
-                    cache: self.group_read_cache(),
+                    cache: self.read_cache(),
                 }
             }
         }

@@ -474,7 +474,7 @@ macro_rules! impl_identity_store {
                 $crate::identity::Identities {
                     pool: &self.pool,
                     sql: &$sql,
-                    cache: self.identity_read_cache(),
+                    cache: self.read_cache(),
                 }
             }
         }

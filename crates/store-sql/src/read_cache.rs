@@ -21,9 +21,8 @@
 //! ran (`saved_user`), so a sign-in's next read of its user needs no database.
 //!
 //! On Postgres, shared by replicas, a store keeps one only while it follows the change
-//! notifications (`follow`), and only for user pools, clients and users, the tables whose
-//! changes are notified (migration 0008; the identity tables are not, so identity reads pass
-//! no cache there): this process's writes invalidate as on SQLite, before they answer;
+//! notifications (`follow`) that every table kept here raises (migrations 0008 and 0010):
+//! this process's writes invalidate as on SQLite, before they answer;
 //! another replica's arrive as notifications, published after its commit, and a read that
 //! started before one was handled cannot be kept (the generation moved), so nothing stale
 //! outlives the notification's delivery (milliseconds). A lost listener connection publishes
@@ -58,9 +57,8 @@ pub struct ReadCache {
     /// creating an identity invalidates nothing; any other identity write clears both maps.
     pub identities_by_login: Documents<Identity>,
     /// The first page of a user's groups (what its tokens' group claims come from), by
-    /// `user_key`, with the page size it was read with. Kept only where group writes are all
-    /// this process's (SQLite: see `Groups::cache`); a membership change forgets the user's
-    /// entry, a group's update or deletion its pool's.
+    /// `user_key`, with the page size it was read with. A membership change forgets the
+    /// user's entry, a group's update or deletion its pool's.
     pub user_groups: Documents<(usize, Page<Group>)>,
     /// What ListUsers shows of a user, by `user_key`: a page's users are found by its index
     /// walk, then taken from here or read (and kept) together. Forgotten with the user.
@@ -100,6 +98,12 @@ impl ReadCache {
                 username_key,
             } => self.forget_user(pool_id, username_key),
             Change::Keys { .. } => {}
+            Change::Groups { pool_id } => self.forget_pool_groups(pool_id),
+            Change::IdentityPool { identity_pool_id } => {
+                self.identity_pools.invalidate(identity_pool_id);
+                self.forget_identities();
+            }
+            Change::Identities => self.forget_identities(),
             Change::Everything => {
                 self.pools.clear();
                 self.clients.clear();

@@ -67,18 +67,9 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// The pools, clients and users this store keeps decoded (for the shared query logic).
+    /// What this store keeps decoded (`cognate_store_sql::read_cache`), for the shared query
+    /// logic.
     fn read_cache(&self) -> Option<&ReadCache> {
-        Some(&self.cache)
-    }
-
-    /// The identity pools and identities this store keeps decoded: exact, as the only writer.
-    fn identity_read_cache(&self) -> Option<&ReadCache> {
-        Some(&self.cache)
-    }
-
-    /// Users' groups, kept too: exact, as the only writer.
-    fn group_read_cache(&self) -> Option<&ReadCache> {
         Some(&self.cache)
     }
 
