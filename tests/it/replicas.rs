@@ -237,14 +237,26 @@ async fn password_auth(
 /// GetUser with `access` and REFRESH_TOKEN_AUTH with `refresh`.
 async fn session(idp: Client, client_id: String, access: String, refresh: String) -> String {
     let user = outcome(idp.get_user().access_token(access).send().await);
-    let refreshed = idp
-        .initiate_auth()
+    let refreshed = refresh_auth(&idp, &client_id, &refresh).await;
+    format!("GetUser {user}, refresh {}", outcome(refreshed))
+}
+
+async fn refresh_auth(
+    idp: &Client,
+    client_id: &str,
+    refresh: &str,
+) -> Result<
+    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
+    aws_sdk_cognitoidentityprovider::error::SdkError<
+        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
+    >,
+> {
+    idp.initiate_auth()
         .client_id(client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
         .auth_parameters("REFRESH_TOKEN", refresh)
         .send()
-        .await;
-    format!("GetUser {user}, refresh {}", outcome(refreshed))
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,13 +311,7 @@ async fn global_sign_out(writer: &Client, other: &Client, f: &Fixture) {
 
 /// The groups the ID token of a refresh claims ("none" without any).
 async fn refreshed_groups(idp: Client, client_id: String, refresh: String) -> String {
-    let refreshed = idp
-        .initiate_auth()
-        .client_id(client_id)
-        .auth_flow(AuthFlowType::RefreshTokenAuth)
-        .auth_parameters("REFRESH_TOKEN", refresh)
-        .send()
-        .await;
+    let refreshed = refresh_auth(&idp, &client_id, &refresh).await;
     let Ok(refreshed) = refreshed else {
         return outcome(refreshed);
     };
