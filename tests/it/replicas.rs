@@ -23,7 +23,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
+    InitiateAuthError, InitiateAuthOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{
     AdminCreateUserConfigType, AuthFlowType, ExplicitAuthFlowsType, MessageActionType,
 };
@@ -207,6 +210,9 @@ impl Fixture {
     }
 }
 
+/// What an InitiateAuth call answers.
+type InitiateAuthResult = Result<InitiateAuthOutput, SdkError<InitiateAuthError>>;
+
 /// (access token, refresh token) of a USER_PASSWORD_AUTH sign-in.
 async fn sign_in(idp: &Client, client_id: &str, username: &str) -> (String, String) {
     let result = password_auth(idp, client_id, username, PASSWORD).await;
@@ -219,12 +225,7 @@ async fn password_auth(
     client_id: &str,
     username: &str,
     password: &str,
-) -> Result<
-    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
-    aws_sdk_cognitoidentityprovider::error::SdkError<
-        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
-    >,
-> {
+) -> InitiateAuthResult {
     idp.initiate_auth()
         .client_id(client_id)
         .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -241,16 +242,7 @@ async fn session(idp: Client, client_id: String, access: String, refresh: String
     format!("GetUser {user}, refresh {}", outcome(refreshed))
 }
 
-async fn refresh_auth(
-    idp: &Client,
-    client_id: &str,
-    refresh: &str,
-) -> Result<
-    aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput,
-    aws_sdk_cognitoidentityprovider::error::SdkError<
-        aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthError,
-    >,
-> {
+async fn refresh_auth(idp: &Client, client_id: &str, refresh: &str) -> InitiateAuthResult {
     idp.initiate_auth()
         .client_id(client_id)
         .auth_flow(AuthFlowType::RefreshTokenAuth)
