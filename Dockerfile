@@ -10,8 +10,8 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 
 FROM ${RUST_IMAGE} AS build
 ARG CARGO_PROFILE=release
-# SAML federation (the default `saml` feature) links xmlsec1, libxml2 and OpenSSL through
-# samael, whose build runs bindgen (libclang) and pkg-config.
+# SAML federation (the default `saml` feature) runs the `cognate-saml` helper, which links
+# xmlsec1, libxml2 and OpenSSL through samael, whose build runs bindgen (libclang) and pkg-config.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libclang-dev libxmlsec1-dev pkg-config \
@@ -22,14 +22,15 @@ COPY . .
 # of the cached target in the same step, since the cache is not part of the image.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo build --locked --profile "${CARGO_PROFILE}" --bin cognate \
+    cargo build --locked --profile "${CARGO_PROFILE}" --bin cognate --bin cognate-saml \
     && out="${CARGO_PROFILE}" && if [ "${out}" = dev ]; then out=debug; fi \
-    && install -D -m 0755 "target/${out}/cognate" /out/cognate
+    && install -D -m 0755 "target/${out}/cognate" "target/${out}/cognate-saml" /out/
 
 FROM ${RUNTIME_IMAGE}
 # ca-certificates: Lambda endpoints, OIDC JWKS and SMTP over TLS are checked against the system's
 # roots. curl: the health check (the runtime image has no other HTTP client). libxmlsec1,
-# libxmlsec1-openssl, libxml2: SAML signature verification (the binary links them).
+# libxmlsec1-openssl, libxml2: SAML signature verification (the cognate-saml helper links them;
+# the server runs it beside itself on the first SAML call).
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl \
@@ -38,7 +39,7 @@ RUN apt-get update \
     && groupadd --system --gid 10001 cognate \
     && useradd --system --uid 10001 --gid 10001 --home-dir /data --shell /usr/sbin/nologin cognate \
     && mkdir -p /data && chown cognate:cognate /data
-COPY --from=build /out/cognate /usr/local/bin/cognate
+COPY --from=build /out/cognate /out/cognate-saml /usr/local/bin/
 
 USER 10001:10001
 WORKDIR /data

@@ -87,7 +87,12 @@ impl Idp {
         triggers: Arc<cognate_lambda::Triggers>,
         sender: Arc<dyn MessageSender>,
     ) -> Self {
-        let outbound = cognate_outbound::Outbound::new(config.federation.limits());
+        let outbound = cognate_outbound::Outbound::new(
+            config.federation.limits(),
+            Some(&config.federation.saml_helper)
+                .filter(|path| !path.is_empty())
+                .map(std::path::PathBuf::from),
+        );
         Self(Arc::new(Services {
             outbound,
             store,

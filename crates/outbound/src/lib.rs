@@ -22,21 +22,25 @@ pub struct Outbound {
     pub jwks: std::sync::Arc<JwksCache>,
     /// SAML assertion IDs already used, so none signs in twice.
     pub saml_seen: std::sync::Arc<saml::SeenAssertions>,
+    /// The `cognate-saml` helper that reads and verifies SAML's XML.
+    pub saml: std::sync::Arc<saml::SamlHelper>,
 }
 
 impl Outbound {
-    pub fn new(limits: Limits) -> Self {
+    /// `saml_helper`: where the `cognate-saml` helper is, when not beside the executable.
+    pub fn new(limits: Limits, saml_helper: Option<std::path::PathBuf>) -> Self {
         let fetcher = Fetcher::new(limits);
         Self {
             jwks: std::sync::Arc::new(JwksCache::new(fetcher.clone())),
             fetcher,
             saml_seen: std::sync::Arc::default(),
+            saml: std::sync::Arc::new(saml::SamlHelper::new(saml_helper)),
         }
     }
 }
 
 impl Default for Outbound {
     fn default() -> Self {
-        Self::new(Limits::default())
+        Self::new(Limits::default(), None)
     }
 }

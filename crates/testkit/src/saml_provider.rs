@@ -102,8 +102,21 @@ fn key_and_cert(name: &str) -> (Vec<u8>, CertificateDer) {
     (idp.export_private_key_der().expect("the key's DER"), cert)
 }
 
+/// The server under test verifies SAML with the `cognate-saml` helper, which it looks for
+/// beside `target/<profile>/deps/<test>`: `cargo test` does not build another package's binary.
+fn require_saml_helper() {
+    let test = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = test.parent().and_then(std::path::Path::parent);
+    let helper = profile_dir.map(|dir| dir.join("cognate-saml"));
+    assert!(
+        helper.as_deref().is_some_and(std::path::Path::is_file),
+        "SAML tests need the helper: run `cargo build --bin cognate-saml` first ({helper:?})"
+    );
+}
+
 impl StandInSamlIdp {
     pub async fn start() -> Self {
+        require_saml_helper();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding the stand-in SAML IdP");

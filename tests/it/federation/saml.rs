@@ -25,6 +25,16 @@ backend_tests!(
     unknown_or_foreign_relay_states_are_refused,
 );
 
+backend_tests!(
+    config = without_the_helper;
+    a_missing_saml_helper_fails_loudly_and_stores_nothing,
+);
+
+/// A server whose `cognate-saml` helper is not where it is configured to be.
+fn without_the_helper(config: &mut cognate_server::config::Config) {
+    config.federation.saml_helper = "/nonexistent/cognate-saml".into();
+}
+
 const PROVIDER: &str = "CorpSaml";
 const NAME_ID: &str = "ada@corp.example.com";
 const EMAIL_ATTRIBUTE: &str = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress";
@@ -382,4 +392,22 @@ async fn unknown_or_foreign_relay_states_are_refused(app: TestApp) {
     assert_eq!((carried.status, carried.location), (400, None));
     // Still good in the browser that started it.
     callback_code(&post_form(&browser, &form).await);
+}
+
+async fn a_missing_saml_helper_fails_loudly_and_stores_nothing(app: TestApp) {
+    let idp = StandInSamlIdp::start().await;
+    let (pool_id, _) = app.pool_with_client().await;
+    let details = HashMap::from([("MetadataFile".to_string(), idp.metadata())]);
+    let (code, message) = failure(create(&app, &pool_id, details).await);
+    assert_eq!(code, "InternalErrorException");
+    // Where the helper was looked for is the operator's to read in the log, not the caller's.
+    assert_eq!(message, "An internal error occurred");
+    let listed = app
+        .idp
+        .list_identity_providers()
+        .user_pool_id(&pool_id)
+        .send()
+        .await
+        .expect("ListIdentityProviders");
+    assert!(listed.providers().is_empty());
 }

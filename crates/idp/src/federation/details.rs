@@ -166,7 +166,7 @@ impl Kind {
 
 pub fn saml_unsupported() -> cognate_awsjson::ApiError {
     ErrorCode::UnsupportedOperationException.msg(
-        "This Cognate was built without SAML support (the `saml` feature, which links \
+        "This Cognate was built without SAML support (the `saml` feature, whose helper links \
          xmlsec1): SAML identity providers are refused. Use an OIDC provider.",
     )
 }

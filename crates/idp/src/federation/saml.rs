@@ -6,7 +6,7 @@
 //! signed requests and IdP sign-out.
 
 use cognate_model::idp::ErrorCode;
-use cognate_outbound::saml::{self, IdpMetadata, MetadataError};
+use cognate_outbound::saml::{IdpMetadata, MetadataError};
 
 use super::details::Details;
 use crate::Idp;
@@ -86,17 +86,26 @@ pub fn replace_metadata(stored: &mut Details, given: &Details) {
 fn unusable(error: MetadataError) -> cognate_awsjson::ApiError {
     match error {
         MetadataError::Unsupported => super::details::saml_unsupported(),
+        // The helper missing or failing is ours to fix, not the caller's: logged, not shown.
+        MetadataError::Unavailable(why) => {
+            tracing::error!(%why, "the SAML helper could not check metadata");
+            cognate_awsjson::ApiError::internal()
+        }
         other => invalid_parameter(other.to_string()),
     }
 }
 
-/// The IdP's metadata as the stored details hold it.
-pub fn metadata(details: &Details) -> Result<IdpMetadata> {
-    let document = details.get(METADATA_FILE).map(String::as_str);
-    saml::parse_metadata(document.unwrap_or_default()).map_err(unusable)
-}
-
 impl Idp {
+    /// The IdP's metadata as the details hold it, read and checked by the SAML helper.
+    async fn metadata(&self, details: &Details) -> Result<IdpMetadata> {
+        let document = details.get(METADATA_FILE).map(String::as_str);
+        let parsed = self
+            .outbound
+            .saml
+            .parse_metadata(document.unwrap_or_default());
+        parsed.await.map_err(unusable)
+    }
+
     /// The details to store for a checked SAML provider: the metadata document (fetched from
     /// `MetadataURL` when given, as AWS does on create and update), read and found usable, and
     /// the redirect-binding endpoints it names.
@@ -108,7 +117,7 @@ impl Idp {
             let document = self.fetch_metadata(&url).await?;
             details.insert(METADATA_FILE.into(), document);
         }
-        let found = metadata(&details)?;
+        let found = self.metadata(&details).await?;
         details.insert(SSO_REDIRECT.into(), found.sso_redirect);
         if let Some(slo) = found.slo_redirect {
             details.insert(SLO_REDIRECT.into(), slo);

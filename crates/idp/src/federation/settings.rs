@@ -30,6 +30,9 @@ pub struct FederationSettings {
     pub max_response_bytes: usize,
     /// Seconds a browser may take at the provider (the `state` sent there expires then).
     pub state_ttl_secs: i64,
+    /// Where the `cognate-saml` helper (SAML's XML and signature checks) is. Empty: beside
+    /// the `cognate` executable.
+    pub saml_helper: String,
     pub google: SocialEndpoints,
     pub facebook: SocialEndpoints,
     pub login_with_amazon: SocialEndpoints,
@@ -59,6 +62,7 @@ impl Default for FederationSettings {
             fetch_timeout_secs: 5,
             max_response_bytes: 256 * 1024,
             state_ttl_secs: 900,
+            saml_helper: String::new(),
             google: endpoints(
                 "https://accounts.google.com/o/oauth2/v2/auth",
                 "https://www.googleapis.com/oauth2/v4/token",

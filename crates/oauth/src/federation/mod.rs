@@ -113,7 +113,7 @@ pub async fn start(state: &OAuthState, request: &AuthorizeRequest) -> Option<Res
         Err(response) => return Some(response),
     };
     if Kind::named(&provider.provider_type) == Some(Kind::Saml) {
-        return Some(saml::start(idp, request, &provider));
+        return Some(saml::start(idp, request, &provider).await);
     }
     let relying_party = match Provider::load(idp, &provider) {
         Ok(relying_party) => relying_party,

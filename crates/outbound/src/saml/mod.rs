@@ -3,27 +3,34 @@
 //! the `AuthnRequest` sent by the redirect binding, and the `Response` posted back verified
 //! (XML signature on the Response or the Assertion against the metadata's certificates, Status,
 //! Issuer, Audience, Recipient/Destination, InResponseTo, validity window on the injected
-//! clock, assertion replay). The XML and signature work is samael's (xmlsec1), behind the
-//! `saml` feature; without it every entry point answers [`SamlError::Unsupported`].
+//! clock, assertion replay).
+//!
+//! The XML and signature work is samael's (xmlsec1, libxml2, OpenSSL), done by the
+//! `cognate-saml` helper process ([`SamlHelper`], the `crates/saml` binary), not in the server:
+//! the server then loads none of those C libraries (about 3 MiB of its idle memory), and XML
+//! from the internet is parsed in a process that holds no keys, tokens or database. Without the
+//! `saml` feature, or without the helper, every entry point answers an error saying so.
 
+mod helper;
 mod replay;
-#[cfg(feature = "saml")]
-mod service_provider;
+pub mod wire;
 
 use std::collections::BTreeMap;
 
 use cognate_domain::Timestamp;
+use serde::{Deserialize, Serialize};
 
+pub use helper::SamlHelper;
 pub use replay::SeenAssertions;
 
-/// Whether this build verifies SAML at all.
+/// Whether this build verifies SAML at all (with the `cognate-saml` helper).
 pub const SUPPORTED: bool = cfg!(feature = "saml");
 
 /// The redirect binding, the only one Cognate sends requests by (as AWS).
 pub const REDIRECT_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
 /// What the metadata of an IdP says, as a sign-in needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdpMetadata {
     pub entity_id: String,
     /// `SingleSignOnService` of the HTTP-Redirect binding.
@@ -33,10 +40,13 @@ pub struct IdpMetadata {
 }
 
 /// Why metadata is unusable; the message is AWS's `InvalidParameterException` text where known.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum MetadataError {
     #[error("Cognate was built without SAML support")]
     Unsupported,
+    /// The `cognate-saml` helper could not be run or did not answer.
+    #[error("SAML metadata could not be checked: {0}")]
+    Unavailable(String),
     #[error("Unable to parse the SAML metadata: {0}")]
     Unparsable(String),
     #[error("The SAML metadata has no IDPSSODescriptor.")]
@@ -52,35 +62,35 @@ pub enum MetadataError {
 }
 
 /// The `AuthnRequest` Cognate sends.
-#[derive(Debug, Clone)]
-pub struct AuthnRequest<'a> {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthnRequest {
     /// Also what the Response's InResponseTo must be (an XML NCName).
-    pub id: &'a str,
+    pub id: String,
     pub issue_instant: Timestamp,
     /// The IdP's SSO URL of the redirect binding.
-    pub destination: &'a str,
+    pub destination: String,
     /// The ACS URL, `<public_url>/saml2/idpresponse`.
-    pub acs_url: &'a str,
+    pub acs_url: String,
     /// `urn:amazon:cognito:sp:<userPoolId>`.
-    pub issuer: &'a str,
+    pub issuer: String,
 }
 
 /// What a posted Response must agree with.
-#[derive(Debug, Clone)]
-pub struct Expected<'a> {
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Expected {
     /// The audience, `urn:amazon:cognito:sp:<userPoolId>`.
-    pub audience: &'a str,
+    pub audience: String,
     /// Recipient and Destination: the ACS URL.
-    pub acs_url: &'a str,
+    pub acs_url: String,
     /// The AuthnRequest's ID bound in the sign-in's state.
-    pub request_id: &'a str,
+    pub request_id: String,
     pub now: Timestamp,
     /// Clock skew tolerated on NotBefore and NotOnOrAfter.
     pub leeway_secs: i64,
 }
 
 /// A verified assertion: who signed in, what the IdP said about them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assertion {
     pub id: String,
     pub issuer: String,
@@ -93,10 +103,13 @@ pub struct Assertion {
 
 /// Why a posted Response is refused. The messages follow AWS's "Invalid SAML response
 /// received: …" descriptions (the caller adds the prefix).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SamlError {
     #[error("Cognate was built without SAML support")]
     Unsupported,
+    /// The `cognate-saml` helper could not be run or did not answer.
+    #[error("The SAML response could not be checked: {0}")]
+    Unavailable(String),
     #[error("The SAML response could not be read.")]
     Malformed,
     #[error("SAML Assertion signature is invalid.")]
@@ -119,57 +132,4 @@ pub enum SamlError {
     NoNameId,
     #[error("The SAML Assertion has already been used.")]
     Replayed,
-}
-
-/// The IdP's metadata read and checked: an entityID, a redirect-binding SSO endpoint that may
-/// be fetched, at least one signing certificate (an IdP without one could not be verified).
-pub fn parse_metadata(xml: &str) -> Result<IdpMetadata, MetadataError> {
-    #[cfg(feature = "saml")]
-    {
-        service_provider::parse_metadata(xml)
-    }
-    #[cfg(not(feature = "saml"))]
-    {
-        let _ = xml;
-        Err(MetadataError::Unsupported)
-    }
-}
-
-/// The redirect-binding URL of an AuthnRequest: the deflated, base64 `SAMLRequest` and the
-/// `RelayState`, on the IdP's SSO URL.
-pub fn authn_request_url(request: &AuthnRequest<'_>, relay_state: &str) -> Result<String, String> {
-    #[cfg(feature = "saml")]
-    {
-        service_provider::authn_request_url(request, relay_state)
-    }
-    #[cfg(not(feature = "saml"))]
-    {
-        let _ = (request, relay_state);
-        Err(SamlError::Unsupported.to_string())
-    }
-}
-
-/// A posted `SAMLResponse` (base64) verified against the IdP's metadata and `expected`; the
-/// assertion's ID is remembered in `seen` so it signs in only once.
-pub fn verify_response(
-    metadata_xml: &str,
-    saml_response: &str,
-    expected: &Expected<'_>,
-    seen: &SeenAssertions,
-) -> Result<Assertion, SamlError> {
-    #[cfg(feature = "saml")]
-    {
-        let assertion = service_provider::verify_response(metadata_xml, saml_response, expected)?;
-        let key = format!("{}\n{}", assertion.issuer, assertion.id);
-        let until = assertion.valid_until + expected.leeway_secs;
-        if !seen.first_use(key, until, expected.now.secs()) {
-            return Err(SamlError::Replayed);
-        }
-        Ok(assertion)
-    }
-    #[cfg(not(feature = "saml"))]
-    {
-        let _ = (metadata_xml, saml_response, expected, seen);
-        Err(SamlError::Unsupported)
-    }
 }
