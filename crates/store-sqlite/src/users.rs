@@ -1,5 +1,5 @@
 //! Users: SQLite's SQL for the shared `cognate_store_sql::users` logic, and its own attribute
-//! and alias rows (a statement a row) and ListUsers statement.
+//! and alias rows (a statement a table, from JSON) and ListUsers statement.
 
 use cognate_domain::StoreError;
 use cognate_domain::user::User;
@@ -37,25 +37,41 @@ impl UserDialect for dialect::Sqlite {
         tx: &mut Transaction<'static, Sqlite>,
         user: &User,
     ) -> Result<(), StoreError> {
-        for (name, value) in &user.attributes {
-            sqlx::query("INSERT INTO user_attributes (pool_id, username_key, name, value) VALUES (?1, ?2, ?3, ?4)")
-                .bind(user.pool_id.as_str())
-                .bind(&user.username_key)
-                .bind(name)
-                .bind(value)
-                .execute(&mut **tx)
-                .await
-                .map_err(Self::map_err)?;
+        // One statement for all the rows of each table, like Postgres's UNNEST: on SQLite every
+        // statement is a round trip to the connection's thread.
+        if !user.attributes.is_empty() {
+            let attributes = serde_json::to_string(&user.attributes)
+                .map_err(|error| StoreError::Backend(error.to_string()))?;
+            sqlx::query(
+                "INSERT INTO user_attributes (pool_id, username_key, name, value) \
+                 SELECT ?1, ?2, key, value FROM json_each(?3)",
+            )
+            .bind(user.pool_id.as_str())
+            .bind(&user.username_key)
+            .bind(attributes)
+            .execute(&mut **tx)
+            .await
+            .map_err(Self::map_err)?;
         }
-        for alias in &user.aliases {
-            sqlx::query("INSERT INTO user_aliases (pool_id, name, value_key, username_key) VALUES (?1, ?2, ?3, ?4)")
-                .bind(user.pool_id.as_str())
-                .bind(&alias.name)
-                .bind(&alias.value_key)
-                .bind(&user.username_key)
-                .execute(&mut **tx)
-                .await
-                .map_err(Self::map_err)?;
+        if !user.aliases.is_empty() {
+            let pairs: Vec<[&str; 2]> = user
+                .aliases
+                .iter()
+                .map(|alias| [alias.name.as_str(), alias.value_key.as_str()])
+                .collect();
+            let aliases = serde_json::to_string(&pairs)
+                .map_err(|error| StoreError::Backend(error.to_string()))?;
+            sqlx::query(
+                "INSERT INTO user_aliases (pool_id, name, value_key, username_key) \
+                 SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 \
+                 FROM json_each(?3)",
+            )
+            .bind(user.pool_id.as_str())
+            .bind(&user.username_key)
+            .bind(aliases)
+            .execute(&mut **tx)
+            .await
+            .map_err(Self::map_err)?;
         }
         Ok(())
     }
