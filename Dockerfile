@@ -24,7 +24,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --locked --profile "${CARGO_PROFILE}" --bin cognate --bin cognate-saml \
     && out="${CARGO_PROFILE}" && if [ "${out}" = dev ]; then out=debug; fi \
-    && install -D -m 0755 "target/${out}/cognate" "target/${out}/cognate-saml" /out/
+    && install -D -m 0755 -t /out "target/${out}/cognate" "target/${out}/cognate-saml"
 
 FROM ${RUNTIME_IMAGE}
 # ca-certificates: Lambda endpoints, OIDC JWKS and SMTP over TLS are checked against the system's
