@@ -27,6 +27,8 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct SamlHelper {
     /// Where the helper is configured to be; `None` looks beside the executable.
     configured: Option<PathBuf>,
+    /// Its arguments: none for `cognate-saml`; a script for the tests' stand-in shell.
+    args: Vec<String>,
     running: Mutex<Option<Running>>,
 }
 
@@ -41,6 +43,7 @@ impl SamlHelper {
     pub fn new(configured: Option<PathBuf>) -> Self {
         Self {
             configured,
+            args: Vec::new(),
             running: Mutex::new(None),
         }
     }
@@ -146,6 +149,7 @@ impl SamlHelper {
         // A clean environment: the helper needs no setting, and must not see the server's
         // secrets (the seal key may come from the environment).
         let mut child = Command::new(&path)
+            .args(&self.args)
             .env_clear()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -202,41 +206,24 @@ async fn exchange(helper: &mut Running, line: &str) -> std::io::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt;
-
     use super::*;
 
     const METADATA: &str =
         r#"{"Ok":{"entity_id":"e","sso_redirect":"https://idp.example/sso","slo_redirect":null}}"#;
 
-    /// A directory removed with its contents when dropped.
-    struct Scratch(PathBuf);
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+    /// A stand-in helper: `script` run by the shell. Not a script file: writing an executable
+    /// while parallel tests spawn processes races into "text file busy".
+    fn shell(script: &str) -> SamlHelper {
+        SamlHelper {
+            args: vec!["-c".to_string(), script.to_string()],
+            ..SamlHelper::new(Some("/bin/sh".into()))
         }
-    }
-
-    /// A stand-in helper: a shell script in a directory of its own.
-    fn script(body: &str) -> (Scratch, PathBuf) {
-        static SCRIPTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let number = SCRIPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let name = format!("cognate-saml-helper-test-{}-{number}", std::process::id());
-        let dir = Scratch(std::env::temp_dir().join(name));
-        std::fs::create_dir_all(&dir.0).expect("a scratch directory");
-        let path = dir.0.join(HELPER_NAME);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("the script");
-        let executable = std::fs::Permissions::from_mode(0o755);
-        std::fs::set_permissions(&path, executable).expect("made executable");
-        (dir, path)
     }
 
     #[tokio::test]
     async fn a_helper_that_exits_is_started_again() {
         // Answers one request, then exits: every call after the first finds it gone.
-        let (_dir, path) = script(&format!("read line\necho '{METADATA}'"));
-        let helper = SamlHelper::new(Some(path));
+        let helper = shell(&format!("read line; echo '{METADATA}'"));
         for _ in 0..3 {
             let metadata = helper.parse_metadata("<xml/>").await.expect("metadata");
             assert_eq!(metadata.sso_redirect, "https://idp.example/sso");
@@ -245,11 +232,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_helper_that_cannot_answer_is_an_error_not_a_hang() {
-        let (_dir, exits) = script("exit 0");
-        let error = SamlHelper::new(Some(exits)).parse_metadata("<xml/>").await;
+        let error = shell("exit 0").parse_metadata("<xml/>").await;
         assert!(matches!(error, Err(MetadataError::Unavailable(why)) if why.contains("failed")));
-        let (_dir, garbles) = script("read line\necho not-json");
-        let error = SamlHelper::new(Some(garbles))
+        let error = shell("read line; echo not-json")
             .parse_metadata("<xml/>")
             .await;
         assert!(
@@ -262,8 +247,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_helper_that_hangs_is_stopped_at_the_time_out() {
-        let (_dir, path) = script("exec sleep 600");
-        let (helper, seen) = (SamlHelper::new(Some(path)), SeenAssertions::default());
+        let (helper, seen) = (shell("exec sleep 600"), SeenAssertions::default());
         let verify = helper.verify_response(
             "<xml/>",
             "PHhtbC8+",
