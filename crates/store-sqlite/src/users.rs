@@ -40,38 +40,20 @@ impl UserDialect for dialect::Sqlite {
         // One statement for all the rows of each table, like Postgres's UNNEST: on SQLite every
         // statement is a round trip to the connection's thread.
         if !user.attributes.is_empty() {
-            let attributes = serde_json::to_string(&user.attributes)
-                .map_err(|error| StoreError::Backend(error.to_string()))?;
-            sqlx::query(
-                "INSERT INTO user_attributes (pool_id, username_key, name, value) \
-                 SELECT ?1, ?2, key, value FROM json_each(?3)",
-            )
-            .bind(user.pool_id.as_str())
-            .bind(&user.username_key)
-            .bind(attributes)
-            .execute(&mut **tx)
-            .await
-            .map_err(Self::map_err)?;
+            let sql = "INSERT INTO user_attributes (pool_id, username_key, name, value) \
+                       SELECT ?1, ?2, key, value FROM json_each(?3)";
+            insert_json_rows(tx, sql, user, &user.attributes).await?;
         }
         if !user.aliases.is_empty() {
+            let sql = "INSERT INTO user_aliases (pool_id, name, value_key, username_key) \
+                       SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 \
+                       FROM json_each(?3)";
             let pairs: Vec<[&str; 2]> = user
                 .aliases
                 .iter()
                 .map(|alias| [alias.name.as_str(), alias.value_key.as_str()])
                 .collect();
-            let aliases = serde_json::to_string(&pairs)
-                .map_err(|error| StoreError::Backend(error.to_string()))?;
-            sqlx::query(
-                "INSERT INTO user_aliases (pool_id, name, value_key, username_key) \
-                 SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 \
-                 FROM json_each(?3)",
-            )
-            .bind(user.pool_id.as_str())
-            .bind(&user.username_key)
-            .bind(aliases)
-            .execute(&mut **tx)
-            .await
-            .map_err(Self::map_err)?;
+            insert_json_rows(tx, sql, user, &pairs).await?;
         }
         Ok(())
     }
@@ -97,3 +79,23 @@ impl UserDialect for dialect::Sqlite {
 }
 
 cognate_store_sql::impl_user_store!(SqliteStore, dialect::Sqlite, SQL, crate::bulk::create_users);
+
+/// Runs `sql`, an INSERT of a row per element of `rows` (`json_each(?3)`), for `user`'s pool
+/// (`?1`) and username key (`?2`).
+async fn insert_json_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    sql: &'static str,
+    user: &User,
+    rows: &impl serde::Serialize,
+) -> Result<(), StoreError> {
+    let rows =
+        serde_json::to_string(rows).map_err(|error| StoreError::Backend(error.to_string()))?;
+    sqlx::query(sql)
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(rows)
+        .execute(&mut **tx)
+        .await
+        .map_err(<dialect::Sqlite as Dialect>::map_err)?;
+    Ok(())
+}
