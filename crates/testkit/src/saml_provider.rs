@@ -102,16 +102,12 @@ fn key_and_cert(name: &str) -> (Vec<u8>, CertificateDer) {
     (idp.export_private_key_der().expect("the key's DER"), cert)
 }
 
-/// The server under test verifies SAML with the `cognate-saml` helper, which it looks for
-/// beside `target/<profile>/deps/<test>`: `cargo test` does not build another package's binary.
+/// The server under test verifies SAML with the `cognate-saml` helper, found where the server
+/// looks for it: `cargo test` does not build another package's binary.
 fn require_saml_helper() {
-    let test = std::env::current_exe().expect("the test executable's path");
-    let profile_dir = test.parent().and_then(std::path::Path::parent);
-    let helper = profile_dir.map(|dir| dir.join("cognate-saml"));
-    assert!(
-        helper.as_deref().is_some_and(std::path::Path::is_file),
-        "SAML tests need the helper: run `cargo build --bin cognate-saml` first ({helper:?})"
-    );
+    if let Err(why) = cognate_outbound::saml::installed_helper() {
+        panic!("SAML tests need the helper: {why}");
+    }
 }
 
 impl StandInSamlIdp {

@@ -126,6 +126,8 @@ impl SamlHelper {
             match exchanged {
                 Ok(Ok(reply)) => {
                     return serde_json::from_str(&reply).map_err(|error| {
+                        // Its next line might answer this request, not the next one.
+                        *running = None;
                         format!("the SAML helper's answer is unreadable: {error}")
                     });
                 }
@@ -167,28 +169,33 @@ impl SamlHelper {
         })
     }
 
-    /// The configured path, else `cognate-saml` beside this executable, or one directory up
-    /// (a test executable sits in Cargo's `deps/`, the helper beside `deps/`).
+    /// The configured path, else [`installed_helper`].
     fn locate(&self) -> Result<PathBuf, String> {
-        if let Some(path) = &self.configured {
-            return Ok(path.clone());
+        match &self.configured {
+            Some(path) => Ok(path.clone()),
+            None => installed_helper(),
         }
-        let executable = std::env::current_exe().map_err(|error| error.to_string())?;
-        let beside = |dir: &Path| dir.join(HELPER_NAME);
-        let dir = executable.parent();
-        let candidates = dir.into_iter().chain(dir.and_then(Path::parent));
-        candidates
-            .map(beside)
-            .find(|path| path.is_file())
-            .ok_or_else(|| {
-                format!(
-                    "the {HELPER_NAME} helper is not installed beside {} \
-                     (build it with `cargo build --bin {HELPER_NAME}`, or set \
-                     federation.saml_helper)",
-                    executable.display()
-                )
-            })
     }
+}
+
+/// `cognate-saml` beside this executable, or one directory up (a test executable sits in
+/// Cargo's `deps/`, the helper beside `deps/`).
+pub fn installed_helper() -> Result<PathBuf, String> {
+    let executable = std::env::current_exe().map_err(|error| error.to_string())?;
+    let beside = |dir: &Path| dir.join(HELPER_NAME);
+    let dir = executable.parent();
+    let candidates = dir.into_iter().chain(dir.and_then(Path::parent));
+    candidates
+        .map(beside)
+        .find(|path| path.is_file())
+        .ok_or_else(|| {
+            format!(
+                "the {HELPER_NAME} helper is not installed beside {} \
+                 (build it with `cargo build --bin {HELPER_NAME}`, or set \
+                 federation.saml_helper)",
+                executable.display()
+            )
+        })
 }
 
 async fn exchange(helper: &mut Running, line: &str) -> std::io::Result<String> {

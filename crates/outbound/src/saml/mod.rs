@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use cognate_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use helper::SamlHelper;
+pub use helper::{SamlHelper, installed_helper};
 pub use replay::SeenAssertions;
 
 /// Whether this build verifies SAML at all (with the `cognate-saml` helper).
