@@ -28,9 +28,8 @@
 //! outlives the notification's delivery (milliseconds). A lost listener connection publishes
 //! `Change::Everything`, which empties the cache.
 
-use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use cognate_domain::group::Group;
 use cognate_domain::identity::{Identity, IdentityPool};
@@ -41,10 +40,10 @@ use cognate_domain::tokens::RefreshTokenRecord;
 use cognate_domain::user::User;
 use cognate_domain::{Page, StoreError};
 
-/// Entries kept per kind; the map is emptied when full (they are cheap to read again).
-const CAPACITY: usize = 10_000;
+mod documents;
 
-#[derive(Default)]
+pub use documents::{Documents, Lookup};
+
 pub struct ReadCache {
     pub pools: Documents<cognate_domain::pool::UserPool>,
     pub clients: Documents<cognate_domain::client::AppClient>,
@@ -63,10 +62,28 @@ pub struct ReadCache {
     /// What ListUsers shows of a user, by `user_key`: a page's users are found by its index
     /// walk, then taken from here or read (and kept) together. Forgotten with the user.
     pub listed_users: Documents<ListedUser>,
-    /// Refresh tokens by hash. A token is only ever inserted under a new hash, so inserts
-    /// invalidate nothing; revoking or rotating one forgets it, and a change of its user,
-    /// client or pool forgets every token of theirs.
+    /// Refresh tokens by hash, grouped by `user_key`. A token is only ever inserted under a
+    /// new hash, so inserts invalidate nothing; revoking or rotating one forgets it, and a
+    /// change of its user, client or pool forgets every token of theirs.
     pub refresh_tokens: Documents<RefreshTokenRecord>,
+}
+
+impl Default for ReadCache {
+    fn default() -> Self {
+        Self {
+            pools: Documents::default(),
+            clients: Documents::default(),
+            users: Documents::default(),
+            identity_pools: Documents::default(),
+            identities: Documents::default(),
+            identities_by_login: Documents::default(),
+            user_groups: Documents::default(),
+            listed_users: Documents::default(),
+            refresh_tokens: Documents::grouped(|token| {
+                user_key(token.pool_id.as_str(), &token.username_key)
+            }),
+        }
+    }
 }
 
 /// A user's key in `ReadCache::users`: its pool, a '/' (which no pool id contains) and its
@@ -153,9 +170,8 @@ impl ReadCache {
 
     /// After the user's sessions changed (a global sign-out revoked its refresh tokens).
     pub fn forget_user_refresh_tokens(&self, pool_id: &str, username_key: &str) {
-        self.refresh_tokens.invalidate_where(|token| {
-            token.pool_id.as_str() == pool_id && token.username_key == username_key
-        });
+        self.refresh_tokens
+            .invalidate_group(&user_key(pool_id, username_key));
     }
 
     /// After a membership of the user was added or removed.
@@ -297,191 +313,9 @@ pub fn login_key(pool_id: &str, provider: &str, subject: &str) -> String {
     )
 }
 
-pub struct Documents<T> {
-    inner: Mutex<Inner<T>>,
-}
-
-struct Inner<T> {
-    generation: u64,
-    entries: HashMap<String, Arc<T>>,
-}
-
-impl<T> Default for Documents<T> {
-    fn default() -> Self {
-        Self {
-            inner: Mutex::new(Inner {
-                generation: 0,
-                entries: HashMap::new(),
-            }),
-        }
-    }
-}
-
-/// What a lookup found: the document, or the generation a database read must be stored under.
-pub enum Lookup<T> {
-    Hit(Arc<T>),
-    Miss(Option<u64>),
-}
-
-impl<T> Documents<T> {
-    pub fn get(&self, key: &str) -> Lookup<T> {
-        match self.inner.lock() {
-            Ok(inner) => match inner.entries.get(key) {
-                Some(hit) => Lookup::Hit(hit.clone()),
-                None => Lookup::Miss(Some(inner.generation)),
-            },
-            // A poisoned lock: read the database, keep nothing.
-            Err(_) => Lookup::Miss(None),
-        }
-    }
-
-    /// Keeps `value`, read from the database after `get` returned `generation`, unless a
-    /// write has invalidated anything since.
-    pub fn put(&self, key: &str, value: Arc<T>, generation: Option<u64>) {
-        self.put_many([(key.to_owned(), value)], generation);
-    }
-
-    /// Calls `each` with every key of `keys` and the document kept under it, if any (its cache
-    /// key written by `cache_key` into a buffer), under one lock; returns the generation a
-    /// database read of the others must be kept under.
-    pub fn with_each<'k>(
-        &self,
-        keys: impl Iterator<Item = &'k str>,
-        cache_key: impl Fn(&str, &mut String),
-        mut each: impl FnMut(&'k str, Option<&Arc<T>>),
-    ) -> Option<u64> {
-        let inner = self.inner.lock().ok();
-        let mut buffer = String::new();
-        for key in keys {
-            cache_key(key, &mut buffer);
-            each(
-                key,
-                inner.as_ref().and_then(|inner| inner.entries.get(&buffer)),
-            );
-        }
-        inner.map(|inner| inner.generation)
-    }
-
-    /// `put` of each entry, under one lock.
-    pub fn put_many(
-        &self,
-        entries: impl IntoIterator<Item = (String, Arc<T>)>,
-        generation: Option<u64>,
-    ) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        if generation != Some(inner.generation) {
-            return;
-        }
-        for (key, value) in entries {
-            if inner.entries.len() >= CAPACITY {
-                inner.entries.clear();
-            }
-            inner.entries.insert(key, value);
-        }
-    }
-
-    /// The generation now (`None` once poisoned): taken before a write whose result is then
-    /// given to `replace`.
-    pub fn generation(&self) -> Option<u64> {
-        self.inner.lock().ok().map(|inner| inner.generation)
-    }
-
-    /// After a write of `key` that began at `generation`: keeps `value`, what the write
-    /// stored, if nothing was invalidated since; else forgets `key`. Moves the generation
-    /// either way, as any write's invalidation does.
-    pub fn replace(&self, key: &str, value: Arc<T>, generation: Option<u64>) {
-        self.forget(|inner_generation, entries| {
-            entries.remove(key);
-            if generation == Some(inner_generation) {
-                if entries.len() >= CAPACITY {
-                    entries.clear();
-                }
-                entries.insert(key.to_owned(), value);
-            }
-        });
-    }
-
-    /// The document under `key`: kept, or read by `read` and kept (a read that finds nothing
-    /// keeps nothing). Without `docs` (a backend that keeps nothing), just `read`.
-    pub async fn read_through<F, Fut>(
-        docs: Option<&Self>,
-        key: &str,
-        read: F,
-    ) -> Result<Option<T>, StoreError>
-    where
-        T: Clone,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Option<T>, StoreError>>,
-    {
-        let generation = match docs.map(|docs| docs.get(key)) {
-            Some(Lookup::Hit(kept)) => return Ok(Some(T::clone(&kept))),
-            Some(Lookup::Miss(generation)) => generation,
-            None => None,
-        };
-        let found = read().await?;
-        if let (Some(docs), Some(value)) = (docs, &found) {
-            docs.put(key, Arc::new(value.clone()), generation);
-        }
-        Ok(found)
-    }
-
-    /// Forgets `key`, after a statement that may have changed it has run.
-    pub fn invalidate(&self, key: &str) {
-        self.forget(|_, entries| {
-            entries.remove(key);
-        });
-    }
-
-    /// Forgets every key starting with `prefix` (a pool's users).
-    pub fn invalidate_prefix(&self, prefix: &str) {
-        self.forget(|_, entries| entries.retain(|key, _| !key.starts_with(prefix)));
-    }
-
-    /// Forgets every document `stale` picks (a user's refresh tokens, kept by hash).
-    pub fn invalidate_where(&self, stale: impl Fn(&T) -> bool) {
-        self.forget(|_, entries| entries.retain(|_, value| !stale(value)));
-    }
-
-    /// Forgets everything (a pool's deletion cascades to its clients).
-    pub fn clear(&self) {
-        self.forget(|_, entries| entries.clear());
-    }
-
-    /// Moves the generation and applies `change`, which is given the generation as it was.
-    fn forget(&self, change: impl FnOnce(u64, &mut HashMap<String, Arc<T>>)) {
-        match self.inner.lock() {
-            Ok(mut inner) => {
-                let before = inner.generation;
-                inner.generation = before.wrapping_add(1);
-                change(before, &mut inner.entries);
-            }
-            // Never used again once poisoned (`get` misses, `put` keeps nothing); clear it
-            // all the same so no stale entry can outlive the poisoning.
-            Err(poisoned) => {
-                let mut inner = poisoned.into_inner();
-                inner.generation = inner.generation.wrapping_add(1);
-                inner.entries.clear();
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_read_that_raced_a_write_is_not_kept() {
-        let docs = Documents::<String>::default();
-        let Lookup::Miss(generation) = docs.get("a") else {
-            panic!("empty cache hit");
-        };
-        docs.invalidate("a");
-        docs.put("a", Arc::new("old".into()), generation);
-        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
-    }
 
     fn groups_page(names: &[&str]) -> Page<Group> {
         Page {
@@ -536,43 +370,42 @@ mod tests {
         assert_eq!(groups_of(&cache, "bob", 25, &["b3"]), ["b3"]);
     }
 
-    #[test]
-    fn a_write_keeps_what_it_stored_unless_another_invalidated_meanwhile() {
-        let docs = Documents::<String>::default();
-        let before = docs.generation();
-        docs.replace("a", Arc::new("v2".into()), before);
-        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v2"));
-
-        // Another write (of any key) between this one's start and end: nothing is kept.
-        let before = docs.generation();
-        docs.invalidate("b");
-        docs.replace("a", Arc::new("v3".into()), before);
-        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
-
-        // A read that began before a write keeps nothing.
-        let Lookup::Miss(read_at) = docs.get("a") else {
-            panic!("forgotten entry hit");
-        };
-        docs.replace("a", Arc::new("v4".into()), docs.generation());
-        docs.put("a", Arc::new("v3".into()), read_at);
-        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v4"));
+    fn refresh_token(hash: &str, pool: &str, user: &str) -> RefreshTokenRecord {
+        RefreshTokenRecord {
+            token_hash: hash.into(),
+            pool_id: UserPoolId::new(pool),
+            client_id: cognate_domain::ids::ClientId::new("c"),
+            username_key: user.into(),
+            sub: cognate_domain::ids::Sub::new("s"),
+            origin_jti: "j".into(),
+            auth_time: 0,
+            issued_at: cognate_domain::Timestamp(0),
+            expires_at: cognate_domain::Timestamp(0),
+            revoked: false,
+            rotated_at: None,
+            scopes: None,
+        }
     }
 
     #[test]
-    fn reads_are_kept_until_invalidated() {
-        let docs = Documents::<String>::default();
-        let Lookup::Miss(generation) = docs.get("a") else {
-            panic!("empty cache hit");
-        };
-        docs.put("a", Arc::new("v1".into()), generation);
-        assert!(matches!(docs.get("a"), Lookup::Hit(v) if *v == "v1"));
-        docs.invalidate("a");
-        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
-        let Lookup::Miss(generation) = docs.get("b") else {
-            panic!("empty cache hit");
-        };
-        docs.put("b", Arc::new("v".into()), generation);
-        docs.clear();
-        assert!(matches!(docs.get("b"), Lookup::Miss(_)));
+    fn a_user_change_forgets_that_users_refresh_tokens_only() {
+        let cache = ReadCache::default();
+        let tokens = &cache.refresh_tokens;
+        for (hash, pool, user) in [
+            ("h1", "p1", "alice"),
+            ("h2", "p2", "alice"),
+            ("h3", "p1", "bob"),
+        ] {
+            tokens.put(
+                hash,
+                Arc::new(refresh_token(hash, pool, user)),
+                tokens.generation(),
+            );
+        }
+        cache.forget_user("p1", "alice");
+        let kept = |hash| matches!(tokens.get(hash), Lookup::Hit(_));
+        assert_eq!((kept("h1"), kept("h2"), kept("h3")), (false, true, true));
+        cache.forget_user_refresh_tokens("p2", "alice");
+        assert_eq!((kept("h2"), kept("h3")), (false, true));
     }
 }
