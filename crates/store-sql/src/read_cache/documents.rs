@@ -38,7 +38,10 @@ impl<T> Default for Documents<T> {
 impl<T> Inner<T> {
     /// Keeps `value` under `key` (emptying the map first when full).
     fn insert(&mut self, key: String, value: Arc<T>) {
-        self.remove(&key);
+        if self.groups.is_some() {
+            // Out of the group of the document it replaces, which may be another.
+            self.remove(&key);
+        }
         if self.entries.len() >= CAPACITY {
             self.clear();
         }
@@ -342,6 +345,12 @@ mod tests {
         assert!(kept(&docs, "t1"));
         docs.invalidate_group("bob");
         assert!(!kept(&docs, "t1"));
+        keep(&docs, "t2", "alice");
+        keep(&docs, "t2", "bob");
+        docs.invalidate_group("alice");
+        assert!(kept(&docs, "t2"));
+        docs.invalidate_group("bob");
+        assert!(!kept(&docs, "t2"));
 
         // Picked out, by prefix, or all at once: a later group forget still finds the rest.
         keep(&docs, "a1", "alice");
