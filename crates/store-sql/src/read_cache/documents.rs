@@ -1,7 +1,7 @@
 //! `Documents`: one kind of decoded document kept by key, with the generation that keeps a read
 //! which raced a write from being kept (see the parent module).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -26,7 +26,7 @@ struct Inner<T> {
 /// each user-change notification on Postgres (three per sign-in), over up to `CAPACITY` tokens.
 struct Groups<T> {
     group_of: fn(&T) -> String,
-    keys: HashMap<String, Vec<String>>,
+    keys: HashMap<String, HashSet<String>>,
 }
 
 impl<T> Default for Documents<T> {
@@ -47,7 +47,7 @@ impl<T> Inner<T> {
         }
         if let Some(groups) = &mut self.groups {
             let group = (groups.group_of)(&value);
-            groups.keys.entry(group).or_default().push(key.clone());
+            groups.keys.entry(group).or_default().insert(key.clone());
         }
         self.entries.insert(key, value);
     }
@@ -59,7 +59,7 @@ impl<T> Inner<T> {
         if let Some(groups) = &mut self.groups {
             let group = (groups.group_of)(&value);
             if let Some(keys) = groups.keys.get_mut(&group) {
-                keys.retain(|kept| kept != key);
+                keys.remove(key);
                 if keys.is_empty() {
                     groups.keys.remove(&group);
                 }
@@ -334,6 +334,47 @@ mod tests {
         assert_ne!(docs.generation(), before);
     }
 
+    /// The group index as sorted (group, keys) pairs, after checking that it names every kept
+    /// document exactly once, under the document's own group, and nothing else.
+    fn index(docs: &Documents<(String, String)>) -> Vec<(String, Vec<String>)> {
+        let Ok(inner) = docs.inner.lock() else {
+            panic!("poisoned");
+        };
+        let Some(groups) = &inner.groups else {
+            panic!("not grouped");
+        };
+        let mut index: Vec<(String, Vec<String>)> = groups
+            .keys
+            .iter()
+            .map(|(group, keys)| {
+                let mut keys: Vec<String> = keys.iter().cloned().collect();
+                keys.sort();
+                (group.clone(), keys)
+            })
+            .collect();
+        index.sort();
+        let mut indexed: Vec<(&str, &str)> = index
+            .iter()
+            .flat_map(|(group, keys)| keys.iter().map(move |key| (group.as_str(), key.as_str())))
+            .collect();
+        indexed.sort();
+        let mut kept: Vec<(&str, &str)> = inner
+            .entries
+            .iter()
+            .map(|(key, value)| (value.0.as_str(), key.as_str()))
+            .collect();
+        kept.sort();
+        assert_eq!(indexed, kept, "the index is out of step with the entries");
+        index
+    }
+
+    fn group(name: &str, keys: &[&str]) -> (String, Vec<String>) {
+        (
+            name.into(),
+            keys.iter().map(|key| key.to_string()).collect(),
+        )
+    }
+
     #[test]
     fn a_group_follows_its_documents_through_every_change() {
         let docs = grouped();
@@ -345,28 +386,45 @@ mod tests {
                 docs.invalidate("t1");
             }
             keep(&docs, "t1", "bob");
+            assert_eq!(index(&docs), [group("bob", &["t1"])]);
             docs.invalidate_group("alice");
             assert!(kept(&docs, "t1"));
             docs.invalidate_group("bob");
             assert!(!kept(&docs, "t1"));
+            assert_eq!(index(&docs), []);
         }
 
-        // Picked out, by prefix, or all at once: a later group forget still finds the rest.
+        // A write's own result, kept by `replace`.
+        docs.replace(
+            "t2",
+            Arc::new(("carol".into(), "t2".into())),
+            docs.generation(),
+        );
+        assert_eq!(index(&docs), [group("carol", &["t2"])]);
+
+        // Picked out, by prefix, or all at once: the index keeps naming exactly what is kept.
         keep(&docs, "a1", "alice");
         keep(&docs, "a2", "alice");
         keep(&docs, "b1", "bob");
         docs.invalidate_where(|(_, key)| key == "a1");
+        assert_eq!(
+            index(&docs),
+            [
+                group("alice", &["a2"]),
+                group("bob", &["b1"]),
+                group("carol", &["t2"])
+            ]
+        );
         keep(&docs, "a1", "bob");
         docs.invalidate_group("bob");
         assert!(!kept(&docs, "a1") && !kept(&docs, "b1"));
-        assert!(kept(&docs, "a2"));
-        docs.invalidate_prefix("a");
+        docs.invalidate_prefix("t");
+        assert_eq!(index(&docs), [group("alice", &["a2"])]);
+        docs.invalidate_group("alice");
         assert!(!kept(&docs, "a2"));
         keep(&docs, "c1", "carol");
         docs.clear();
-        keep(&docs, "c2", "carol");
-        docs.invalidate_group("carol");
-        assert!(!kept(&docs, "c1") && !kept(&docs, "c2"));
+        assert_eq!(index(&docs), []);
     }
 
     #[test]
@@ -378,15 +436,7 @@ mod tests {
         // The next document empties the map (and the group's list) before it is kept.
         keep(&docs, "new", "bob");
         assert!(!kept(&docs, "t0"));
-        keep(&docs, "later", "alice");
-        docs.invalidate_group("alice");
-        assert!(!kept(&docs, "later"));
-        assert!(kept(&docs, "new"));
-        let Ok(inner) = docs.inner.lock() else {
-            panic!("poisoned");
-        };
-        let groups = inner.groups.as_ref().map(|groups| groups.keys.len());
-        assert_eq!((inner.entries.len(), groups), (1, Some(1)));
+        assert_eq!(index(&docs), [group("bob", &["new"])]);
     }
 
     #[test]
