@@ -81,7 +81,9 @@ impl<T> Inner<T> {
     fn remove_group(&mut self, group: &str) {
         let keys = match &mut self.groups {
             Some(groups) => groups.keys.remove(group).unwrap_or_default(),
-            None => return,
+            // A map that keeps no groups cannot tell a group's documents: forget them all
+            // rather than none, so nothing stale survives.
+            None => return self.clear(),
         };
         for key in keys {
             self.entries.remove(&key);
@@ -437,6 +439,14 @@ mod tests {
         keep(&docs, "new", "bob");
         assert!(!kept(&docs, "t0"));
         assert_eq!(index(&docs), [group("bob", &["new"])]);
+    }
+
+    #[test]
+    fn a_group_forget_on_an_ungrouped_map_forgets_everything() {
+        let docs = Documents::<String>::default();
+        docs.put("a", Arc::new("v".into()), docs.generation());
+        docs.invalidate_group("anyone");
+        assert!(matches!(docs.get("a"), Lookup::Miss(_)));
     }
 
     #[test]
